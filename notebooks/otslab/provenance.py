@@ -1,0 +1,134 @@
+"""Provenance: every fact row names a source and a locator that can be found in that source."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from otslab.data import Problem, Tables
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"
+MAX_QUOTE_WORDS = 12
+
+_QUOTES = str.maketrans(
+    {**dict.fromkeys("“”„‟″«»", '"'), **dict.fromkeys("‘’‚‛′`", "'"),
+     **dict.fromkeys("–—‑‒−―", "-")}
+)
+_REFERENCE_LOCATOR = re.compile(r"^§(?P<section>\d+) (?P<title>.+), row '(?P<row>.+)'$")
+
+
+def default_seed_dir() -> Path | None:
+    """Return ../shared/seeds beside the repository if it is there, else None."""
+    path = SHARED / "seeds"
+    return path if path.is_dir() else None
+
+
+def default_reference() -> Path | None:
+    """Return ../shared/reference/alignments.md beside the repository if it is there, else None."""
+    path = SHARED / "reference" / "alignments.md"
+    return path if path.is_file() else None
+
+
+def normalise(text: str) -> str:
+    """Fold whitespace, quote marks, dashes and markdown escapes so quotations compare fairly."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    text = re.sub(r"\\([^\w\s])", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def seed_texts(sources: pd.DataFrame, seed_dir: Path) -> dict[str, str]:
+    """Return the normalised text of each seed source that is present in seed_dir, by source id."""
+    texts = {}
+    for row in sources.dropna(subset=["seed_file"]).itertuples():
+        path = Path(seed_dir) / row.seed_file
+        if path.is_file():
+            texts[row.source_id] = normalise(path.read_text(encoding="utf-8"))
+    return texts
+
+
+def reference_rows(reference: Path) -> set[tuple[str, str, str]]:
+    """Return (section number, section title, row label) for every table row in the reference."""
+    rows = set()
+    section = title = None
+    for line in Path(reference).read_text(encoding="utf-8").splitlines():
+        heading = re.match(r"^## (\d+)\. (.+)$", line)
+        if heading:
+            section, title = heading.groups()
+        elif section and line.startswith("| ") and not line.startswith("| fact |"):
+            label = line.split("|")[1].strip().replace("**", "")
+            rows.add((section, normalise(title), normalise(label)))
+    return rows
+
+
+def provenance_columns(frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """Return the (source column, locator column) pairs of a table."""
+    return [
+        (col, col.removesuffix("source_id") + "locator")
+        for col in frame.columns
+        if col.endswith("source_id") and col.removesuffix("source_id") + "locator" in frame.columns
+    ]
+
+
+def locator_problem(
+    source_id: str, locator: str, seeds: dict[str, str], seed_ids: set[str],
+    reference: set[tuple[str, str, str]] | None,
+) -> str | None:
+    """Say what is wrong with one locator for one source, or None if it checks out."""
+    if not locator.strip():
+        return f"empty locator: say where {source_id} states this"
+    if source_id in seed_ids:
+        words = len(locator.split())
+        if words > MAX_QUOTE_WORDS:
+            return f"a seed locator is a quotation of at most {MAX_QUOTE_WORDS} words; this has {words}"
+        if source_id in seeds and normalise(locator) not in seeds[source_id]:
+            return f"quotation not found in the text of {source_id}: '{locator}'"
+    elif source_id == "R001" and reference is not None:
+        match = _REFERENCE_LOCATOR.match(locator)
+        if not match:
+            return "a reference locator reads: §<section> <section title>, row '<row label>'"
+        key = (match["section"], normalise(match["title"]), normalise(match["row"]))
+        if key not in reference:
+            return f"no such section and row in the reference file: {locator}"
+    return None
+
+
+def find_problems(
+    tables: Tables, seed_dir: Path | None = None, reference: Path | None = None
+) -> list[Problem]:
+    """Check every source/locator pair in every table; seeds and reference default to ../shared."""
+    from otslab.data import Problem
+
+    seed_dir = seed_dir or default_seed_dir()
+    reference = reference or default_reference()
+    sources = tables["sources"]
+    seed_ids = set(sources.dropna(subset=["seed_file"])["source_id"])
+    seeds = seed_texts(sources, seed_dir) if seed_dir else {}
+    ref_rows = reference_rows(reference) if reference else None
+    problems = []
+    if seed_dir:
+        for i, row in sources.iterrows():
+            if row["source_id"] in seed_ids and row["source_id"] not in seeds:
+                msg = f"seed file '{row['seed_file']}' not found in {seed_dir}"
+                problems.append(Problem("sources.csv", i + 2, "seed_file", msg))
+    for name, frame in tables.items():
+        if name == "sources":
+            continue
+        for source_col, locator_col in provenance_columns(frame):
+            for i, (source_id, locator) in enumerate(zip(frame[source_col], frame[locator_col])):
+                if pd.isna(source_id) and pd.isna(locator):
+                    continue
+                if pd.isna(source_id):
+                    msg = "a locator without a source: fill in " + source_col
+                    problems.append(Problem(f"{name}.csv", i + 2, source_col, msg))
+                    continue
+                text = "" if pd.isna(locator) else str(locator)
+                msg = locator_problem(source_id, text, seeds, seed_ids, ref_rows)
+                if msg:
+                    problems.append(Problem(f"{name}.csv", i + 2, locator_col, msg))
+    return problems
