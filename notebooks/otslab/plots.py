@@ -1,0 +1,52 @@
+"""One look for every figure: theme, colour-blind-safe palette, source note, text description."""
+
+from __future__ import annotations
+
+import pandas as pd
+import seaborn as sns
+from IPython.display import Markdown, display
+from matplotlib.figure import Figure
+
+PALETTE = "colorblind"
+"""Seaborn's colour-blind-safe palette, used for every categorical colour in the course."""
+
+
+def new_figure(width: float = 9, height: float = 4.5) -> Figure:
+    """A figure in the course theme, not attached to pyplot (so nothing is drawn twice)."""
+    sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def add_source_note(fig: Figure, source_ids: list[str]) -> None:
+    """Write 'Source: ...' in the figure's bottom-left corner."""
+    fig.text(0.01, -0.02, "Source: " + ", ".join(source_ids) + " (see data/sources.csv)",
+             ha="left", va="top", fontsize=8, color="0.35")
+
+
+def source_ids_of(frame: pd.DataFrame) -> list[str]:
+    """The sorted distinct source ids behind the rows of a table."""
+    return sorted(frame["source_id"].dropna().unique())
+
+
+def plot_events_per_year(counts: pd.DataFrame, *, title: str, source_ids: list[str]) -> Figure:
+    """Stacked bars of events per year, one colour per kind of event."""
+    fig = new_figure()
+    ax = fig.subplots()
+    colours = sns.color_palette(PALETTE, n_colors=max(len(counts.columns), 1))
+    bottom = pd.Series(0, index=counts.index)
+    for colour, kind in zip(colours, counts.columns):
+        ax.bar(counts.index, counts[kind], bottom=bottom, color=colour, label=kind, width=0.8)
+        bottom = bottom + counts[kind]
+    ax.set_title(title, loc="left", fontsize=13)
+    ax.set_xlabel("Year")
+    ax.set_ylabel("Number of events")
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(title="Kind of event", frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left")
+    add_source_note(fig, source_ids)
+    return fig
+
+
+def show(fig: Figure, description: str) -> None:
+    """Display a figure with its one-line text description underneath."""
+    display(fig)
+    display(Markdown(f"*Figure description:* {description}"))

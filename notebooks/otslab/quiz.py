@@ -1,0 +1,34 @@
+"""Self-check questions with instant feedback."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+from IPython.display import HTML, display
+
+
+def check_answer(choice: str | None, answer: str, explanation: str) -> tuple[bool | None, str]:
+    """Judge one choice: (None, hint) when nothing is chosen, else (correct?, feedback)."""
+    if choice is None:
+        return None, "Pick an answer first."
+    if choice == answer:
+        return True, f"Correct. {explanation}"
+    return False, f"Not quite: you chose '{choice}'. Look again, then try another answer."
+
+
+def question(prompt: str, options: list[str], answer: str, explanation: str) -> w.VBox:
+    """A multiple-choice question: pick an option, press Check, read the feedback."""
+    if answer not in options:
+        raise ValueError(f"the answer {answer!r} is not among the options {options}")
+    choices = w.RadioButtons(options=options, value=None, layout={"width": "auto"})
+    button = w.Button(description="Check", button_style="info")
+    feedback = w.Output()
+
+    def on_click(_button: w.Button) -> None:
+        correct, text = check_answer(choices.value, answer, explanation)
+        colour = {True: "#1b7837", False: "#b35806", None: "#555"}[correct]
+        with feedback:
+            feedback.clear_output()
+            display(HTML(f'<p class="otslab-feedback" style="color:{colour}">{text}</p>'))
+
+    button.on_click(on_click)
+    return w.VBox([w.HTML(f"<b>{prompt}</b>"), choices, button, feedback])

@@ -1,0 +1,61 @@
+"""Thin views: controls wired to pure otslab functions, drawn into one Output."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import ipywidgets as w
+import pandas as pd
+from IPython.display import HTML, display
+
+from otslab.data import Tables
+from otslab.overview import search_rows
+
+OUTPUT_LAYOUT = {"height": "420px", "overflow": "auto", "border": "1px solid #ddd"}
+
+
+def hint(text: str) -> HTML:
+    """A friendly message shown in a view instead of a result."""
+    return HTML(f'<p class="otslab-hint" style="color:#555;font-style:italic">{text}</p>')
+
+
+def render_into(output: w.Output, draw: Callable[[], None]) -> None:
+    """Clear output and draw into it; show any error as a message instead of losing it."""
+    with output:
+        output.clear_output(wait=True)
+        try:
+            draw()
+        except Exception as exc:  # noqa: BLE001 - a view must show, not swallow, any failure
+            display(hint(f"Something went wrong drawing this view: {type(exc).__name__}: {exc}"))
+
+
+def table_html(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> HTML:
+    """An HTML table with a caption, cut to max_rows with a note."""
+    shown = frame.head(max_rows)
+    note = f" (first {max_rows} shown)" if len(frame) > max_rows else ""
+    html = shown.to_html(index=False, na_rep="", escape=True, border=0, classes="otslab-table")
+    return HTML(f'<p class="otslab-caption"><b>{caption}</b>{note}</p>{html}')
+
+
+def table_browser(tables: Tables, start: str = "events") -> w.VBox:
+    """Browse any table of the data package, optionally keeping only rows that contain a word."""
+    table = w.Dropdown(options=list(tables), value=start, description="Table")
+    search = w.Text(value="", description="Contains", placeholder="e.g. Uzbekistan",
+                    continuous_update=False)
+    output = w.Output(layout=OUTPUT_LAYOUT)
+
+    def draw() -> None:
+        frame = tables[table.value]
+        rows = search_rows(frame.loc[:, ~frame.columns.str.endswith(("_year", "_earliest"))],
+                           search.value)
+        if rows.empty:
+            display(hint(f"No row of '{table.value}' contains '{search.value.strip()}'. "
+                         "Try a shorter word, or clear the box."))
+            return
+        found = f", {len(rows)} containing '{search.value.strip()}'" if search.value.strip() else ""
+        display(table_html(rows, f"Table: {table.value} — {len(frame)} rows{found}"))
+
+    for control in (table, search):
+        control.observe(lambda _change: render_into(output, draw), names="value")
+    render_into(output, draw)
+    return w.VBox([w.HBox([table, search]), output])

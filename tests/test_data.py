@@ -1,0 +1,211 @@
+"""The data package validates, and a broken copy fails with an error naming file, line and column."""
+
+import csv
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SHARED, require_or_skip
+
+from otslab.data import DataError, find_problems, load_tables
+
+DATA = REPO / "data"
+SEEDS = SHARED / "seeds"
+REFERENCE = SHARED / "reference" / "alignments.md"
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """Read a CSV file as a list of rows, header included."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.reader(fh))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    """Write rows back as CSV."""
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+
+
+def set_cell(table: str, line: int, column: str, value: str) -> Callable[[Path], None]:
+    """Return a corruption that sets one cell (line counted as in an editor, header = line 1)."""
+
+    def corrupt(data_dir: Path) -> None:
+        rows = read_rows(data_dir / f"{table}.csv")
+        rows[line - 1][rows[0].index(column)] = value
+        write_rows(data_dir / f"{table}.csv", rows)
+
+    return corrupt
+
+
+def drop_column(table: str, column: str) -> Callable[[Path], None]:
+    """Return a corruption that removes a column."""
+
+    def corrupt(data_dir: Path) -> None:
+        rows = read_rows(data_dir / f"{table}.csv")
+        index = rows[0].index(column)
+        write_rows(data_dir / f"{table}.csv", [r[:index] + r[index + 1 :] for r in rows])
+
+    return corrupt
+
+
+def add_column(table: str, column: str) -> Callable[[Path], None]:
+    """Return a corruption that appends a column the schema does not define."""
+
+    def corrupt(data_dir: Path) -> None:
+        rows = read_rows(data_dir / f"{table}.csv")
+        write_rows(data_dir / f"{table}.csv", [rows[0] + [column]] + [r + ["x"] for r in rows[1:]])
+
+    return corrupt
+
+
+def duplicate_line(table: str, line: int) -> Callable[[Path], None]:
+    """Return a corruption that repeats a data line right after itself."""
+
+    def corrupt(data_dir: Path) -> None:
+        rows = read_rows(data_dir / f"{table}.csv")
+        write_rows(data_dir / f"{table}.csv", rows[:line] + [rows[line - 1]] + rows[line:])
+
+    return corrupt
+
+
+def empty_file(table: str) -> Callable[[Path], None]:
+    """Return a corruption that empties a file."""
+    return lambda data_dir: (data_dir / f"{table}.csv").write_text("", encoding="utf-8")
+
+
+def delete_file(table: str) -> Callable[[Path], None]:
+    """Return a corruption that deletes a file."""
+    return lambda data_dir: (data_dir / f"{table}.csv").unlink()
+
+
+def save_as_cp1252(table: str) -> Callable[[Path], None]:
+    """Return a corruption that re-saves a file in Windows-1252, as a spreadsheet program might."""
+
+    def corrupt(data_dir: Path) -> None:
+        path = data_dir / f"{table}.csv"
+        path.write_bytes(path.read_text(encoding="utf-8").encode("cp1252", errors="replace"))
+
+    return corrupt
+
+
+def line_of(table: str, column: str, value: str) -> int:
+    """Return the editor line number of the first row whose column holds value."""
+    rows = read_rows(DATA / f"{table}.csv")
+    index = rows[0].index(column)
+    return next(n for n, row in enumerate(rows, start=1) if row[index] == value)
+
+
+def first_seed_line(table: str) -> int:
+    """Return the line of the first row in a table whose source is a seed document."""
+    rows = read_rows(DATA / f"{table}.csv")
+    index = rows[0].index("source_id")
+    return next(n for n, row in enumerate(rows, start=1) if row[index].startswith("S"))
+
+
+UZB_SUSPENDED = line_of("memberships", "membership_id", "M030")
+
+# (id, corruption, file, line, column, words the message must contain)
+CORRUPTIONS = [
+    ("missing column", drop_column("memberships", "status"),
+     "memberships.csv", 1, "status", "missing column"),
+    ("extra column", add_column("countries", "colour"),
+     "countries.csv", 1, "colour", "unexpected column"),
+    ("unknown enum value", set_cell("memberships", 4, "status", "ally"),
+     "memberships.csv", 4, "status", "'ally' is not allowed: expected one of: member, observer"),
+    ("malformed date", set_cell("memberships", 5, "start", "12/05/1992"),
+     "memberships.csv", 5, "start", "not an ISO date"),
+    ("impossible date", set_cell("memberships", 6, "start", "2023-02-30"),
+     "memberships.csv", 6, "start", "not a real calendar date"),
+    ("date disagrees with precision", set_cell("events", 3, "date_precision", "month"),
+     "events.csv", 3, "date", "precision column says 'month'"),
+    ("duplicate key", duplicate_line("claims", 7),
+     "claims.csv", 8, "claim_id", "duplicate key"),
+    ("dangling country", set_cell("memberships", 9, "country_id", "XXX"),
+     "memberships.csv", 9, "country_id", "'XXX' is not a known countries id"),
+    ("dangling source", set_cell("claim_sources", 10, "source_id", "S009"),
+     "claim_sources.csv", 10, "source_id", "'S009' is not a known sources id"),
+    ("empty required locator", set_cell("memberships", 11, "locator", ""),
+     "memberships.csv", 11, "locator", "empty, but this column is required"),
+    ("empty optional locator", set_cell("countries", line_of("countries", "country_id", "UZB"),
+                                        "posture_locator", ""),
+     "countries.csv", line_of("countries", "country_id", "UZB"), "posture_locator", "empty locator"),
+    ("locator not in seed", set_cell("claim_sources", first_seed_line("claim_sources"), "locator",
+                                     "a sentence nobody in these texts ever wrote"),
+     "claim_sources.csv", first_seed_line("claim_sources"), "locator", "not found in the text of"),
+    ("locator too long", set_cell("voices", first_seed_line("voices"), "locator",
+                                  "one two three four five six seven eight nine ten eleven twelve thirteen"),
+     "voices.csv", first_seed_line("voices"), "locator", "at most 12 words; this has 13"),
+    ("reference row that does not exist", set_cell("memberships", UZB_SUSPENDED, "locator",
+                                                   "§5 CSTO (Collective Security Treaty, 1992, and the "
+                                                   "organisation, 2002), row 'Uzbekistan, 2013: rejoined'"),
+     "memberships.csv", UZB_SUSPENDED, "locator", "no such section and row"),
+    ("empty file", empty_file("events"),
+     "events.csv", 1, None, "file is empty"),
+    ("missing file", delete_file("voices"),
+     "voices.csv", None, None, "file is missing"),
+    ("wrong encoding", save_as_cp1252("countries"),
+     "countries.csv", line_of("countries", "country_id", "TUR"), "name", "not UTF-8"),
+    ("required value missing", set_cell("claims", 12, "statement", ""),
+     "claims.csv", 12, "statement", "required"),
+    ("id breaks its pattern", set_cell("events", 2, "event_id", "E1"),
+     "events.csv", 2, "event_id", "'E1' is not allowed"),
+    ("not an integer", set_cell("scenarios", 3, "rung", "two"),
+     "scenarios.csv", 3, "rung", "'two'"),
+    ("factor cites unknown claim", set_cell("factors", 2, "evidence", "C999"),
+     "factors.csv", 2, "evidence", "'C999' is not a known claims id"),
+    ("membership ends before it starts", set_cell("memberships", UZB_SUSPENDED - 1, "end", "2001"),
+     "memberships.csv", UZB_SUSPENDED - 1, "end", "before it starts"),
+    ("OTS status disagrees with memberships",
+     set_cell("countries", line_of("countries", "country_id", "HUN"), "ots_status", "member"),
+     "countries.csv", line_of("countries", "country_id", "HUN"), "ots_status", "disagrees with memberships"),
+]
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of data/ that a test may break."""
+    return Path(shutil.copytree(DATA, tmp_path / "data"))
+
+
+def test_package_is_valid() -> None:
+    """The shipped data package has no problems at all."""
+    problems = find_problems(DATA)
+    assert not problems, "\n".join(map(str, problems))
+
+
+def test_row_m030_is_uzbekistans_csto_suspension() -> None:
+    """The corruption cases above lean on this row; fail loudly if the data moves under them."""
+    T = load_tables()
+    row = T.memberships.set_index("membership_id").loc["M030"]
+    assert (row["country_id"], row["org_id"], str(row["status"])) == ("UZB", "CSTO", "suspended")
+
+
+@pytest.mark.parametrize(
+    "corrupt, file, line, column, words",
+    [pytest.param(*case[1:], id=case[0]) for case in CORRUPTIONS],
+)
+def test_broken_copy_names_file_line_and_column(
+    data_copy: Path, corrupt, file: str, line: int | None, column: str | None, words: str
+) -> None:
+    """Each corruption raises one DataError pointing at the right file, line and column."""
+    needs_texts = "seed" in words or "text of" in words or "section and row" in words
+    if needs_texts:
+        require_or_skip(SEEDS.is_dir() and REFERENCE.is_file(), f"seed texts not found at {SEEDS}")
+    corrupt(data_copy)
+    with pytest.raises(DataError) as caught:
+        load_tables(data_copy, seed_dir=SEEDS if SEEDS.is_dir() else None,
+                    reference=REFERENCE if REFERENCE.is_file() else None)
+    error = caught.value
+    assert (error.file, error.line, error.column) == (file, line, column), str(error)
+    assert words in str(error)
+    assert str(error).startswith(f"data/{file}")
+
+
+def test_error_counts_further_problems(data_copy: Path) -> None:
+    """Several faults: the message shows the first and says how many more there are."""
+    set_cell("memberships", 4, "status", "ally")(data_copy)
+    set_cell("memberships", 5, "status", "friend")(data_copy)
+    with pytest.raises(DataError, match=r"and 1 more problem;") as caught:
+        load_tables(data_copy)
+    assert [p.line for p in caught.value.problems] == [4, 5]
