@@ -1,0 +1,109 @@
+"""Content rules: source cards complete, prose in our own words, data documented and complete."""
+
+import json
+import re
+
+import pytest
+from conftest import REPO, SHARED, require_or_skip
+
+from otslab.data import load_tables
+from otslab.provenance import normalise
+
+SEEDS = SHARED / "seeds"
+CARDS = REPO / "seeds"
+SEED_IDS = ["S000", "S001", "S002", "S003", "S004"]
+CARD_SECTIONS = ["## Bibliographic data", "## Genre and voice", "## Summary", "## Claims",
+                 "## Perspective"]
+COPY_WINDOW = 9
+"""A run of this many words shared with a seed text counts as copied prose."""
+
+
+@pytest.fixture(scope="module")
+def T():
+    """The loaded tables."""
+    return load_tables()
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens of a text, quotes and dashes folded."""
+    return re.findall(r"[\w$'.,-]+", normalise(text).lower())
+
+
+def shingles(text: str, size: int = COPY_WINDOW) -> set[tuple[str, ...]]:
+    """Every run of `size` consecutive words."""
+    tokens = words(text)
+    return {tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
+
+
+def card_section(card: str, heading: str) -> str:
+    """The text under one '## ' heading of a card."""
+    body = card.split(heading, 1)[1]
+    return body.split("\n## ", 1)[0]
+
+
+@pytest.mark.parametrize("source_id", SEED_IDS)
+def test_source_card_is_complete(source_id: str, T) -> None:
+    """Each seed has a card with every section, a 150-250 word summary, and its exact claim ids."""
+    card = (CARDS / f"{source_id}.md").read_text(encoding="utf-8")
+    for heading in CARD_SECTIONS:
+        assert heading in card, f"seeds/{source_id}.md lacks the section '{heading}'"
+    summary = len(card_section(card, "## Summary").split())
+    assert 150 <= summary <= 250, f"seeds/{source_id}.md summary has {summary} words"
+    listed = set(re.findall(r"\bC\d{3}\b", card_section(card, "## Claims")))
+    carried = set(T.claim_sources.query("source_id == @source_id")["claim_id"])
+    assert listed == carried, f"claims on the card differ from claim_sources: {listed ^ carried}"
+
+
+def test_prose_is_in_our_own_words(T) -> None:
+    """No card, claim, event, voice or factor repeats a run of nine words from a seed text."""
+    require_or_skip(SEEDS.is_dir(), f"seed texts not found at {SEEDS}")
+    seed_runs = set().union(*(shingles(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt")))
+    ours = {f"seeds/{p.name}": p.read_text(encoding="utf-8") for p in CARDS.glob("S*.md")}
+    for table, columns in {"claims": ["statement"], "events": ["title", "summary", "notes"],
+                           "voices": ["position"], "factors": ["description"],
+                           "scenarios": ["description"]}.items():
+        for i, row in T[table].iterrows():
+            for col in columns:
+                ours[f"data/{table}.csv line {i + 2} {col}"] = str(row[col])
+    copied = {where: " ".join(sorted(shingles(text) & seed_runs)[0])
+              for where, text in ours.items() if shingles(text) & seed_runs}
+    assert not copied, f"copied from a seed: {copied}"
+
+
+def test_every_table_and_column_is_in_the_data_dictionary() -> None:
+    """data/README.md documents each table and column that datapackage.json defines."""
+    readme = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    package = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
+    missing = [f"{r['path']}:{f['name']}" for r in package["resources"]
+               for f in r["schema"]["fields"] if f"`{f['name']}`" not in readme]
+    missing += [r["path"] for r in package["resources"] if f"`{r['path']}`" not in readme]
+    assert not missing, f"not documented in data/README.md: {missing}"
+
+
+@pytest.mark.parametrize("source_id", SEED_IDS)
+def test_each_seed_carries_at_least_eight_claims_and_a_voice(source_id: str, T) -> None:
+    """The claims table covers each source's main claims, and each source's voices are recorded."""
+    claims = T.claim_sources.query("source_id == @source_id and stance == 'asserts'")
+    assert len(claims) >= 8, f"{source_id} asserts only {len(claims)} claims"
+    assert (T.voices["source_id"] == source_id).any(), f"no voice from {source_id}"
+
+
+def test_every_event_has_participants(T) -> None:
+    """No event is without at least one participating state."""
+    orphans = set(T.events["event_id"]) - set(T.event_participants["event_id"])
+    assert not orphans, f"events without participants: {sorted(orphans)}"
+
+
+def test_every_course_state_has_memberships(T) -> None:
+    """The eight OTS states and the five context states each have dated memberships."""
+    course = T.countries.query("role != 'mentioned'")["country_id"]
+    covered = set(T.memberships["country_id"])
+    assert set(course) <= covered, f"no memberships for {set(course) - covered}"
+
+
+def test_claims_are_linked_and_typed(T) -> None:
+    """Every claim is carried by some source; all four claim types occur."""
+    unlinked = set(T.claims["claim_id"]) - set(T.claim_sources["claim_id"])
+    assert not unlinked, f"claims no source carries: {sorted(unlinked)}"
+    assert set(T.claims["claim_type"].astype(str)) == {"fact", "interpretation", "forecast",
+                                                       "recommendation"}
