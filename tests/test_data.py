@@ -154,7 +154,7 @@ CORRUPTIONS = [
      "scenarios.csv", 3, "rung", "'two'"),
     ("factor cites unknown claim", set_cell("factors", 2, "evidence", "C999"),
      "factors.csv", 2, "evidence", "'C999' is not a known claims id"),
-    ("membership ends before it starts", set_cell("memberships", UZB_SUSPENDED - 1, "end", "2001"),
+    ("membership ends before it starts", set_cell("memberships", UZB_SUSPENDED - 1, "end", "2001-01-01"),
      "memberships.csv", UZB_SUSPENDED - 1, "end", "before it starts"),
     ("OTS status disagrees with memberships",
      set_cell("countries", line_of("countries", "country_id", "HUN"), "ots_status", "member"),

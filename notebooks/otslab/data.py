@@ -147,6 +147,11 @@ def _read_bytes_problems(path: Path, fields: list[str]) -> list[Problem]:
     return problems
 
 
+def _field_names(schema: dict) -> list[str]:
+    """The column names a table schema defines."""
+    return [f["name"] for f in schema["fields"]]
+
+
 def _problem_from_error(error: fl_errors.Error, resource: dict) -> Problem:
     """Translate one frictionless error into a Problem naming file, line and column."""
     file = resource["path"]
@@ -169,6 +174,10 @@ def _problem_from_error(error: fl_errors.Error, resource: dict) -> Problem:
             expected = "one of: " + ", ".join(allowed)
         elif "required" in error.note:
             return Problem(file, line, column, "empty, but this column is required")
+        elif "pattern" in error.note and f"{column}_precision" in _field_names(schema):
+            return Problem(file, line, column, partial_date_problem(cell, "unknown"))
+        elif "pattern" in error.note:
+            expected = f"the form {field['constraints']['pattern']} ({field['description']})"
         else:
             expected = error.note
         return Problem(file, line, column, f"'{cell}' is not allowed: expected {expected}")
@@ -196,15 +205,16 @@ def _validate(
     resources = descriptor["resources"]
     problems: list[Problem] = []
     for res in resources:
-        fields = [f["name"] for f in res["schema"]["fields"]]
-        problems += _read_bytes_problems(data_dir / res["path"], fields)
+        problems += _read_bytes_problems(data_dir / res["path"], _field_names(res["schema"]))
     if problems:
         return problems, None
     package = frictionless.Package(descriptor, basepath=str(data_dir))
     report = package.validate(checklist=frictionless.Checklist(checks=[PartialDates()]))
     by_name = {res["name"]: res for res in resources}
     for task in report.tasks:
-        problems += [_problem_from_error(e, by_name[task.name]) for e in task.errors]
+        found = [_problem_from_error(e, by_name[task.name]) for e in task.errors]
+        # A cell can break both a schema constraint and a custom check: report it once.
+        problems += list({(p.file, p.line, p.column): p for p in reversed(found)}.values())[::-1]
     if problems:
         return problems, None
     tables = _typed_tables(data_dir, descriptor)
