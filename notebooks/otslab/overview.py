@@ -40,17 +40,20 @@ def undated_events(events: pd.DataFrame) -> pd.DataFrame:
     return events[events["date_year"].isna()]
 
 
-def describe_events_per_year(counts: pd.DataFrame, undated: int) -> str:
-    """One sentence a screen reader can read in place of the events-per-year chart."""
+def describe_events_per_year(counts: pd.DataFrame, events: pd.DataFrame) -> str:
+    """A few sentences a screen reader can read in place of the events-per-year chart."""
+    undated = len(undated_events(events))
     if counts.empty:
-        return "No dated events to show."
+        return f"No dated events in this period. {undated} events have no known date."
     totals = counts.sum(axis=1)
     busiest = int(totals.idxmax())
     top_kind = counts.loc[busiest].idxmax()
+    earlier = int((events["date_year"] < counts.index.min()).sum())
     return (
         f"Stacked bar chart of {int(totals.sum())} dated events from {counts.index.min()} to "
         f"{counts.index.max()}. The busiest year is {busiest} with {int(totals[busiest])} events, "
-        f"most of them of kind '{top_kind}'. {undated} further events have no known date."
+        f"most often of kind '{top_kind}'. Not shown: {earlier} earlier events and {undated} "
+        "events with no known date."
     )
 
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 import seaborn as sns
-from IPython.display import Markdown, display
+from io import BytesIO
+
+from IPython.display import Image, Markdown, display
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 PALETTE = "colorblind"
 """Seaborn's colour-blind-safe palette, used for every categorical colour in the course."""
@@ -24,8 +27,8 @@ def add_source_note(fig: Figure, source_ids: list[str]) -> None:
 
 
 def source_ids_of(frame: pd.DataFrame) -> list[str]:
-    """The sorted distinct source ids behind the rows of a table."""
-    return sorted(frame["source_id"].dropna().unique())
+    """The distinct source ids behind the rows of a table: seed texts first, then references."""
+    return sorted(frame["source_id"].dropna().unique(), key=lambda s: (not s.startswith("S"), s))
 
 
 def plot_events_per_year(counts: pd.DataFrame, *, title: str, source_ids: list[str]) -> Figure:
@@ -40,13 +43,21 @@ def plot_events_per_year(counts: pd.DataFrame, *, title: str, source_ids: list[s
     ax.set_title(title, loc="left", fontsize=13)
     ax.set_xlabel("Year")
     ax.set_ylabel("Number of events")
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(title="Kind of event", frameon=False, bbox_to_anchor=(1.01, 1), loc="upper left")
     add_source_note(fig, source_ids)
     return fig
 
 
+def to_png(fig: Figure, dpi: int = 100) -> bytes:
+    """Render a figure to PNG bytes."""
+    buffer = BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
 def show(fig: Figure, description: str) -> None:
-    """Display a figure with its one-line text description underneath."""
-    display(fig)
+    """Display a figure as a PNG with its one-line text description underneath."""
+    display(Image(data=to_png(fig), format="png"))
     display(Markdown(f"*Figure description:* {description}"))

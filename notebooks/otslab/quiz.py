@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipywidgets as w
-from IPython.display import HTML, display
 
 
 def check_answer(choice: str | None, answer: str, explanation: str) -> tuple[bool | None, str]:
@@ -21,14 +20,12 @@ def question(prompt: str, options: list[str], answer: str, explanation: str) -> 
         raise ValueError(f"the answer {answer!r} is not among the options {options}")
     choices = w.RadioButtons(options=options, value=None, layout={"width": "auto"})
     button = w.Button(description="Check", button_style="info")
-    feedback = w.Output()
+    feedback = w.HTML()
 
     def on_click(_button: w.Button) -> None:
         correct, text = check_answer(choices.value, answer, explanation)
         colour = {True: "#1b7837", False: "#b35806", None: "#555"}[correct]
-        with feedback:
-            feedback.clear_output()
-            display(HTML(f'<p class="otslab-feedback" style="color:{colour}">{text}</p>'))
+        feedback.value = f'<p class="otslab-feedback" style="color:{colour}">{text}</p>'
 
     button.on_click(on_click)
     return w.VBox([w.HTML(f"<b>{prompt}</b>"), choices, button, feedback])

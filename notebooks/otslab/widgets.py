@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import ipywidgets as w
 import pandas as pd
-from IPython.display import HTML, display
+from IPython.display import HTML
 
 from otslab.data import Tables
 from otslab.overview import search_rows
@@ -19,14 +19,28 @@ def hint(text: str) -> HTML:
     return HTML(f'<p class="otslab-hint" style="color:#555;font-style:italic">{text}</p>')
 
 
-def render_into(output: w.Output, draw: Callable[[], None]) -> None:
-    """Clear output and draw into it; show any error as a message instead of losing it."""
-    with output:
-        output.clear_output(wait=True)
-        try:
-            draw()
-        except Exception as exc:  # noqa: BLE001 - a view must show, not swallow, any failure
-            display(hint(f"Something went wrong drawing this view: {type(exc).__name__}: {exc}"))
+def render_into(output: w.Output, draw: Callable[[], list[object]]) -> None:
+    """Replace what output shows with what draw returns; show any error as a message instead.
+
+    Outputs are set directly (not captured with `with output:`), so the view is the same in
+    JupyterLab, in exported HTML and when a test reads `output.outputs`.
+    """
+    try:
+        items = draw()
+    except Exception as exc:  # noqa: BLE001 - a view must show, not swallow, any failure
+        items = [hint(f"Something went wrong drawing this view: {type(exc).__name__}: {exc}")]
+    output.outputs = ()
+    for item in items:
+        output.append_display_data(item)
+
+
+def shown_text(output: w.Output) -> str:
+    """The HTML or plain text an Output currently shows, joined (for tests and checks)."""
+    parts = []
+    for item in output.outputs:
+        data = item.get("data", {})
+        parts.append(data.get("text/html") or data.get("text/plain") or "")
+    return "\n".join(parts)
 
 
 def table_html(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> HTML:
@@ -44,16 +58,15 @@ def table_browser(tables: Tables, start: str = "events") -> w.VBox:
                     continuous_update=False)
     output = w.Output(layout=OUTPUT_LAYOUT)
 
-    def draw() -> None:
+    def draw() -> list[object]:
         frame = tables[table.value]
         rows = search_rows(frame.loc[:, ~frame.columns.str.endswith(("_year", "_earliest"))],
                            search.value)
         if rows.empty:
-            display(hint(f"No row of '{table.value}' contains '{search.value.strip()}'. "
-                         "Try a shorter word, or clear the box."))
-            return
+            return [hint(f"No row of '{table.value}' contains '{search.value.strip()}'. "
+                         "Try a shorter word, or clear the box.")]
         found = f", {len(rows)} containing '{search.value.strip()}'" if search.value.strip() else ""
-        display(table_html(rows, f"Table: {table.value} — {len(frame)} rows{found}"))
+        return [table_html(rows, f"Table: {table.value} — {len(frame)} rows{found}")]
 
     for control in (table, search):
         control.observe(lambda _change: render_into(output, draw), names="value")
