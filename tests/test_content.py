@@ -4,16 +4,21 @@ import json
 import re
 
 import pytest
-from conftest import REPO, SHARED, require_or_skip
 
+from conftest import REPO, SHARED, require_or_skip
 from otslab.data import load_tables
 from otslab.provenance import normalise
 
 SEEDS = SHARED / "seeds"
 CARDS = REPO / "seeds"
 SEED_IDS = ["S000", "S001", "S002", "S003", "S004"]
-CARD_SECTIONS = ["## Bibliographic data", "## Genre and voice", "## Summary", "## Claims",
-                 "## Perspective"]
+CARD_SECTIONS = [
+    "## Bibliographic data",
+    "## Genre and voice",
+    "## Summary",
+    "## Claims",
+    "## Perspective",
+]
 PROSE_SECTIONS = ["## Genre and voice", "## Summary", "## Perspective"]
 """Card sections in our own words (the bibliographic table quotes titles on purpose)."""
 COPY_WINDOW = 9
@@ -65,14 +70,21 @@ def test_prose_is_in_our_own_words(T) -> None:
         for p in CARDS.glob("S*.md")
         for heading in PROSE_SECTIONS
     }
-    for table, columns in {"claims": ["statement"], "events": ["title", "summary", "notes"],
-                           "voices": ["position"], "factors": ["description"],
-                           "scenarios": ["description"]}.items():
+    for table, columns in {
+        "claims": ["statement"],
+        "events": ["title", "summary", "notes"],
+        "voices": ["position"],
+        "factors": ["description"],
+        "scenarios": ["description"],
+    }.items():
         for i, row in T[table].iterrows():
             for col in columns:
                 ours[f"data/{table}.csv line {i + 2} {col}"] = str(row[col])
-    copied = {where: " ".join(sorted(shingles(text) & seed_runs)[0])
-              for where, text in ours.items() if shingles(text) & seed_runs}
+    copied = {
+        where: " ".join(sorted(shingles(text) & seed_runs)[0])
+        for where, text in ours.items()
+        if shingles(text) & seed_runs
+    }
     assert not copied, f"copied from a seed: {copied}"
 
 
@@ -80,8 +92,12 @@ def test_every_table_and_column_is_in_the_data_dictionary() -> None:
     """data/README.md documents each table and column that datapackage.json defines."""
     readme = (REPO / "data" / "README.md").read_text(encoding="utf-8")
     package = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
-    missing = [f"{r['path']}:{f['name']}" for r in package["resources"]
-               for f in r["schema"]["fields"] if f"`{f['name']}`" not in readme]
+    missing = [
+        f"{r['path']}:{f['name']}"
+        for r in package["resources"]
+        for f in r["schema"]["fields"]
+        if f"`{f['name']}`" not in readme
+    ]
     missing += [r["path"] for r in package["resources"] if f"`{r['path']}`" not in readme]
     assert not missing, f"not documented in data/README.md: {missing}"
 
@@ -111,5 +127,9 @@ def test_claims_are_linked_and_typed(T) -> None:
     """Every claim is carried by some source; all four claim types occur."""
     unlinked = set(T.claims["claim_id"]) - set(T.claim_sources["claim_id"])
     assert not unlinked, f"claims no source carries: {sorted(unlinked)}"
-    assert set(T.claims["claim_type"].astype(str)) == {"fact", "interpretation", "forecast",
-                                                       "recommendation"}
+    assert set(T.claims["claim_type"].astype(str)) == {
+        "fact",
+        "interpretation",
+        "forecast",
+        "recommendation",
+    }

@@ -1,4 +1,4 @@
-"""The data package validates, and a broken copy fails with an error naming file, line and column."""
+"""The data package validates; a broken copy fails naming the file, line and column."""
 
 import csv
 import shutil
@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SHARED, require_or_skip
 
+from conftest import REPO, SHARED, require_or_skip
 from otslab.data import DataError, find_problems, load_tables
 
 DATA = REPO / "data"
@@ -107,58 +107,185 @@ UZB_SUSPENDED = line_of("memberships", "membership_id", "M030")
 
 # (id, corruption, file, line, column, words the message must contain)
 CORRUPTIONS = [
-    ("missing column", drop_column("memberships", "status"),
-     "memberships.csv", 1, "status", "missing column"),
-    ("extra column", add_column("countries", "colour"),
-     "countries.csv", 1, "colour", "unexpected column"),
-    ("unknown enum value", set_cell("memberships", 4, "status", "ally"),
-     "memberships.csv", 4, "status", "'ally' is not allowed: expected one of: member, observer"),
-    ("malformed date", set_cell("memberships", 5, "start", "12/05/1992"),
-     "memberships.csv", 5, "start", "not an ISO date"),
-    ("impossible date", set_cell("memberships", 6, "start", "2023-02-30"),
-     "memberships.csv", 6, "start", "not a real calendar date"),
-    ("date disagrees with precision", set_cell("events", 3, "date_precision", "month"),
-     "events.csv", 3, "date", "precision column says 'month'"),
-    ("duplicate key", duplicate_line("claims", 7),
-     "claims.csv", 8, "claim_id", "duplicate key"),
-    ("dangling country", set_cell("memberships", 9, "country_id", "XXX"),
-     "memberships.csv", 9, "country_id", "'XXX' is not a known countries id"),
-    ("dangling source", set_cell("claim_sources", 10, "source_id", "S009"),
-     "claim_sources.csv", 10, "source_id", "'S009' is not a known sources id"),
-    ("empty required locator", set_cell("memberships", 11, "locator", ""),
-     "memberships.csv", 11, "locator", "empty, but this column is required"),
-    ("empty optional locator", set_cell("countries", line_of("countries", "country_id", "UZB"),
-                                        "posture_locator", ""),
-     "countries.csv", line_of("countries", "country_id", "UZB"), "posture_locator", "empty locator"),
-    ("locator not in seed", set_cell("claim_sources", first_seed_line("claim_sources"), "locator",
-                                     "a sentence nobody in these texts ever wrote"),
-     "claim_sources.csv", first_seed_line("claim_sources"), "locator", "not found in the text of"),
-    ("locator too long", set_cell("voices", first_seed_line("voices"), "locator",
-                                  "one two three four five six seven eight nine ten eleven twelve thirteen"),
-     "voices.csv", first_seed_line("voices"), "locator", "at most 12 words; this has 13"),
-    ("reference row that does not exist", set_cell("memberships", UZB_SUSPENDED, "locator",
-                                                   "§5 CSTO (Collective Security Treaty, 1992, and the "
-                                                   "organisation, 2002), row 'Uzbekistan, 2013: rejoined'"),
-     "memberships.csv", UZB_SUSPENDED, "locator", "no such section and row"),
-    ("empty file", empty_file("events"),
-     "events.csv", 1, None, "file is empty"),
-    ("missing file", delete_file("voices"),
-     "voices.csv", None, None, "file is missing"),
-    ("wrong encoding", save_as_cp1252("countries"),
-     "countries.csv", line_of("countries", "country_id", "TUR"), "name", "not UTF-8"),
-    ("required value missing", set_cell("claims", 12, "statement", ""),
-     "claims.csv", 12, "statement", "required"),
-    ("id breaks its pattern", set_cell("events", 2, "event_id", "E1"),
-     "events.csv", 2, "event_id", "'E1' is not allowed"),
-    ("not an integer", set_cell("scenarios", 3, "rung", "two"),
-     "scenarios.csv", 3, "rung", "'two'"),
-    ("factor cites unknown claim", set_cell("factors", 2, "evidence", "C999"),
-     "factors.csv", 2, "evidence", "'C999' is not a known claims id"),
-    ("membership ends before it starts", set_cell("memberships", UZB_SUSPENDED - 1, "end", "2001-01-01"),
-     "memberships.csv", UZB_SUSPENDED - 1, "end", "before it starts"),
-    ("OTS status disagrees with memberships",
-     set_cell("countries", line_of("countries", "country_id", "HUN"), "ots_status", "member"),
-     "countries.csv", line_of("countries", "country_id", "HUN"), "ots_status", "disagrees with memberships"),
+    (
+        "missing column",
+        drop_column("memberships", "status"),
+        "memberships.csv",
+        1,
+        "status",
+        "missing column",
+    ),
+    (
+        "extra column",
+        add_column("countries", "colour"),
+        "countries.csv",
+        1,
+        "colour",
+        "unexpected column",
+    ),
+    (
+        "unknown enum value",
+        set_cell("memberships", 4, "status", "ally"),
+        "memberships.csv",
+        4,
+        "status",
+        "'ally' is not allowed: expected one of: member, observer",
+    ),
+    (
+        "malformed date",
+        set_cell("memberships", 5, "start", "12/05/1992"),
+        "memberships.csv",
+        5,
+        "start",
+        "not an ISO date",
+    ),
+    (
+        "impossible date",
+        set_cell("memberships", 6, "start", "2023-02-30"),
+        "memberships.csv",
+        6,
+        "start",
+        "not a real calendar date",
+    ),
+    (
+        "date disagrees with precision",
+        set_cell("events", 3, "date_precision", "month"),
+        "events.csv",
+        3,
+        "date",
+        "precision column says 'month'",
+    ),
+    ("duplicate key", duplicate_line("claims", 7), "claims.csv", 8, "claim_id", "duplicate key"),
+    (
+        "dangling country",
+        set_cell("memberships", 9, "country_id", "XXX"),
+        "memberships.csv",
+        9,
+        "country_id",
+        "'XXX' is not a known countries id",
+    ),
+    (
+        "dangling source",
+        set_cell("claim_sources", 10, "source_id", "S009"),
+        "claim_sources.csv",
+        10,
+        "source_id",
+        "'S009' is not a known sources id",
+    ),
+    (
+        "empty required locator",
+        set_cell("memberships", 11, "locator", ""),
+        "memberships.csv",
+        11,
+        "locator",
+        "empty, but this column is required",
+    ),
+    (
+        "empty optional locator",
+        set_cell("countries", line_of("countries", "country_id", "UZB"), "posture_locator", ""),
+        "countries.csv",
+        line_of("countries", "country_id", "UZB"),
+        "posture_locator",
+        "empty locator",
+    ),
+    (
+        "locator not in seed",
+        set_cell(
+            "claim_sources",
+            first_seed_line("claim_sources"),
+            "locator",
+            "a sentence nobody in these texts ever wrote",
+        ),
+        "claim_sources.csv",
+        first_seed_line("claim_sources"),
+        "locator",
+        "not found in the text of",
+    ),
+    (
+        "locator too long",
+        set_cell(
+            "voices",
+            first_seed_line("voices"),
+            "locator",
+            "one two three four five six seven eight nine ten eleven twelve thirteen",
+        ),
+        "voices.csv",
+        first_seed_line("voices"),
+        "locator",
+        "at most 12 words; this has 13",
+    ),
+    (
+        "reference row that does not exist",
+        set_cell(
+            "memberships",
+            UZB_SUSPENDED,
+            "locator",
+            "§5 CSTO (Collective Security Treaty, 1992, and the "
+            "organisation, 2002), row 'Uzbekistan, 2013: rejoined'",
+        ),
+        "memberships.csv",
+        UZB_SUSPENDED,
+        "locator",
+        "no such section and row",
+    ),
+    ("empty file", empty_file("events"), "events.csv", 1, None, "file is empty"),
+    ("missing file", delete_file("voices"), "voices.csv", None, None, "file is missing"),
+    (
+        "wrong encoding",
+        save_as_cp1252("countries"),
+        "countries.csv",
+        line_of("countries", "country_id", "TUR"),
+        "name",
+        "not UTF-8",
+    ),
+    (
+        "required value missing",
+        set_cell("claims", 12, "statement", ""),
+        "claims.csv",
+        12,
+        "statement",
+        "required",
+    ),
+    (
+        "id breaks its pattern",
+        set_cell("events", 2, "event_id", "E1"),
+        "events.csv",
+        2,
+        "event_id",
+        "'E1' is not allowed",
+    ),
+    (
+        "not an integer",
+        set_cell("scenarios", 3, "rung", "two"),
+        "scenarios.csv",
+        3,
+        "rung",
+        "'two'",
+    ),
+    (
+        "factor cites unknown claim",
+        set_cell("factors", 2, "evidence", "C999"),
+        "factors.csv",
+        2,
+        "evidence",
+        "'C999' is not a known claims id",
+    ),
+    (
+        "membership ends before it starts",
+        set_cell("memberships", UZB_SUSPENDED - 1, "end", "2001-01-01"),
+        "memberships.csv",
+        UZB_SUSPENDED - 1,
+        "end",
+        "before it starts",
+    ),
+    (
+        "OTS status disagrees with memberships",
+        set_cell("countries", line_of("countries", "country_id", "HUN"), "ots_status", "member"),
+        "countries.csv",
+        line_of("countries", "country_id", "HUN"),
+        "ots_status",
+        "disagrees with memberships",
+    ),
 ]
 
 
@@ -194,8 +321,11 @@ def test_broken_copy_names_file_line_and_column(
         require_or_skip(SEEDS.is_dir() and REFERENCE.is_file(), f"seed texts not found at {SEEDS}")
     corrupt(data_copy)
     with pytest.raises(DataError) as caught:
-        load_tables(data_copy, seed_dir=SEEDS if SEEDS.is_dir() else None,
-                    reference=REFERENCE if REFERENCE.is_file() else None)
+        load_tables(
+            data_copy,
+            seed_dir=SEEDS if SEEDS.is_dir() else None,
+            reference=REFERENCE if REFERENCE.is_file() else None,
+        )
     error = caught.value
     assert (error.file, error.line, error.column) == (file, line, column), str(error)
     assert words in str(error)

@@ -57,16 +57,21 @@ def test_locator_problem_for_each_kind_of_source() -> None:
     assert "not found" in locator_problem("S001", "attack on two", seeds, {"S001"}, ref)
     assert "empty locator" in locator_problem("S001", " ", seeds, {"S001"}, ref)
     assert locator_problem("R001", "§5 CSTO, row 'Uzbekistan'", seeds, {"S001"}, ref) is None
-    assert "no such section" in locator_problem("R001", "§5 CSTO, row 'Kazakhstan'", seeds, set(), ref)
+    assert "no such section" in locator_problem(
+        "R001", "§5 CSTO, row 'Kazakhstan'", seeds, set(), ref
+    )
     assert "reads: §" in locator_problem("R001", "section 5", seeds, set(), ref)
     assert locator_problem("R002", "Article 5", seeds, set(), ref) is None
 
 
 def test_provenance_columns_pairs_prefixed_sources() -> None:
     """Both source_id/locator and posture_source_id/posture_locator count as provenance."""
-    frame = pd.DataFrame(columns=["source_id", "locator", "posture_source_id", "posture_locator", "x"])
+    frame = pd.DataFrame(
+        columns=["source_id", "locator", "posture_source_id", "posture_locator", "x"]
+    )
     assert provenance_columns(frame) == [
-        ("source_id", "locator"), ("posture_source_id", "posture_locator")
+        ("source_id", "locator"),
+        ("posture_source_id", "posture_locator"),
     ]
 
 
@@ -87,7 +92,7 @@ def test_data_error_message_counts_the_rest() -> None:
 
 
 def test_loaded_tables_are_typed() -> None:
-    """Enumerations are categories, integers nullable ints, partial dates get year and earliest day."""
+    """Enums are categories, integers nullable ints; partial dates get a year and earliest day."""
     T = load_tables()
     assert isinstance(T.memberships["status"].dtype, pd.CategoricalDtype)
     assert list(T.memberships["status"].cat.categories[:2]) == ["member", "observer"]

@@ -18,17 +18,20 @@ KINDS = ["agreement", "exercise", "statement"]
 
 def events(*rows: tuple[str, int | None]) -> pd.DataFrame:
     """A tiny events table of (kind, year) rows."""
-    return pd.DataFrame({
-        "kind": pd.Categorical([k for k, _ in rows], categories=KINDS),
-        "date_year": pd.array([y for _, y in rows], dtype="Int64"),
-        "source_id": ["S003"] * len(rows),
-    })
+    return pd.DataFrame(
+        {
+            "kind": pd.Categorical([k for k, _ in rows], categories=KINDS),
+            "date_year": pd.array([y for _, y in rows], dtype="Int64"),
+            "source_id": ["S003"] * len(rows),
+        }
+    )
 
 
 def test_events_per_year_fills_gaps_with_zero() -> None:
     """Years without events appear with zeros; undated events are left out."""
-    counts = events_per_year(events(("agreement", 2020), ("exercise", 2022), ("exercise", 2022),
-                                    ("statement", None)))
+    counts = events_per_year(
+        events(("agreement", 2020), ("exercise", 2022), ("exercise", 2022), ("statement", None))
+    )
     assert counts.index.tolist() == [2020, 2021, 2022]
     assert counts.loc[2021].sum() == 0
     assert counts.loc[2022, "exercise"] == 2

@@ -43,14 +43,16 @@ class Problem:
 
 
 class DataError(ValueError):
-    """Raised when the data package is broken; names the file, line and column of the first fault."""
+    """Raised when the data package is broken; names file, line and column of the first fault."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
         first = problems[0]
         self.file, self.line, self.column = first.file, first.line, first.column
         more = len(problems) - 1
-        tail = f"\n(and {more} more problem{'s' * (more > 1)}; run `make check-data` to list them all)"
+        tail = (
+            f"\n(and {more} more problem{'s' * (more > 1)}; run `make check-data` to list them all)"
+        )
         super().__init__(str(first) + (tail if more else ""))
 
 
@@ -72,7 +74,11 @@ def read_descriptor(data_dir: Path = DATA_DIR) -> dict:
 def partial_date_problem(value: str, precision: str) -> str | None:
     """Say what is wrong with a partial ISO date and its precision, or None if they are fine."""
     if not value:
-        return None if precision == "unknown" else f"the date is empty but its precision is '{precision}'"
+        return (
+            None
+            if precision == "unknown"
+            else f"the date is empty but its precision is '{precision}'"
+        )
     shape = DATE_SHAPES.get(len(value))
     if shape is None or not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
         return f"'{value}' is not an ISO date cut to year, month or day (YYYY, YYYY-MM, YYYY-MM-DD)"
@@ -121,7 +127,9 @@ def _read_bytes_problems(path: Path, fields: list[str]) -> list[Problem]:
         return [Problem(name, None, None, "file is missing (datapackage.json lists it)")]
     raw = path.read_bytes()
     if not raw.strip():
-        return [Problem(name, 1, None, f"file is empty: expected a header row with {', '.join(fields)}")]
+        return [
+            Problem(name, 1, None, f"file is empty: expected a header row with {', '.join(fields)}")
+        ]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -129,8 +137,17 @@ def _read_bytes_problems(path: Path, fields: list[str]) -> list[Problem]:
         line = raw.split(b"\n")[line_no - 1].decode("utf-8", errors="replace")
         header = next(csv.reader([raw.split(b"\n")[0].decode("utf-8", errors="replace")]))
         cells = next(csv.reader([line]))
-        column = next((header[i] for i, c in enumerate(cells) if "\ufffd" in c and i < len(header)), None)
-        return [Problem(name, line_no, column, f"bytes that are not UTF-8 ({exc.reason}); save the file as UTF-8")]
+        column = next(
+            (header[i] for i, c in enumerate(cells) if "\ufffd" in c and i < len(header)), None
+        )
+        return [
+            Problem(
+                name,
+                line_no,
+                column,
+                f"bytes that are not UTF-8 ({exc.reason}); save the file as UTF-8",
+            )
+        ]
     header = next(csv.reader(io.StringIO(text)))
     problems = [
         Problem(name, 1, col, "missing column: the schema in datapackage.json requires it")
@@ -143,7 +160,9 @@ def _read_bytes_problems(path: Path, fields: list[str]) -> list[Problem]:
         if col not in fields
     ]
     if not problems and header != fields:
-        problems.append(Problem(name, 1, None, f"columns are out of order: expected {', '.join(fields)}"))
+        problems.append(
+            Problem(name, 1, None, f"columns are out of order: expected {', '.join(fields)}")
+        )
     return problems
 
 
@@ -163,7 +182,9 @@ def _problem_from_error(error: fl_errors.Error, resource: dict) -> Problem:
         column = re.search(r'for "([^"]+)"', error.note).group(1)
         value = re.search(r'values "([^"]*)"', error.note).group(1)
         target = re.search(r'lookup table "([^"]+)"', error.note).group(1)
-        return Problem(file, line, column, f"'{value}' is not a known {target} id (see data/{target}.csv)")
+        return Problem(
+            file, line, column, f"'{value}' is not a known {target} id (see data/{target}.csv)"
+        )
     if isinstance(error, fl_errors.PrimaryKeyError):
         keys = ", ".join(schema["primaryKey"])
         return Problem(file, line, keys, f"duplicate key: {error.note}")
@@ -254,11 +275,14 @@ def _consistency_problems(tables: Tables) -> list[Problem]:
 
 
 def _typed_tables(data_dir: Path, descriptor: dict) -> Tables:
-    """Read each CSV into a DataFrame typed from its schema (categories, integers, booleans, dates)."""
+    """Read each CSV into a DataFrame typed from its schema (categories, integers, dates)."""
     tables = Tables()
     for res in descriptor["resources"]:
         frame = pd.read_csv(
-            Path(data_dir) / res["path"], dtype=str, keep_default_na=False, na_values=[""],
+            Path(data_dir) / res["path"],
+            dtype=str,
+            keep_default_na=False,
+            na_values=[""],
         )
         for field in res["schema"]["fields"]:
             name = field["name"]
@@ -288,7 +312,7 @@ def load_tables(
     seed_dir: Path | None = None,
     reference: Path | None = None,
 ) -> Tables:
-    """Load every table, validated and typed; raise DataError naming file, line and column if broken."""
+    """Load every table, validated and typed; raise DataError naming file, line and column."""
     problems, tables = _validate(Path(data_dir), seed_dir, reference)
     if problems:
         raise DataError(problems)

@@ -13,12 +13,14 @@ def table_summary(tables: Tables) -> pd.DataFrame:
     rows = []
     for name, frame in tables.items():
         fields = resources[name]["schema"]["fields"]
-        rows.append({
-            "table": name,
-            "rows": len(frame),
-            "columns": len(fields),
-            "what it holds": resources[name]["description"],
-        })
+        rows.append(
+            {
+                "table": name,
+                "rows": len(frame),
+                "columns": len(fields),
+                "what it holds": resources[name]["description"],
+            }
+        )
     return pd.DataFrame(rows)
 
 

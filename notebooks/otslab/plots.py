@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import pandas as pd
-import seaborn as sns
 from io import BytesIO
 
+import pandas as pd
+import seaborn as sns
 from IPython.display import Image, Markdown, display
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -22,8 +22,15 @@ def new_figure(width: float = 9, height: float = 4.5) -> Figure:
 
 def add_source_note(fig: Figure, source_ids: list[str]) -> None:
     """Write 'Source: ...' in the figure's bottom-left corner."""
-    fig.text(0.01, -0.02, "Source: " + ", ".join(source_ids) + " (see data/sources.csv)",
-             ha="left", va="top", fontsize=8, color="0.35")
+    fig.text(
+        0.01,
+        -0.02,
+        "Source: " + ", ".join(source_ids) + " (see data/sources.csv)",
+        ha="left",
+        va="top",
+        fontsize=8,
+        color="0.35",
+    )
 
 
 def source_ids_of(frame: pd.DataFrame) -> list[str]:
@@ -37,7 +44,7 @@ def plot_events_per_year(counts: pd.DataFrame, *, title: str, source_ids: list[s
     ax = fig.subplots()
     colours = sns.color_palette(PALETTE, n_colors=max(len(counts.columns), 1))
     bottom = pd.Series(0, index=counts.index)
-    for colour, kind in zip(colours, counts.columns):
+    for colour, kind in zip(colours, counts.columns, strict=False):
         ax.bar(counts.index, counts[kind], bottom=bottom, color=colour, label=kind, width=0.8)
         bottom = bottom + counts[kind]
     ax.set_title(title, loc="left", fontsize=13)

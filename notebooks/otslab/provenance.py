@@ -17,8 +17,11 @@ SHARED = REPO.parent / "shared"
 MAX_QUOTE_WORDS = 12
 
 _QUOTES = str.maketrans(
-    {**dict.fromkeys("“”„‟″«»", '"'), **dict.fromkeys("‘’‚‛′`", "'"),
-     **dict.fromkeys("–—‑‒−―", "-")}
+    {
+        **dict.fromkeys("“”„‟″«»", '"'),
+        **dict.fromkeys("‘’‚‛′`", "'"),
+        **dict.fromkeys("–—‑‒−―", "-"),
+    }
 )
 _REFERENCE_LOCATOR = re.compile(r"^§(?P<section>\d+) (?P<title>.+), row '(?P<row>.+)'$")
 
@@ -76,7 +79,10 @@ def provenance_columns(frame: pd.DataFrame) -> list[tuple[str, str]]:
 
 
 def locator_problem(
-    source_id: str, locator: str, seeds: dict[str, str], seed_ids: set[str],
+    source_id: str,
+    locator: str,
+    seeds: dict[str, str],
+    seed_ids: set[str],
     reference: set[tuple[str, str, str]] | None,
 ) -> str | None:
     """Say what is wrong with one locator for one source, or None if it checks out."""
@@ -85,7 +91,8 @@ def locator_problem(
     if source_id in seed_ids:
         words = len(locator.split())
         if words > MAX_QUOTE_WORDS:
-            return f"a seed locator is a quotation of at most {MAX_QUOTE_WORDS} words; this has {words}"
+            limit = MAX_QUOTE_WORDS
+            return f"a seed locator is a quotation of at most {limit} words; this has {words}"
         if source_id in seeds and normalise(locator) not in seeds[source_id]:
             return f"quotation not found in the text of {source_id}: '{locator}'"
     elif source_id == "R001" and reference is not None:
@@ -120,7 +127,7 @@ def find_problems(
         if name == "sources":
             continue
         for source_col, locator_col in provenance_columns(frame):
-            for i, (source_id, locator) in enumerate(zip(frame[source_col], frame[locator_col])):
+            for i, (source_id, locator) in enumerate(zip(frame[source_col], frame[locator_col], strict=True)):
                 if pd.isna(source_id) and pd.isna(locator):
                     continue
                 if pd.isna(source_id):

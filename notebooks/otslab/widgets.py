@@ -54,17 +54,23 @@ def table_html(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> HTML:
 def table_browser(tables: Tables, start: str = "events") -> w.VBox:
     """Browse any table of the data package, optionally keeping only rows that contain a word."""
     table = w.Dropdown(options=list(tables), value=start, description="Table")
-    search = w.Text(value="", description="Contains", placeholder="e.g. Uzbekistan",
-                    continuous_update=False)
+    search = w.Text(
+        value="", description="Contains", placeholder="e.g. Uzbekistan", continuous_update=False
+    )
     output = w.Output(layout=OUTPUT_LAYOUT)
 
     def draw() -> list[object]:
         frame = tables[table.value]
-        rows = search_rows(frame.loc[:, ~frame.columns.str.endswith(("_year", "_earliest"))],
-                           search.value)
+        rows = search_rows(
+            frame.loc[:, ~frame.columns.str.endswith(("_year", "_earliest"))], search.value
+        )
         if rows.empty:
-            return [hint(f"No row of '{table.value}' contains '{search.value.strip()}'. "
-                         "Try a shorter word, or clear the box.")]
+            return [
+                hint(
+                    f"No row of '{table.value}' contains '{search.value.strip()}'. "
+                    "Try a shorter word, or clear the box."
+                )
+            ]
         found = f", {len(rows)} containing '{search.value.strip()}'" if search.value.strip() else ""
         return [table_html(rows, f"Table: {table.value} — {len(frame)} rows{found}")]
 
