@@ -43,12 +43,19 @@ def shown_text(output: w.Output) -> str:
     return "\n".join(parts)
 
 
+TABLE_STYLE = """<style>
+.otslab-table td, .otslab-table th {text-align: left; vertical-align: top;
+  min-width: 5em; max-width: 30em; white-space: normal; padding: 2px 8px;}
+</style>"""
+"""Readable cells for long text: left-aligned, top-aligned, wrapped at a sensible width."""
+
+
 def table_html(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> HTML:
     """An HTML table with a caption, cut to max_rows with a note."""
     shown = frame.head(max_rows)
     note = f" (first {max_rows} shown)" if len(frame) > max_rows else ""
     html = shown.to_html(index=False, na_rep="", escape=True, border=0, classes="otslab-table")
-    return HTML(f'<p class="otslab-caption"><b>{caption}</b>{note}</p>{html}')
+    return HTML(f'{TABLE_STYLE}<p class="otslab-caption"><b>{caption}</b>{note}</p>{html}')
 
 
 def table_browser(tables: Tables, start: str = "events") -> w.VBox:
