@@ -127,7 +127,8 @@ def find_problems(
         if name == "sources":
             continue
         for source_col, locator_col in provenance_columns(frame):
-            for i, (source_id, locator) in enumerate(zip(frame[source_col], frame[locator_col], strict=True)):
+            pairs = zip(frame[source_col], frame[locator_col], strict=True)
+            for i, (source_id, locator) in enumerate(pairs):
                 if pd.isna(source_id) and pd.isna(locator):
                     continue
                 if pd.isna(source_id):

@@ -1,0 +1,41 @@
+# Two commands: `make lab` to study, `make test` to check everything.
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# JupyterLab reads default-setting overrides from {sys.prefix}/share/jupyter/lab/settings.
+LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
+# Jupyter refuses to run as root unless told; the server only listens on 127.0.0.1.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
+.PHONY: lab test check-data clean
+
+lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
+	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=. $(ALLOW_ROOT) \
+		notebooks/00_start_here.ipynb
+
+test: $(VENV)/.stamp-dev $(LAB_SETTINGS)
+	$(BIN)/python -m pytest
+	$(BIN)/ruff check .
+
+check-data: $(VENV)/.stamp-runtime
+	cd notebooks && ../$(BIN)/python -m otslab.data
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts build
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.stamp-runtime: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -r requirements.txt
+	touch $@
+
+# The dev pins include the runtime pins, so this also brings the runtime stamp up to date.
+$(VENV)/.stamp-dev: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install -r requirements-dev.txt
+	touch $@ $(VENV)/.stamp-runtime
+
+$(LAB_SETTINGS): binder/overrides.json | $(BIN)/python
+	mkdir -p $(@D)
+	cp $< $@

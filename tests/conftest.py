@@ -1,0 +1,24 @@
+"""Shared paths and helpers for the test suite."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO / "notebooks"
+SHARED = REPO.parent / "shared"
+
+
+def require_or_skip(condition: bool, reason: str) -> None:
+    """Skip when `condition` is false, but fail instead when running in CI (env CI set)."""
+    if condition:
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"required in CI: {reason}")
+    pytest.skip(reason)
+
+
+def notebook_paths() -> list[Path]:
+    """Return the course notebooks (notebooks/*.ipynb), sorted by name."""
+    return sorted(NOTEBOOKS.glob("*.ipynb"))
