@@ -9,13 +9,13 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect, sync_playwright
 
 from conftest import REPO, notebook_paths, require_or_skip
 
@@ -149,27 +149,60 @@ def run_all_cells(page: Page, code_cells: int) -> None:
     expect(kernel_idle).to_be_visible(timeout=RUN_ALL_TIMEOUT_MS)
 
 
-def drive_table_dropdown(page: Page) -> None:
-    """Choose another table in the "Table" dropdown; its output must now name that table."""
-    label = page.locator("label.widget-label", has_text=re.compile(r"^Table$"))
-    dropdown = page.locator(".widget-dropdown").filter(has=label)
-    cell = page.locator(f"{PANEL} .jp-CodeCell").filter(has=dropdown)
-    select = cell.locator(".widget-dropdown").filter(has=label).locator("select")
-    output = cell.locator(".widget-output").first
-    expect(output).not_to_be_empty(timeout=WIDGET_TIMEOUT_MS)
-    before = output.inner_text()
-    current = select.evaluate("select => select.options[select.selectedIndex].text")
-    choice = [name for name in select.locator("option").all_inner_texts() if name != current][-1]
-    select.select_option(label=choice)
-    expect(output).to_contain_text(choice, timeout=WIDGET_TIMEOUT_MS)
-    assert output.inner_text() != before, f"choosing {choice!r} left the output unchanged"
-    output.scroll_into_view_if_needed()
+CONTROLS = "select, .noUi-handle, input[type=checkbox], input[type=text]"
+"""Controls a view may have, in the order a student meets them in the cell."""
 
 
-# How to drive each notebook's widgets, by notebook file name; add an entry per notebook.
-WIDGET_DRIVERS: dict[str, Callable[[Page], None]] = {
-    "00_start_here.ipynb": drive_table_dropdown,
-}
+def change_control(control: Locator) -> str:
+    """Change one widget control as a student would; return what was done, for messages."""
+    kind = control.evaluate("el => el.tagName.toLowerCase() + ':' + (el.type || el.className)")
+    if kind.startswith("select"):
+        current = control.evaluate("s => Array.from(s.selectedOptions).map(o => o.text)")
+        options = control.locator("option").all_inner_texts()
+        choice = [name for name in options if name not in current][-1]
+        control.select_option(label=choice)
+        return f"chose {choice!r}"
+    if "noUi-handle" in kind:
+        before = control.get_attribute("aria-valuenow")
+        control.focus()
+        control.press("Home")
+        if control.get_attribute("aria-valuenow") == before:
+            control.press("End")
+        return f"moved a slider from {before} to {control.get_attribute('aria-valuenow')}"
+    if kind.endswith("checkbox"):
+        control.click()
+        return "toggled a checkbox"
+    control.fill("Uzbekistan")
+    control.press("Enter")
+    return "typed 'Uzbekistan'"
+
+
+def drive_every_view(page: Page) -> None:
+    """Operate the first control of every widget view; its Output must show something new.
+
+    A view is a code cell whose output holds controls and an ipywidgets Output. Self-check
+    questions (a "Check" button) must answer even before an option is picked.
+    """
+    cells = page.locator(f"{PANEL} .jp-CodeCell").filter(has=page.locator(".widget-output"))
+    for index in range(cells.count()):
+        cell = cells.nth(index)
+        cell.scroll_into_view_if_needed()
+        output = cell.locator(".widget-output").first
+        expect(output).not_to_be_empty(timeout=WIDGET_TIMEOUT_MS)
+        before = output.inner_text()
+        done = change_control(cell.locator(CONTROLS).first)
+        try:
+            expect(output).not_to_have_text(before, timeout=WIDGET_TIMEOUT_MS)
+        except AssertionError as error:
+            raise AssertionError(
+                f"view {index + 1}: {done}, but its output did not change"
+            ) from error
+    checks = page.locator(f"{PANEL} .widget-button", has_text=re.compile(r"^Check$"))
+    for index in range(checks.count()):
+        checks.nth(index).scroll_into_view_if_needed()
+        checks.nth(index).click()
+    feedback = page.locator(f"{PANEL} .otslab-feedback")
+    expect(feedback).to_have_count(checks.count(), timeout=WIDGET_TIMEOUT_MS)
 
 
 def code_cell_count(notebook: Path) -> int:
@@ -199,7 +232,7 @@ def test_notebook_in_jupyterlab(browser: Browser, lab: Lab, notebook: Path) -> N
         run_all_cells(page, code_cell_count(notebook))
         errors = page.locator(f"{PANEL} {STDERR_OUTPUTS}").all_inner_texts()
         assert not errors, f"{notebook.name} shows errors or warnings:\n" + "\n".join(errors)
-        WIDGET_DRIVERS.get(notebook.name, lambda page: None)(page)
+        drive_every_view(page)
         assert_quiet(page)
         assert not console_errors, f"browser console errors: {console_errors}"
         page.screenshot(path=ARTIFACTS / f"{notebook.stem}.png")
