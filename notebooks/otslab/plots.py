@@ -6,7 +6,9 @@ from io import BytesIO
 
 import pandas as pd
 import seaborn as sns
-from IPython.display import Image, Markdown, display
+import base64
+
+from IPython.display import HTML, Image, Markdown, display
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -62,6 +64,15 @@ def to_png(fig: Figure, dpi: int = 100) -> bytes:
     buffer = BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
     return buffer.getvalue()
+
+
+def figure_html(fig: Figure, description: str) -> HTML:
+    """A figure as an inline PNG with its text description, for drawing inside a widget view."""
+    data = base64.b64encode(to_png(fig)).decode("ascii")
+    return HTML(
+        f'<img src="data:image/png;base64,{data}" alt="{description}" style="max-width:100%">'
+        f'<p class="otslab-description"><i>Figure description:</i> {description}</p>'
+    )
 
 
 def show(fig: Figure, description: str) -> None:
