@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import base64
 from io import BytesIO
 
 import pandas as pd
 import seaborn as sns
-import base64
-
 from IPython.display import HTML, Image, Markdown, display
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
