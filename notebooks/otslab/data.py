@@ -55,6 +55,10 @@ class DataError(ValueError):
         )
         super().__init__(str(first) + (tail if more else ""))
 
+    def _render_traceback_(self) -> list[str]:
+        """Show students the message alone, not a traceback through frictionless and pandas."""
+        return ["The course data could not be loaded:", *str(self).splitlines()]
+
 
 class Tables(dict):
     """The course tables by name; also readable as attributes (`T.events`)."""

@@ -1,0 +1,129 @@
+"""The course holds up in a classroom: any order, no network, nothing written, clear data errors."""
+
+import random
+import shutil
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from conftest import REPO, notebook_paths
+
+pytestmark = pytest.mark.slow
+
+# Loaded by the kernel at start-up: refuses every connection that does not stay on this machine.
+NO_NETWORK = """
+import ipaddress, socket
+
+_connect = socket.socket.connect
+
+
+def _loopback_only(self, address):
+    host = address[0] if isinstance(address, tuple) else None
+    if host is not None:
+        try:
+            allowed = ipaddress.ip_address(host).is_loopback
+        except ValueError:
+            allowed = host == "localhost"
+        if not allowed:
+            raise ConnectionRefusedError(f"course test: no network access to {host}")
+    return _connect(self, address)
+
+
+socket.socket.connect = _loopback_only
+"""
+
+
+def execute(notebook: Path, cwd: Path, allow_errors: bool = False) -> nbformat.NotebookNode:
+    """Run a notebook in a fresh kernel with cwd as its working directory."""
+    nb = nbformat.read(notebook, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        allow_errors=allow_errors,
+        resources={"metadata": {"path": str(cwd)}},
+    )
+    client.execute()
+    return nb
+
+
+def repo_state() -> str:
+    """Everything git sees as changed or new in the repository (ignored files excluded)."""
+    return subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_course_runs_in_any_order_offline_and_writes_nothing(tmp_path, monkeypatch) -> None:
+    """All notebooks in a shuffled order, each in a fresh kernel with no network access.
+
+    Each notebook also runs on its own in test_notebooks.py; here the point is that none needs
+    another to have run first (no state passed through files) and none writes into the repo.
+    """
+    (tmp_path / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    before = repo_state()
+    order = notebook_paths()
+    random.Random(2026).shuffle(order)
+    for path in order:
+        try:
+            execute(path, REPO / "notebooks")
+        except CellExecutionError as error:
+            names = [p.stem for p in order]
+            pytest.fail(f"{path.name} failed offline in the order {names}:\n{error}")
+    assert repo_state() == before, "running the notebooks changed files in the repository"
+
+
+def test_the_network_guard_really_refuses(tmp_path, monkeypatch) -> None:
+    """The guard used above blocks an outside address (so the offline test can fail)."""
+    (tmp_path / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import socket\nsocket.create_connection(('192.0.2.1', 80), timeout=1)"
+        )
+    ]
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(nb, path)
+    out = execute(path, tmp_path, allow_errors=True)
+    error = out.cells[0].outputs[0]
+    assert error.ename == "ConnectionRefusedError" and "no network access" in error.evalue
+
+
+def test_a_broken_csv_shows_one_readable_message_in_the_notebook(tmp_path) -> None:
+    """A bad edit to a CSV: the start notebook shows file, line and column, not a traceback."""
+    for name in ("notebooks", "data"):
+        shutil.copytree(
+            REPO / name,
+            tmp_path / name,
+            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints"),
+        )
+    events = tmp_path / "data" / "events.csv"
+    lines = events.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[4] = lines[4].replace(",agreement,", ",treaty,", 1)
+    events.write_text("".join(lines), encoding="utf-8")
+    nb = execute(
+        tmp_path / "notebooks" / "00_start_here.ipynb", tmp_path / "notebooks", allow_errors=True
+    )
+    errors = [
+        o
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for o in cell.outputs
+        if o.output_type == "error"
+    ]
+    first = errors[0]
+    text = "\n".join(first.traceback)
+    assert first.ename == "DataError"
+    assert "data/events.csv, line 5, column 'kind'" in text and "'treaty' is not allowed" in text
+    assert len(first.traceback) <= 3, f"the student sees a long traceback:\n{text}"
