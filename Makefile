@@ -7,7 +7,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Jupyter refuses to run as root unless told; the server only listens on 127.0.0.1.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test check-data clean
+.PHONY: lab test check-data bench clean
 
 lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=. $(ALLOW_ROOT) \
@@ -16,6 +16,10 @@ lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 test: $(VENV)/.stamp-dev $(LAB_SETTINGS)
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check .
+
+# Speed and memory against the budgets in ../shared/DESIGN.md; writes build/bench.md.
+bench: $(VENV)/.stamp-dev
+	$(BIN)/python benchmarks/bench.py
 
 check-data: $(VENV)/.stamp-runtime
 	cd notebooks && ../$(BIN)/python -m otslab.data

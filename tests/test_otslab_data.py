@@ -1,5 +1,6 @@
 """Unit tests for otslab.data and otslab.provenance."""
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -103,3 +104,22 @@ def test_loaded_tables_are_typed() -> None:
     assert uzb["start_earliest"].tolist() == [pd.Timestamp("2012-12-19")]
     month_only = T.memberships.query("start_precision == 'month'").iloc[0]
     assert month_only["start_earliest"].day == 1
+
+
+def test_a_package_that_passed_is_not_validated_again(tmp_path, monkeypatch) -> None:
+    """Same content: the next load skips validation; any edit makes it validate again."""
+    import otslab.data as data
+
+    monkeypatch.setattr(data, "VALIDATED_DIR", tmp_path / "validated")
+    copy = Path(shutil.copytree(data.DATA_DIR, tmp_path / "data"))
+    load_tables(copy)
+    monkeypatch.setattr(data, "_validate", lambda *args: pytest.fail("validated twice"))
+    assert len(load_tables(copy).events) == len(pd.read_csv(copy / "events.csv"))
+    monkeypatch.undo()
+    monkeypatch.setattr(data, "VALIDATED_DIR", tmp_path / "validated")
+    events = copy / "events.csv"
+    events.write_text(
+        events.read_text(encoding="utf-8").replace(",agreement,", ",pact,", 1), encoding="utf-8"
+    )
+    with pytest.raises(DataError, match="'pact' is not allowed"):
+        load_tables(copy)

@@ -1,0 +1,182 @@
+"""Measure the course against its budgets and print a Markdown table (run by `make bench`).
+
+For each notebook: its fresh-kernel run time as a ratio to a floor notebook (kernel start,
+`import pandas, seaborn, ipywidgets`, one small plot) run alternately with it; the kernel's peak
+memory; and, for every widget control wired to a view, the median time of a value change until its
+output is redrawn (observers run synchronously, so the change returns when the view is drawn).
+Last, the time `make lab` needs to build its environment from nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parents[1]
+NOTEBOOKS = REPO / "notebooks"
+BUDGET_RATIO, BUDGET_MS, BUDGET_MB = 2.0, 150.0, 250.0
+
+FLOOR_CELLS = [
+    "import pandas, seaborn, ipywidgets",
+    "import matplotlib.pyplot as plt\nfig, ax = plt.subplots()\nax.plot([1, 2, 3])\nplt.show()",
+]
+
+# Runs in the kernel after a notebook: change every control that a view observes, time each change.
+PROBE = """
+import json as _json, resource as _resource, statistics as _stats, time as _time
+import ipywidgets as _w
+import traitlets as _traitlets
+
+def _values(widget, changes):
+    if isinstance(widget, _w.SelectMultiple):
+        options = list(widget.options)
+        pool = [tuple(options[i:i + 2]) for i in range(len(options) - 1)] or [tuple(options)]
+    elif isinstance(widget, (_w.IntRangeSlider, _w.FloatRangeSlider)):
+        lo, hi = widget.min, widget.max
+        pool = [(lo, hi), (lo + (hi - lo) // 2, hi), (lo, lo + (hi - lo) // 2)]
+    elif isinstance(widget, (_w.IntSlider, _w.FloatSlider)):
+        lo, hi = widget.min, widget.max
+        pool = [lo + (hi - lo) * k // 4 for k in range(5)]
+    elif isinstance(widget, _w.Checkbox):
+        pool = [not widget.value, widget.value]
+    elif isinstance(widget, _w.Text):
+        pool = ["Uzbekistan", "CSTO", "2025", ""]
+    else:
+        pool = [label for label in widget.options]
+        pool = [value[1] if isinstance(value, tuple) else value for value in pool]
+    return [pool[i % len(pool)] for i in range(changes)]
+
+_results = []
+for _widget in list(_w.Widget.widgets.values()):
+    _observers = _widget._trait_notifiers.get("value", {}).get("change", [])
+    if all(isinstance(_h, _traitlets.ObserveHandler) for _h in _observers):
+        continue  # only the widget class's own bookkeeping listens: not wired to a view
+    if not hasattr(_widget, "description"):
+        continue
+    _times = []
+    for _value in _values(_widget, CHANGES):
+        _start = _time.perf_counter()
+        _widget.value = _value
+        _times.append((_time.perf_counter() - _start) * 1000)
+    _label = f"{type(_widget).__name__} '{_widget.description}'"
+    _results.append({"control": _label, "median_ms": _stats.median(_times)})
+_peak_mb = _resource.getrusage(_resource.RUSAGE_SELF).ru_maxrss / 1024
+print("BENCH" + _json.dumps({"widgets": _results, "peak_mb": _peak_mb}))
+"""
+
+
+def floor_notebook() -> nbformat.NotebookNode:
+    """The floor: what any notebook of the course pays before doing anything."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nb.cells = [nbformat.v4.new_code_cell(source) for source in FLOOR_CELLS]
+    return nb
+
+
+def run(nb: nbformat.NotebookNode) -> float:
+    """Execute a notebook in a fresh kernel; return the wall time in seconds, start to finish."""
+    start = time.perf_counter()
+    NotebookClient(
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
+    return time.perf_counter() - start
+
+
+def probe(path: Path, changes: int) -> dict:
+    """Run a notebook, then time its widget controls and read the kernel's peak memory."""
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(f"CHANGES = {changes}\n{PROBE}"))
+    run(nb)
+    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
+    return json.loads(text.split("BENCH", 1)[1].splitlines()[0])
+
+
+def setup_seconds() -> float:
+    """Time `make lab`'s environment build from nothing: a new venv, pins installed, no cache."""
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "venv", f"{tmp}/venv"], check=True)
+        subprocess.run(
+            [
+                f"{tmp}/venv/bin/python",
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--no-cache-dir",
+                "-r",
+                str(REPO / "requirements.txt"),
+            ],
+            check=True,
+        )
+        return time.perf_counter() - start
+
+
+def verdict(ok: bool) -> str:
+    """A table cell saying whether a budget is met."""
+    return "met" if ok else "**missed**"
+
+
+def main() -> int:
+    """Measure, print the Markdown report, and save it to build/bench.md."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="fresh-kernel runs per notebook")
+    parser.add_argument("--changes", type=int, default=20, help="value changes per control")
+    parser.add_argument("--skip-setup", action="store_true", help="do not time the venv build")
+    args = parser.parse_args()
+    paths = sorted(NOTEBOOKS.glob("*.ipynb"))
+    floor_times: list[float] = []
+    times: dict[str, list[float]] = {p.name: [] for p in paths}
+    for _ in range(args.runs):
+        for path in paths:
+            floor_times.append(run(floor_notebook()))
+            times[path.name].append(run(nbformat.read(path, as_version=4)))
+    floor = statistics.median(floor_times)
+    lines = [
+        f"Floor notebook: median {floor:.1f} s over {len(floor_times)} runs.",
+        "",
+        "| notebook | median run (s) | ratio to floor (budget 2.0x) | peak kernel memory, MB "
+        "(budget 250) | slowest widget update, median ms (budget 150) |",
+        "|---|---|---|---|---|",
+    ]
+    details = ["", "| notebook | control | median update (ms) |", "|---|---|---|"]
+    all_met = True
+    for path in paths:
+        measured = probe(path, args.changes)
+        median = statistics.median(times[path.name])
+        ratio = median / floor
+        slowest = max((w["median_ms"] for w in measured["widgets"]), default=0.0)
+        met = (ratio <= BUDGET_RATIO, measured["peak_mb"] <= BUDGET_MB, slowest <= BUDGET_MS)
+        all_met &= all(met)
+        lines.append(
+            f"| {path.stem} | {median:.1f} | {ratio:.2f}x {verdict(met[0])} | "
+            f"{measured['peak_mb']:.0f} {verdict(met[1])} | {slowest:.0f} {verdict(met[2])} |"
+        )
+        details += [
+            f"| {path.stem} | {w['control']} | {w['median_ms']:.0f} |" for w in measured["widgets"]
+        ]
+    if not args.skip_setup:
+        lines += [
+            "",
+            f"`make lab` environment from nothing (new venv, no pip cache): "
+            f"{setup_seconds():.0f} s.",
+        ]
+    report = "\n".join(lines + details) + "\n"
+    print(report)
+    out = REPO / "build" / "bench.md"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(report, encoding="utf-8")
+    return 0 if all_met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
