@@ -7,7 +7,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Jupyter refuses to run as root unless told; the server only listens on 127.0.0.1.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test check-data bench clean
+.PHONY: lab test check-data bench term-counts clean
 
 lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=. $(ALLOW_ROOT) \
@@ -19,10 +19,18 @@ test: $(VENV)/.stamp-dev $(LAB_SETTINGS)
 
 # Speed and memory against the budgets in ../shared/DESIGN.md; writes build/bench.md.
 bench: $(VENV)/.stamp-dev
-	$(BIN)/python benchmarks/bench.py
+	$(BIN)/python tools/bench.py
+
+# The static edition: every notebook executed, with a landing page, in build/html.
+html: $(VENV)/.stamp-dev
+	$(BIN)/python tools/build_html.py
 
 check-data: $(VENV)/.stamp-runtime
 	cd notebooks && ../$(BIN)/python -m otslab.data
+
+# Recount the vocabulary in the seed texts (../shared/seeds) into data/term_counts.csv.
+term-counts: $(VENV)/.stamp-runtime
+	cd notebooks && ../$(BIN)/python -m otslab.sources
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts build
