@@ -119,20 +119,74 @@ def test_course_imports_are_pinned() -> None:
     )
 
 
-@pytest.mark.slow
-def test_fresh_venv_imports_everything(tmp_path: Path) -> None:
-    modules = sorted(course_imports() | set(otslab_modules()))
-    venv = tmp_path / "venv"
+# Run in the fresh venv: execute each notebook named on the command line, print each failure.
+RUN_EACH = """
+import sys
+from pathlib import Path
+import nbformat
+from nbclient import NotebookClient
+failures = []
+for path in sys.argv[1:]:
+    nb = nbformat.read(path, as_version=4)
+    where = {"metadata": {"path": str(Path(path).parent)}}
+    try:
+        NotebookClient(nb, timeout=600, kernel_name="python3", resources=where).execute()
+    except Exception as error:
+        failures.append(f"{path}: {error}")
+        continue
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if out.output_type == "error" or out.get("name") == "stderr":
+                failures.append(f"{path}: {out.get('ename') or out.get('text')}")
+print("\\n".join(failures))
+sys.exit(bool(failures))
+"""
+
+
+@pytest.fixture(scope="module")
+def binder_venv(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A fresh venv from binder/requirements.txt alone (its pins equal requirements.txt's)."""
+    venv = tmp_path_factory.mktemp("binder") / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     python = str(venv / "bin" / "python")
     pip = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    subprocess.run([*pip, "-r", str(REQUIREMENTS)], check=True)
-    env = {**os.environ, "PYTHONPATH": str(NOTEBOOKS), "MPLBACKEND": "Agg"}
+    subprocess.run([*pip, "-r", str(REPO / "binder" / "requirements.txt")], check=True)
+    return python
+
+
+def fresh_env() -> dict[str, str]:
+    """The environment for the fresh venv: nothing of ours on the path but the notebooks."""
+    env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONHOME"}}
+    return {**env, "PYTHONPATH": str(NOTEBOOKS), "MPLBACKEND": "Agg"}
+
+
+@pytest.mark.slow
+def test_fresh_venv_imports_everything(binder_venv: str) -> None:
+    """Every module the notebooks and otslab import, imported in the fresh environment."""
+    modules = sorted(course_imports() | set(otslab_modules()))
     result = subprocess.run(
-        [python, "-c", IMPORT_EACH, *modules], env=env, capture_output=True, text=True
+        [binder_venv, "-c", IMPORT_EACH, *modules],
+        env=fresh_env(),
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, (
-        f"a fresh venv from requirements.txt fails:\n{result.stdout}{result.stderr}"
+        f"a fresh venv from the pinned requirements fails:\n{result.stdout}{result.stderr}"
+    )
+
+
+@pytest.mark.slow
+def test_every_notebook_runs_in_the_binder_environment(binder_venv: str) -> None:
+    """What Binder would install, and nothing else, runs every notebook without error."""
+    notebooks = [str(p) for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
+    result = subprocess.run(
+        [binder_venv, "-c", RUN_EACH, *notebooks],
+        env=fresh_env(),
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, (
+        f"notebooks fail in the Binder environment:\n{result.stdout}{result.stderr[-3000:]}"
     )
 
 
