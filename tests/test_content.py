@@ -133,3 +133,34 @@ def test_claims_are_linked_and_typed(T) -> None:
         "forecast",
         "recommendation",
     }
+
+
+GLOSSARY_TERMS = [
+    "Collective defence",
+    "Article 5",
+    "CSTO",
+    "SCO",
+    "PfP",
+    "CIS",
+    "EAEU",
+    "GUAM",
+    "NAM",
+    "Solidarity clause",
+    "Transit agreement",
+    "Defence-cooperation agreement",
+    "Multi-vector policy",
+    "positive neutrality",
+    "Middle Corridor",
+    "Interoperability",
+]
+
+
+def test_glossary_defines_the_course_terms() -> None:
+    """Each term the course relies on has its own glossary heading."""
+    headings = [
+        line
+        for line in (REPO / "notebooks" / "GLOSSARY.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("### ")
+    ]
+    missing = [t for t in GLOSSARY_TERMS if not any(t in h for h in headings)]
+    assert not missing, f"GLOSSARY.md lacks: {missing}"
