@@ -62,7 +62,7 @@ def test_source_card_is_complete(source_id: str, T) -> None:
 
 
 def test_prose_is_in_our_own_words(T) -> None:
-    """No card prose, claim, event, voice or factor repeats a run of nine words from a seed text."""
+    """No card, guide, claim, event, voice or factor repeats a run of nine words from a seed."""
     require_or_skip(SEEDS.is_dir(), f"seed texts not found at {SEEDS}")
     seed_runs = set().union(*(shingles(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt")))
     ours = {
@@ -70,6 +70,8 @@ def test_prose_is_in_our_own_words(T) -> None:
         for p in CARDS.glob("S*.md")
         for heading in PROSE_SECTIONS
     }
+    for doc in sorted((REPO / "notebooks").glob("*.md")):
+        ours[f"notebooks/{doc.name}"] = doc.read_text(encoding="utf-8")
     for table, columns in {
         "claims": ["statement"],
         "events": ["title", "summary", "notes"],
