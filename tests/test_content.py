@@ -166,3 +166,25 @@ def test_glossary_defines_the_course_terms() -> None:
     ]
     missing = [t for t in GLOSSARY_TERMS if not any(t in h for h in headings)]
     assert not missing, f"GLOSSARY.md lacks: {missing}"
+
+
+def test_readme_course_map_matches_the_notebooks() -> None:
+    """Every notebook row in the README map says whether it exists, truthfully."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if re.match(r"^\| 0\d \|", line)]
+    assert len(rows) == 5, "the course map should list notebooks 00-04"
+    for row in rows:
+        stem = re.search(r"`(\d\d_[a-z_]+)`", row).group(1)
+        exists = (REPO / "notebooks" / f"{stem}.ipynb").exists()
+        assert exists != ("not written yet" in row), f"README course map is wrong about {stem}"
+
+
+def test_readme_launch_links_open_the_start_notebook() -> None:
+    """The Binder and nbgitpuller patterns point at the start notebook, which exists."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "make lab" in readme and "make test" in readme
+    assert "?urlpath=lab/tree/notebooks/00_start_here.ipynb" in readme
+    assert re.search(
+        r"git-pull\?repo=\S+&urlpath=lab/tree/<repo>/notebooks/00_start_here\.ipynb", readme
+    )
+    assert (REPO / "notebooks" / "00_start_here.ipynb").is_file()
