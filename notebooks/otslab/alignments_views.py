@@ -1,0 +1,524 @@
+"""Figures and widget views for notebook 02: membership matrix, similarity, cross-pressures."""
+
+from __future__ import annotations
+
+import textwrap
+from html import escape
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from IPython.display import HTML
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+
+from otslab import alignments as al
+from otslab.data import Tables
+from otslab.plots import PALETTE, add_source_note, new_figure, source_ids_of
+from otslab.widgets import OUTPUT_LAYOUT, hint, render_into, table_html
+
+_COLOURS = sns.color_palette(PALETTE, 10)
+STATUS_COLOURS = {
+    "member": _COLOURS[0],
+    "recognised": _COLOURS[2],
+    "associate": _COLOURS[9],
+    "observer": _COLOURS[8],
+    "partner": _COLOURS[1],
+    "candidate": _COLOURS[6],
+    "signatory": _COLOURS[5],
+    "suspended": _COLOURS[3],
+    "frozen": _COLOURS[4],
+    "withdrawn": _COLOURS[7],
+    al.UNKNOWN: (0.9, 0.9, 0.9),
+}
+"""One colour-blind-safe colour per status; every cell also carries its status as text."""
+
+EFFECT_COLOURS = {"rules out": _COLOURS[3], "limits": _COLOURS[8], "pulls elsewhere": _COLOURS[9]}
+"""Dark, light and mid colours for the three effects, so they differ in lightness too."""
+
+HATCH = "///"
+"""Hatching that marks a status whose start date the sources do not give."""
+
+
+def _wrap(label: str, width: int) -> str:
+    """Break a long label into lines of at most width characters."""
+    return "\n".join(textwrap.wrap(label, width, break_long_words=False)) or label
+
+
+def _source_ids(cells: pd.DataFrame) -> list[str]:
+    """Source ids of the membership rows behind the non-empty cells."""
+    return source_ids_of(cells.dropna(subset=["source_id"]))
+
+
+def plot_membership_matrix(cells: pd.DataFrame, *, title: str, source_ids: list[str]) -> Figure:
+    """Heatmap of states x organisations: colour and label per status, unknown starts hatched."""
+    states = cells.drop_duplicates("country_id")
+    orgs = cells.drop_duplicates("org_id")
+    grid = cells.pivot(index="country_id", columns="org_id", values="status")
+    grid = grid.loc[states["country_id"], orgs["org_id"]]
+    order = list(STATUS_COLOURS)
+    codes = grid.map(lambda s: order.index(s) + 1 if s else 0).astype(float)
+    cmap = ListedColormap([(1, 1, 1), *STATUS_COLOURS.values()])
+    marks = cells.set_index(["country_id", "org_id"])
+    labels = grid.copy()
+    for (state, org), cell in marks.iterrows():
+        text = "?" if cell["status"] == al.UNKNOWN else cell["status"]
+        labels.loc[state, org] = text + ("°" if cell["medium"] and text != "?" else "")
+    fig = new_figure(12.5, 6.6)
+    ax = fig.subplots()
+    sns.heatmap(
+        codes,
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(order) + 0.5,
+        cbar=False,
+        annot=labels.to_numpy(),
+        fmt="",
+        annot_kws={"fontsize": 8},
+        linewidths=0.8,
+        linecolor="0.85",
+        ax=ax,
+    )
+    _recolour_labels(ax, codes, [(1, 1, 1), *STATUS_COLOURS.values()])
+    for i, state in enumerate(grid.index):
+        for j, org in enumerate(grid.columns):
+            if marks.loc[(state, org), "start_unknown"] and grid.loc[state, org] != al.UNKNOWN:
+                ax.add_patch(
+                    Rectangle((j, i + 0.7), 1, 0.3, fill=False, hatch=HATCH, edgecolor="0.3", lw=0)
+                )
+    roles = states["role"].tolist()
+    for i in range(1, len(roles)):
+        if roles[i] != roles[i - 1]:
+            ax.axhline(i, color="0.2", lw=1.5)
+    ax.set_yticklabels(states["state"], rotation=0)
+    ax.set_xticklabels(
+        [
+            _wrap(o.organisation, 10) + (f"\n(from {o.founded_year})" if o.founded_later else "")
+            for o in orgs.itertuples()
+        ],
+        rotation=0,
+        fontsize=9,
+    )
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    ax.set_xlabel("Organisation or legal status")
+    ax.set_ylabel("State (OTS members | OTS observers | context states)")
+    ax.set_title(title, loc="left", fontsize=13)
+    handles = [Patch(facecolor=STATUS_COLOURS[s], label=s) for s in order if s != al.UNKNOWN]
+    handles += [
+        Patch(facecolor="white", edgecolor="0.35", hatch=HATCH, label="start date unknown"),
+        Patch(
+            facecolor=STATUS_COLOURS[al.UNKNOWN],
+            edgecolor="0.7",
+            label="? status unknown before\nthe source's date",
+        ),
+        Patch(facecolor="white", edgecolor="0.7", label="blank: no status in\nthe data"),
+        Patch(color="none", label="° medium confidence"),
+    ]
+    ax.legend(
+        handles=handles,
+        title="Status at the end of the year",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        frameon=False,
+        fontsize=8.5,
+    )
+    add_source_note(fig, source_ids)
+    return fig
+
+
+def membership_figure(tables: Tables, year: int, org_ids: list[str] | None = None) -> tuple:
+    """The matrix figure for a year (optionally only some organisations) and its description."""
+    cells = al.matrix_cells(tables, year)
+    if org_ids is not None:
+        cells = cells[cells["org_id"].isin(org_ids)]
+    fig = plot_membership_matrix(
+        cells,
+        title=matrix_title(year),
+        source_ids=_source_ids(cells),
+    )
+    return fig, al.describe_matrix(cells, year)
+
+
+def _hex(colour: tuple) -> str:
+    """An RGB tuple (0-1) as a CSS hex colour."""
+    return "#" + "".join(f"{round(c * 255):02x}" for c in colour[:3])
+
+
+def _ink(colour: tuple) -> str:
+    """Black or white text, whichever has the higher contrast on a background colour (WCAG)."""
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in colour[:3]]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000" if luminance > 0.179 else "#fff"
+
+
+def _recolour_labels(ax: object, codes: pd.DataFrame, colours: list[tuple]) -> None:
+    """Give each heatmap label the text colour with the best contrast on its cell."""
+    for text, code in zip(ax.texts, codes.to_numpy().ravel(), strict=True):
+        text.set_color(_ink(colours[int(code)]))
+
+
+def _cell_title(cell: pd.Series) -> str:
+    """Tooltip of one matrix cell: state, organisation, status, dates and source."""
+    where = f"{cell['state']} – {cell['organisation']}"
+    if not cell["status"]:
+        return f"{where}: no status in data/memberships.csv"
+    start = "start unknown" if cell["start_unknown"] else f"since {cell['start']}"
+    end = f", until {cell['end']}" if pd.notna(cell["end"]) else ""
+    medium = ", medium confidence" if cell["medium"] else ""
+    return (
+        f"{where}: {cell['status']} ({start}{end}{medium}; {cell['source_id']}, {cell['locator']})"
+    )
+
+
+def matrix_html(
+    cells: pd.DataFrame, *, title: str, description: str, source_ids: list[str]
+) -> HTML:
+    """The membership matrix as a coloured HTML grid: same colours, labels and marks as the figure.
+
+    Hover a cell for its dates and source. Fast enough to redraw on every slider move.
+    """
+    states = cells.drop_duplicates("country_id")
+    orgs = cells.drop_duplicates("org_id")
+    by_cell = cells.set_index(["country_id", "org_id"])
+    head = "".join(
+        f'<th style="{_TH}">{escape(o.organisation)}'
+        + (f"<br><small>(from {o.founded_year})</small>" if o.founded_later else "")
+        + "</th>"
+        for o in orgs.itertuples()
+    )
+    body = []
+    previous = None
+    for state in states.itertuples():
+        border = "border-top:2px solid #333;" if previous and state.role != previous else ""
+        previous = state.role
+        tds = []
+        for org in orgs["org_id"]:
+            cell = by_cell.loc[(state.country_id, org)]
+            status = cell["status"]
+            colour = STATUS_COLOURS.get(status, (1, 1, 1))
+            style = f"{_TD}{border}background:{_hex(colour)};color:{_ink(colour)};"
+            if cell["start_unknown"] and status != al.UNKNOWN:
+                style += _HATCH_CSS
+            text = "?" if status == al.UNKNOWN else status
+            text += "°" if cell["medium"] and text not in ("?", "") else ""
+            tds.append(
+                f'<td data-cell="{state.country_id} {org}" title="{escape(_cell_title(cell))}" '
+                f'style="{style}">{escape(text)}</td>'
+            )
+        body.append(
+            f'<tr><th style="{_TH}text-align:right;{border}">{escape(state.state)}</th>'
+            + "".join(tds)
+            + "</tr>"
+        )
+    legend = " ".join(
+        f'<span style="{_CHIP}background:{_hex(c)};color:{_ink(c)}">'
+        f"{'?' if s == al.UNKNOWN else s}</span>"
+        for s, c in STATUS_COLOURS.items()
+    )
+    legend += (
+        f' <span style="{_CHIP}{_HATCH_CSS}">hatched: start date unknown</span>'
+        " ? = unknown before the source's date · blank = no status in the data"
+        " · ° = medium confidence · hover a cell for its dates and source"
+    )
+    return HTML(
+        f'<p class="otslab-caption"><b>{escape(title)}</b></p>'
+        f'<table class="otslab-matrix" style="border-collapse:collapse">'
+        f"<tr><th></th>{head}</tr>{''.join(body)}</table>"
+        f'<p style="font-size:85%;line-height:2">{legend}</p>'
+        f'<p class="otslab-description"><i>Description:</i> {escape(description)}</p>'
+        f'<p style="font-size:85%;color:#555">Source: {", ".join(source_ids)} '
+        "(see data/sources.csv)</p>"
+    )
+
+
+_TH = "padding:2px 6px;font-weight:600;font-size:85%;"
+_TD = "padding:2px 6px;border:1px solid #ddd;text-align:center;font-size:85%;min-width:5.5em;"
+_CHIP = "padding:1px 6px;border:1px solid #ccc;margin-right:2px;white-space:nowrap;"
+_HATCH_CSS = (
+    "background-image:repeating-linear-gradient(45deg,transparent 0 5px,rgba(0,0,0,0.35) 5px 6px);"
+)
+
+
+def membership_explorer(tables: Tables, year: int | None = None) -> w.VBox:
+    """Time travel: a year slider and an organisation filter redraw the membership matrix."""
+    orgs = al.matrix_organisations(tables)
+    short = orgs.set_index("org_id")["short_name"]
+    slider = w.IntSlider(
+        value=year or al.current_year(),
+        min=al.FIRST_YEAR,
+        max=al.current_year(),
+        description="Year",
+        continuous_update=False,
+        layout={"width": "420px"},
+    )
+    chosen = w.SelectMultiple(
+        options=list(zip(orgs["short_name"], orgs["org_id"], strict=True)),
+        value=tuple(orgs["org_id"]),
+        rows=6,
+        description="Show",
+    )
+    output = w.Output(layout=OUTPUT_LAYOUT)
+
+    def draw() -> list[object]:
+        if not chosen.value:
+            return [hint("Pick at least one organisation in the list (Ctrl/Cmd-click for more).")]
+        cells = al.matrix_cells(tables, slider.value)
+        cells = cells[cells["org_id"].isin(chosen.value)]
+        grid = matrix_html(
+            cells,
+            title=matrix_title(slider.value),
+            description=al.describe_matrix(cells, slider.value),
+            source_ids=_source_ids(cells),
+        )
+        changes = al.status_changes(tables, slider.value)
+        changes = changes[changes["organisation"].isin(short[list(chosen.value)])]
+        caption = f"What changed during {slider.value}"
+        table = (
+            table_html(changes, f"{caption}: {len(changes)} cell(s), with date and source")
+            if len(changes)
+            else hint(f"{caption}: nothing, among the organisations shown.")
+        )
+        return [grid, table]
+
+    for control in (slider, chosen):
+        control.observe(lambda _change: render_into(output, draw), names="value")
+    render_into(output, draw)
+    return w.VBox([w.HBox([slider, chosen]), output])
+
+
+def matrix_title(year: int) -> str:
+    """Title of the membership matrix for a year."""
+    return f"Who belonged to what {al.as_of(year)}"
+
+
+def compare_view(tables: Tables, first: str = "KAZ", second: str = "UZB") -> w.VBox:
+    """Two dropdowns of states; their memberships, posture, bases and voices side by side."""
+    states = al.matrix_states(tables)
+    options = list(zip(states["name"], states["country_id"], strict=True))
+    left = w.Dropdown(options=options, value=first, description="State A")
+    right = w.Dropdown(options=options, value=second, description="State B")
+    output = w.Output(layout=OUTPUT_LAYOUT)
+
+    def draw() -> list[object]:
+        if left.value == right.value:
+            return [hint("Pick two different states to compare them side by side.")]
+        table = al.compare_states(tables, left.value, right.value)
+        differ = int((table["differ"] == "differs").sum())
+        caption = (
+            f"{left.label} and {right.label}: they differ in {differ} of {len(table)} rows "
+            "(organisation rows compare today's status; dates and source ids in each cell)"
+        )
+        return [table_html(table, caption)]
+
+    for control in (left, right):
+        control.observe(lambda _change: render_into(output, draw), names="value")
+    render_into(output, draw)
+    return w.VBox([w.HBox([left, right]), output])
+
+
+def plot_similarity(
+    similarity: pd.DataFrame, names: pd.Series, *, title: str, source_ids: list[str]
+) -> Figure:
+    """Lower-triangle heatmap of pairwise similarity, values written in the cells."""
+    labelled = similarity.rename(index=names, columns=names)
+    mask = np.triu(np.ones(labelled.shape, dtype=bool))
+    fig = new_figure(10, 7.5)
+    ax = fig.subplots()
+    sns.heatmap(
+        labelled,
+        mask=mask,
+        vmin=0,
+        vmax=1,
+        cmap="viridis",
+        annot=True,
+        fmt=".2f",
+        annot_kws={"fontsize": 8},
+        linewidths=0.5,
+        linecolor="white",
+        cbar_kws={"label": "Similarity (0 = no tie in common, 1 = the same ties)"},
+        ax=ax,
+    )
+    ax.set_title(title, loc="left", fontsize=13)
+    ax.set_xlabel("State")
+    ax.set_ylabel("State")
+    ax.tick_params(axis="x", labelrotation=45)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    add_source_note(fig, source_ids)
+    return fig
+
+
+def describe_similarity(similarity: pd.DataFrame, names: pd.Series, year: int) -> str:
+    """One sentence on a similarity matrix: the most and least alike pairs."""
+    pairs = similarity.where(~np.tril(np.ones(similarity.shape, dtype=bool))).stack().dropna()
+    if pairs.empty:
+        return f"No two states hold any current tie {al.as_of(year)}."
+    best, score = pairs.idxmax(), pairs.max()
+    zero = int((pairs == 0).sum())
+    return (
+        f"Similarity of {len(similarity)} states' current ties {al.as_of(year)}: the most "
+        f"alike pair is {names[best[0]]} and {names[best[1]]} ({score:.2f}); {zero} of "
+        f"{len(pairs)} pairs share no tie at all."
+    )
+
+
+def similarity_figure(tables: Tables, year: int) -> tuple:
+    """The similarity heatmap for a year and its description."""
+    similarity = al.similarity_matrix(tables, year)
+    names = al.matrix_states(tables).set_index("country_id")["name"]
+    cells = al.matrix_cells(tables, year)
+    fig = plot_similarity(
+        similarity,
+        names,
+        title=f"How alike are the states' ties? Jaccard similarity {al.as_of(year)}",
+        source_ids=_source_ids(cells),
+    )
+    return fig, describe_similarity(similarity, names, year)
+
+
+def similarity_view(tables: Tables, country_id: str = "TUR", year: int | None = None) -> w.VBox:
+    """A state dropdown and a year slider: every other state ranked by similarity to it."""
+    states = al.matrix_states(tables)
+    state = w.Dropdown(
+        options=list(zip(states["name"], states["country_id"], strict=True)),
+        value=country_id,
+        description="State",
+    )
+    slider = w.IntSlider(
+        value=year or al.current_year(),
+        min=al.FIRST_YEAR,
+        max=al.current_year(),
+        description="Year",
+        continuous_update=False,
+    )
+    output = w.Output(layout=OUTPUT_LAYOUT)
+
+    def draw() -> list[object]:
+        ranking = al.similarity_ranking(tables, state.value, slider.value)
+        when = al.as_of(slider.value)
+        caption = f"States ranked by how alike their ties are to {state.label}'s, {when}"
+        if not al.alignment_profiles(tables, slider.value)[state.value]:
+            return [
+                hint(
+                    f"{state.label} holds no current tie {al.as_of(slider.value)}: "
+                    "there is nothing to compare. Move the year slider."
+                )
+            ]
+        return [table_html(ranking, caption)]
+
+    for control in (state, slider):
+        control.observe(lambda _change: render_into(output, draw), names="value")
+    render_into(output, draw)
+    return w.VBox([w.HBox([state, slider]), output])
+
+
+def plot_cross_pressures(
+    grid: pd.DataFrame, names: pd.Series, *, title: str, source_ids: list[str]
+) -> Figure:
+    """Commitments x OTS states, each cell coloured and labelled by the commitment's effect."""
+    order = list(EFFECT_COLOURS)
+    codes = grid.map(lambda e: order.index(e) + 1 if e else 0).astype(float)
+    labels = grid.map(lambda e: e.replace("pulls elsewhere", "pulls\nelsewhere"))
+    fig = new_figure(13, 0.55 * len(grid) + 2.4)
+    ax = fig.subplots()
+    sns.heatmap(
+        codes,
+        cmap=ListedColormap([(1, 1, 1), *EFFECT_COLOURS.values()]),
+        vmin=-0.5,
+        vmax=len(order) + 0.5,
+        cbar=False,
+        annot=labels.to_numpy(),
+        fmt="",
+        annot_kws={"fontsize": 8},
+        linewidths=0.8,
+        linecolor="0.85",
+        ax=ax,
+    )
+    _recolour_labels(ax, codes, [(1, 1, 1), *EFFECT_COLOURS.values()])
+    ax.set_yticklabels([_wrap(name, 48) for name in grid.index], rotation=0, fontsize=8.5)
+    ax.set_xticklabels(
+        [_wrap(names[c], 11) for c in grid.columns], rotation=0, fontsize=8.5, linespacing=1.0
+    )
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    ax.set_xlabel("OTS member or observer")
+    ax.set_ylabel("Commitment")
+    ax.set_title(title, loc="left", fontsize=13)
+    ax.legend(
+        handles=[Patch(facecolor=EFFECT_COLOURS[e], label=e) for e in order],
+        title="Effect on a collective-defence clause",
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.02),
+        ncols=3,
+        frameon=False,
+    )
+    add_source_note(fig, source_ids)
+    return fig
+
+
+def describe_cross_pressures(grid: pd.DataFrame, names: pd.Series) -> str:
+    """One sentence on the cross-pressure grid: who has a 'rules out' and who has nothing."""
+    ruled = [names[c] for c in grid.columns if (grid[c] == "rules out").any()]
+    free = [names[c] for c in grid.columns if (grid[c] == "").all()]
+    counts = {c: int((grid[c] != "").sum()) for c in grid.columns}
+    most = max(counts, key=counts.get)
+    return (
+        f"Grid of {len(grid)} commitments by {len(grid.columns)} OTS states. A commitment rules "
+        f"out an alliance for {', '.join(ruled) or 'no state'}; {names[most]} carries the most "
+        f"({counts[most]}); no commitment is recorded for {', '.join(free) or 'no state'}."
+    )
+
+
+def cross_pressure_figure(tables: Tables) -> tuple:
+    """The cross-pressure grid of today's record and its description."""
+    grid = al.cross_pressure_grid(tables)
+    names = tables.countries.set_index("country_id")["name"]
+    sources = pd.concat(
+        [al.cross_pressures(tables, c)[["source_id"]] for c in grid.columns], ignore_index=True
+    )
+    fig = plot_cross_pressures(
+        grid,
+        names,
+        title="What would clash with a collective-defence clause, state by state",
+        source_ids=source_ids_of(sources),
+    )
+    return fig, describe_cross_pressures(grid, names)
+
+
+def cross_pressure_table(tables: Tables, country_id: str) -> pd.DataFrame:
+    """One OTS state's cross-pressures as a readable table (the view's content)."""
+    rows = al.cross_pressures(tables, country_id)
+    return rows.rename(
+        columns={
+            "name": "commitment",
+            "conflict": "how it would clash",
+            "since": "binds it since",
+            "date_source": "date from",
+        }
+    ).drop(columns="commitment_id")
+
+
+def cross_pressure_view(tables: Tables, country_id: str = "KAZ") -> w.VBox:
+    """A dropdown of OTS states: the commitments pulling that state away from an alliance."""
+    states = al.ots_states(tables)
+    state = w.Dropdown(
+        options=list(zip(states["name"], states["country_id"], strict=True)),
+        value=country_id,
+        description="OTS state",
+    )
+    output = w.Output(layout=OUTPUT_LAYOUT)
+
+    def draw() -> list[object]:
+        table = cross_pressure_table(tables, state.value)
+        if table.empty:
+            return [hint(f"No commitment in the data would clash for {state.label}.")]
+        counts = table["effect"].astype(str).value_counts()
+        summary = ", ".join(f"{counts[e]} {e}" for e in al.EFFECTS if e in counts.index)
+        return [table_html(table, f"{state.label}: {len(table)} commitments ({summary})")]
+
+    state.observe(lambda _change: render_into(output, draw), names="value")
+    render_into(output, draw)
+    return w.VBox([state, output])

@@ -1,0 +1,681 @@
+"""The feasibility debate: the ladder, commitment clashes, a readiness model, and role cards.
+
+The model is a thinking tool, not a prediction. For a state s and a rung r of the ladder:
+
+    readiness(s, r) = sum of driver weights bearing on s
+                      - depth(r) * sum of constraint weights bearing on s
+                      - sum over the rung's clashes for s of the weight of the clash's effect
+
+depth(r) is the share of the top rung's requirements that rung r asks for, so constraints bite
+harder the more a rung asks. A state accepts a rung when readiness >= 0, and climbs the ladder
+rung by rung: its ceiling is the highest rung up to which it accepts every rung.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from otslab.alignments import commitment_parties, cross_pressures, current_year
+from otslab.data import DATA_DIR, Tables
+
+COLLECTIVE_DEFENCE = "collective_defence_clause"
+"""The requirement every row of commitments.csv is judged against (its `effect`)."""
+
+FACTOR_WEIGHT = 1.0
+"""Default weight of every driver and constraint: each argument counts the same."""
+
+CLASH_WEIGHTS = {"rules out": 3.0, "limits": 1.0, "pulls elsewhere": 0.5}
+"""Default weight of one clash, by effect: a bar outweighs any single argument at its default."""
+
+FACTOR_RANGE = (0.0, 3.0)
+CLASH_RANGE = (0.0, 6.0)
+STEP = 0.5
+"""Slider ranges and step; the sensitivity analysis tries every value on these grids."""
+
+_DECIMALS = 9
+"""Readiness is rounded to this many decimals before comparing with 0 (float noise)."""
+
+
+# --- the ladder -------------------------------------------------------------------------------
+
+
+def requirement_codes(requirements: str) -> list[str]:
+    """Split a scenarios.requirements cell into its codes."""
+    return [code for code in str(requirements).split(";") if code]
+
+
+def ladder(scenarios: pd.DataFrame) -> pd.DataFrame:
+    """One row per rung, loosest first: its requirements, what it adds, and its depth (0-1]."""
+    if scenarios.empty:
+        raise ValueError("scenarios is empty: the ladder needs at least one rung")
+    rows, seen = [], []
+    frame = scenarios.sort_values("rung")
+    most = max(len(requirement_codes(r)) for r in frame["requirements"])
+    for row in frame.itertuples():
+        codes = requirement_codes(row.requirements)
+        rows.append(
+            {
+                "rung": int(row.rung),
+                "scenario_id": row.scenario_id,
+                "name": row.name,
+                "requirements": codes,
+                "adds": [c for c in codes if c not in seen],
+                "depth": len(codes) / most,
+                "source_id": row.source_id,
+            }
+        )
+        seen += [c for c in codes if c not in seen]
+    return pd.DataFrame(rows).set_index("rung")
+
+
+def requirement_matrix(scenarios: pd.DataFrame) -> pd.DataFrame:
+    """Rungs x requirement codes: 2 where a rung first asks for it, 1 where it keeps it, 0 not."""
+    steps = ladder(scenarios)
+    codes = [c for adds in steps["adds"] for c in adds]
+    matrix = pd.DataFrame(0, index=steps.index, columns=codes)
+    for rung, row in steps.iterrows():
+        for code in row["requirements"]:
+            matrix.loc[rung, code] = 2 if code in row["adds"] else 1
+    return matrix
+
+
+def requirement_meanings(readme: Path = DATA_DIR / "README.md") -> dict[str, str]:
+    """The requirement vocabulary (code -> meaning) from the table in data/README.md."""
+    lines = Path(readme).read_text(encoding="utf-8").splitlines()
+    if "| code | meaning |" not in lines:
+        raise ValueError(f"{readme} has no '| code | meaning |' table of requirement codes")
+    meanings = {}
+    for line in lines[lines.index("| code | meaning |") + 2 :]:
+        if not line.startswith("|"):
+            break
+        code, meaning = (cell.strip() for cell in line.strip("|").split("|", 1))
+        meanings[code] = meaning
+    return meanings
+
+
+def first_rung_with(scenarios: pd.DataFrame, code: str) -> int:
+    """The lowest rung whose requirements include code."""
+    steps = ladder(scenarios)
+    found = [rung for rung, codes in steps["requirements"].items() if code in codes]
+    if not found:
+        raise ValueError(f"no rung of scenarios requires '{code}'")
+    return min(found)
+
+
+# --- voices on the ladder ---------------------------------------------------------------------
+
+
+def voice_positions(voices: pd.DataFrame) -> pd.DataFrame:
+    """Each voice with its source, stance and rung (empty when it takes no position)."""
+    cols = ["voice_id", "name", "source_id", "country_id", "stance", "rung", "rung_basis"]
+    return voices[cols].sort_values(["source_id", "voice_id"]).reset_index(drop=True)
+
+
+def source_positions(voices: pd.DataFrame) -> pd.DataFrame:
+    """Per source: how many voices it carries, how many take a rung, and the lowest and highest."""
+    placed = voices.dropna(subset=["rung"])
+    summary = voices.groupby("source_id", observed=True).agg(voices=("voice_id", "count"))
+    rungs = placed.groupby("source_id", observed=True)["rung"].agg(["count", "min", "max"])
+    summary = summary.join(rungs.rename(columns={"count": "placed", "min": "lowest_rung"}))
+    summary = summary.rename(columns={"max": "highest_rung"})
+    summary["placed"] = summary["placed"].fillna(0).astype(int)
+    return summary.reset_index()
+
+
+# --- the arguments ----------------------------------------------------------------------------
+
+
+def split_ids(cell: object) -> list[str]:
+    """Split a ';'-separated id list; an empty cell gives an empty list."""
+    return [] if pd.isna(cell) else [x for x in str(cell).split(";") if x]
+
+
+def factor_support(factors: pd.DataFrame, claim_sources: pd.DataFrame) -> pd.DataFrame:
+    """Per factor: its claims, the distinct sources asserting them, and those disputing them."""
+    rows = []
+    for row in factors.itertuples():
+        claims = split_ids(row.evidence)
+        links = claim_sources[claim_sources["claim_id"].isin(claims)]
+        stance = links["stance"].astype(str)
+        rows.append(
+            {
+                "factor_id": row.factor_id,
+                "name": row.name,
+                "direction": str(row.direction),
+                "claims": len(claims),
+                "asserting_sources": sorted(set(links.loc[stance == "asserts", "source_id"])),
+                "disputing_sources": sorted(set(links.loc[stance == "disputes", "source_id"])),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["n_asserting"] = frame["asserting_sources"].map(len)
+    return frame
+
+
+def factor_reach(factors: pd.DataFrame, country_ids: list[str]) -> pd.DataFrame:
+    """Factors x states: True where the factor bears on the state (empty applies_to: on all)."""
+    reach = pd.DataFrame(False, index=factors["factor_id"], columns=country_ids)
+    for row in factors.itertuples():
+        targets = split_ids(row.applies_to)
+        for cid in country_ids:
+            reach.loc[row.factor_id, cid] = not targets or cid in targets
+    return reach
+
+
+# --- commitments and clashes ------------------------------------------------------------------
+
+
+def requirement_clashes(
+    tables: Tables, country_ids: list[str], year: int | None = None
+) -> pd.DataFrame:
+    """Every (state, requirement) clash as of a year: the commitment, its effect, why, the source.
+
+    The clashes with a collective-defence clause are notebook 02's cross-pressures
+    (otslab.alignments); commitment_requirements.csv adds the other requirements each touches.
+    """
+    year = current_year() if year is None else year
+    cols = ["commitment_id", "name", "requirement", "effect", "reason", "source_id", "locator"]
+    parts = [
+        cross_pressures(tables, cid, year).assign(
+            country_id=cid, requirement=COLLECTIVE_DEFENCE, reason=lambda f: f["conflict"]
+        )
+        for cid in country_ids
+    ]
+    further = tables.commitment_requirements
+    if (further["requirement"].astype(str) == COLLECTIVE_DEFENCE).any():
+        raise ValueError(
+            f"commitment_requirements.csv repeats '{COLLECTIVE_DEFENCE}': "
+            "commitments.effect already covers it"
+        )
+    parties = commitment_parties(tables, year)
+    parties = parties[parties["country_id"].isin(country_ids)]
+    mapped = parties[["commitment_id", "country_id", "name", "source_id", "locator"]].merge(
+        further, on="commitment_id", suffixes=("_commitment", "")
+    )
+    own = mapped["source_id"].isna()
+    for col in ("source_id", "locator"):
+        mapped[col] = mapped[col].where(~own, mapped[f"{col}_commitment"])
+    parts.append(mapped)
+    found = pd.concat([part[["country_id", *cols]] for part in parts], ignore_index=True)
+    for col in ("requirement", "effect"):
+        found[col] = found[col].astype(str)
+    return found
+
+
+def rung_clashes(
+    scenarios: pd.DataFrame, clashes: pd.DataFrame, country_ids: list[str]
+) -> pd.DataFrame:
+    """The clashes that matter at each rung for the given states: state, rung, requirement, ..."""
+    steps = ladder(scenarios)
+    needs = pd.DataFrame(
+        [(rung, code) for rung, codes in steps["requirements"].items() for code in codes],
+        columns=["rung", "requirement"],
+    )
+    mine = clashes[clashes["country_id"].isin(country_ids)]
+    found = mine.merge(needs, on="requirement")
+    return found.sort_values(["country_id", "rung", "requirement"]).reset_index(drop=True)
+
+
+def clash_grid(
+    clashes: pd.DataFrame, states: list[str], codes: list[str]
+) -> dict[str, pd.DataFrame]:
+    """States x requirement codes: 'hardest' effect of any clash ('' if none), and 'count'."""
+    mine = clashes[clashes["country_id"].isin(states) & clashes["requirement"].isin(codes)]
+    mine = mine.drop_duplicates(["country_id", "commitment_id", "name", "requirement"])
+    hardest = pd.DataFrame("", index=states, columns=codes)
+    count = pd.DataFrame(0, index=states, columns=codes)
+    order = list(CLASH_WEIGHTS)
+    for (cid, code), rows in mine.groupby(["country_id", "requirement"]):
+        hardest.loc[cid, code] = min(rows["effect"], key=order.index)
+        count.loc[cid, code] = len(rows)
+    return {"hardest": hardest, "count": count}
+
+
+# --- the model --------------------------------------------------------------------------------
+
+
+def default_weights(factors: pd.DataFrame) -> pd.Series:
+    """Every factor at FACTOR_WEIGHT and each clash effect at its CLASH_WEIGHTS value."""
+    weights = {fid: FACTOR_WEIGHT for fid in factors["factor_id"]}
+    return pd.Series({**weights, **CLASH_WEIGHTS}, dtype=float)
+
+
+def weight_grid(name: str) -> list[float]:
+    """The values a weight's slider offers (a factor: 0-3; a clash effect: 0-6; step 0.5)."""
+    low, high = CLASH_RANGE if name in CLASH_WEIGHTS else FACTOR_RANGE
+    return [float(v) for v in np.arange(low, high + STEP / 2, STEP)]
+
+
+def coefficients(
+    scenarios: pd.DataFrame,
+    factors: pd.DataFrame,
+    clashes: pd.DataFrame,
+    country_ids: list[str],
+) -> pd.DataFrame:
+    """Rows (state, rung), one column per weight: readiness is this matrix times the weights."""
+    if not country_ids:
+        raise ValueError("no states given: pick at least one")
+    steps = ladder(scenarios)
+    reach = factor_reach(factors, country_ids)
+    direction = factors.set_index("factor_id")["direction"].astype(str)
+    index = pd.MultiIndex.from_product([country_ids, list(steps.index)], names=["country", "rung"])
+    coefs = pd.DataFrame(0.0, index=index, columns=[*factors["factor_id"], *CLASH_WEIGHTS])
+    for (cid, rung), depth in zip(index, np.tile(steps["depth"], len(country_ids)), strict=True):
+        for fid in factors["factor_id"]:
+            if reach.loc[fid, cid]:
+                coefs.loc[(cid, rung), fid] = 1.0 if direction[fid] == "driver" else -depth
+    found = rung_clashes(scenarios, clashes, country_ids)
+    unknown = set(found["effect"]) - set(CLASH_WEIGHTS)
+    if unknown:
+        raise ValueError(f"clash effects without a weight: {sorted(unknown)}")
+    counts = found.groupby(["country_id", "rung", "effect"]).size()
+    for (cid, rung, effect), n in counts.items():
+        coefs.loc[(cid, rung), effect] = -float(n)
+    return coefs
+
+
+def check_weights(coefs: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:
+    """The weights as a Series in the columns' order; a clear error if missing or negative."""
+    weights = pd.Series(weights, dtype=float)
+    missing = [c for c in coefs.columns if c not in weights.index]
+    if missing:
+        raise ValueError(f"weights missing for: {', '.join(missing)}")
+    weights = weights[coefs.columns]
+    negative = list(weights[weights < 0].index)
+    if negative:
+        raise ValueError(f"weights must be 0 or more; negative: {', '.join(negative)}")
+    return weights
+
+
+def readiness(coefs: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame:
+    """States x rungs: readiness under the weights (the formula in this module's docstring)."""
+    values = coefs.to_numpy() @ check_weights(coefs, weights).to_numpy()
+    series = pd.Series(values.round(_DECIMALS) + 0.0, index=coefs.index)
+    return series.unstack("rung").reindex(coefs.index.get_level_values("country").unique())
+
+
+def _climb(values: np.ndarray, rungs: list[int]) -> np.ndarray:
+    """Ceilings from readiness values shaped (states, rungs, ...): rung by rung while >= 0."""
+    climbed = np.cumprod(values.round(_DECIMALS) >= 0, axis=1).sum(axis=1)
+    return np.array([0, *rungs])[climbed]
+
+
+def ceilings(ready: pd.DataFrame) -> pd.Series:
+    """Per state, the highest rung it reaches climbing rung by rung (0: not even the first)."""
+    return pd.Series(
+        _climb(ready.to_numpy(), list(ready.columns)), index=ready.index, name="ceiling"
+    )
+
+
+def highest_common_rung(ready: pd.DataFrame, group: Iterable[str]) -> int:
+    """The highest rung every state of the group could accept (0 when one refuses even rung 1)."""
+    group = list(group)
+    if not group:
+        raise ValueError("the group is empty: pick at least one state")
+    unknown = [c for c in group if c not in ready.index]
+    if unknown:
+        raise ValueError(f"not in the model: {', '.join(unknown)}")
+    return int(ceilings(ready.loc[group]).min())
+
+
+def blockers(ready: pd.DataFrame, group: Iterable[str]) -> list[str]:
+    """The states of the group whose ceiling is the common rung (none when it is the top rung)."""
+    group = list(group)
+    tops = ceilings(ready.loc[group])
+    common = int(tops.min())
+    if common == max(ready.columns):
+        return []
+    return list(tops[tops == common].index)
+
+
+def explain(coefs: pd.DataFrame, weights: Mapping[str, float], country_id: str) -> pd.DataFrame:
+    """One state's readiness per rung, term by term, so the formula can be checked by hand."""
+    if country_id not in coefs.index.get_level_values("country"):
+        raise ValueError(f"'{country_id}' is not in the model")
+    weights = check_weights(coefs, weights)
+    rows = coefs.loc[country_id]
+    factor_cols = [c for c in coefs.columns if c not in CLASH_WEIGHTS]
+    drivers = rows[factor_cols].clip(lower=0)
+    constraints = rows[factor_cols].clip(upper=0)
+    table = pd.DataFrame(index=rows.index)
+    table["drivers"] = drivers @ weights[factor_cols]
+    table["constraints"] = (constraints < 0).astype(float) @ weights[factor_cols]
+    depth = -constraints.min(axis=1)
+    table["depth"] = depth.where(depth > 0)
+    table["constraints x depth"] = table["constraints"] * depth
+    for effect in CLASH_WEIGHTS:
+        table[f"clashes: {effect}"] = (-rows[effect]).astype(int)
+    table["clash penalty"] = -(rows[list(CLASH_WEIGHTS)] @ weights[list(CLASH_WEIGHTS)]) + 0.0
+    table["readiness"] = readiness(coefs.loc[[country_id]], weights).iloc[0]
+    table["accepts"] = table["readiness"] >= 0
+    return table.round(3)
+
+
+def sensitivity(
+    coefs: pd.DataFrame, weights: Mapping[str, float], group: Iterable[str]
+) -> pd.DataFrame:
+    """For each weight alone: the nearest slider values below and above that move the answer."""
+    weights = check_weights(coefs, weights)
+    group = list(group)
+    now = highest_common_rung(readiness(coefs, weights), group)
+    states = list(coefs.index.get_level_values("country").unique())
+    rungs = list(coefs.index.get_level_values("rung").unique())
+    rows_of_group = [states.index(c) for c in group]
+    matrix = coefs.to_numpy()
+    base = matrix @ weights.to_numpy()
+    rows = []
+    for j, name in enumerate(coefs.columns):
+        grid = np.array(weight_grid(name))
+        values = base[:, None] + matrix[:, j, None] * (grid - weights[name])[None, :]
+        shaped = values.reshape(len(states), len(rungs), len(grid))[rows_of_group]
+        answers = _climb(shaped, rungs).min(axis=0)
+        row = {"weight": name, "now": weights[name], "answer now": now}
+        for side, order in (("lowered", grid < weights[name]), ("raised", grid > weights[name])):
+            moved = np.flatnonzero(order & (answers != now))
+            pick = (moved.max() if side == "lowered" else moved.min()) if moved.size else None
+            row[f"{side} to"] = np.nan if pick is None else float(grid[pick])
+            row[f"answer if {side}"] = pd.NA if pick is None else int(answers[pick])
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    for col in ("answer if lowered", "answer if raised"):
+        frame[col] = frame[col].astype("Int64")
+    frame["smallest change"] = pd.concat(
+        [frame["now"] - frame["lowered to"], frame["raised to"] - frame["now"]], axis=1
+    ).min(axis=1)
+    return frame.sort_values(["smallest change", "weight"], na_position="last").reset_index(
+        drop=True
+    )
+
+
+def ots_states(countries: pd.DataFrame, include_observers: bool = False) -> list[str]:
+    """The OTS member states (and observers if asked), in the order of countries.csv."""
+    statuses = ["member", "observer"] if include_observers else ["member"]
+    return list(countries.loc[countries["ots_status"].astype(str).isin(statuses), "country_id"])
+
+
+def model(tables: Tables) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clashes (for every role-card state) and coefficients (for OTS members and observers)."""
+    clashes = requirement_clashes(tables, role_card_states(tables.countries))
+    states = ots_states(tables.countries, include_observers=True)
+    return clashes, coefficients(tables.scenarios, tables.factors, clashes, states)
+
+
+# --- role-play kit ----------------------------------------------------------------------------
+
+PROCEDURE = """## Procedure (45 minutes)
+
+- **0-5 min, briefing.** The teacher reads the decision point. Groups of one to three students
+  take a role card each. The members ({members}) sit at the table; the observers ({observers})
+  are optional seats; {outside} sit apart.
+- **5-15 min, preparation.** Each delegation works through "Prepare" on its card.
+- **15-23 min, opening statements.** One minute each: members first, then observers. {outside}
+  may each make one public statement of one minute.
+- **23-33 min, recess.** Delegations talk in pairs. {outside} may talk to any delegation but may
+  not join the table.
+- **33-40 min, decision.** The state holding the OTS chair (see the last summit above) puts
+  question 1, then question 2. The OTS decides by consensus, so one member's "no" blocks;
+  observers speak but do not decide. Mark the result on the ladder.
+- **40-45 min, debrief** (questions below).
+"""
+"""The simulation's steps; {members}, {observers} and {outside} are filled from the data."""
+
+DEBRIEF = """## Debrief questions
+
+1. Which rung did your summit reach, and which delegation set the limit? Compare it with the
+   model's highest common rung under the weights you chose in the notebook.
+2. Which of your arguments rested on a fact, which on an interpretation, a forecast or a
+   recommendation? Check the claim types in `claims.csv`.
+3. Where did a legal commitment (a treaty clause, a neutrality law) decide the matter, and where a
+   political pressure? Which mattered more in your summit?
+4. How did Russia and China act on the outcome from outside the room? Which source describes that
+   kind of influence?
+5. What would have to change for the summit to climb one rung higher, and is there evidence in the
+   sources that it is changing?
+6. Whose voice was missing: parliaments, publics, Armenia, Iran, the other observers?
+"""
+
+PREPARE = """## Prepare (10 minutes)
+
+1. Your answer to question 1 (OTS-flag exercises) and to question 2 (a clause): yes, no, or
+   "only if ...".
+2. One argument for your answer, with the source id that backs it.
+3. Your red line: what you will not sign, and which of your commitments it comes from.
+4. What another delegation would have to offer to move you one rung.
+"""
+
+
+STANCE_VERBS = {"asserts": "asserted", "disputes": "disputed", "qualifies": "qualified"}
+"""claim_sources.stance -> the participle used on role cards."""
+
+PREPARE_OUTSIDE = """## Prepare (10 minutes)
+
+1. The outcome you want on question 1 (OTS-flag exercises) and on question 2 (a clause).
+2. Which delegation you will talk to in the recess, and the argument you will use, with the
+   source id that backs it.
+3. Your one-minute public statement: what you say, and what you leave unsaid.
+"""
+
+
+def _country_row(tables: Tables, country_id: str) -> pd.Series:
+    """The countries.csv row of a state, or a clear error."""
+    found = tables.countries[tables.countries["country_id"] == country_id]
+    if found.empty:
+        raise ValueError(f"'{country_id}' is not in countries.csv")
+    return found.iloc[0]
+
+
+def short_name(name: str) -> str:
+    """A country name without its parenthesised abbreviation: 'Northern Cyprus (TRNC)' -> ..."""
+    return re.sub(r"\s*\(.*\)$", "", name)
+
+
+def mentions(text: object, name: str) -> bool:
+    """Whether text names the state (its name, or a word starting with it: 'Russian')."""
+    return bool(re.search(rf"\b{re.escape(short_name(name))}", str(text)))
+
+
+def role_of(status: str) -> str:
+    """The seat a state takes in the simulation, from its OTS status."""
+    return {
+        "member": "OTS member: you sit at the table and your consent is needed.",
+        "observer": "OTS observer: you may speak at the table, but you do not decide.",
+    }.get(status, "Outside power: you are not at the table, but you can talk to any delegation.")
+
+
+def current_memberships(tables: Tables, country_id: str) -> pd.DataFrame:
+    """A state's memberships that are still running, with the organisation's short name."""
+    rows = tables.memberships[
+        (tables.memberships["country_id"] == country_id) & tables.memberships["end"].isna()
+    ]
+    names = tables.organisations.set_index("org_id")["short_name"]
+    return rows.assign(org=rows["org_id"].map(names)).sort_values("start_earliest")
+
+
+def claim_lines(tables: Tables, claim_ids: list[str]) -> list[str]:
+    """One Markdown line per claim: id, type, statement, and which sources assert or dispute it."""
+    lines = []
+    claims = tables.claims.set_index("claim_id")
+    for cid in claim_ids:
+        links = tables.claim_sources[tables.claim_sources["claim_id"] == cid]
+        parts = []
+        for stance, verb in STANCE_VERBS.items():
+            ids = sorted(links.loc[links["stance"].astype(str) == stance, "source_id"])
+            if ids:
+                parts.append(f"{verb} by {', '.join(ids)}")
+        row = claims.loc[cid]
+        lines.append(f"- **{cid}** ({row['claim_type']}; {'; '.join(parts)}): {row['statement']}")
+    return lines
+
+
+def _clash_lines(clashes: pd.DataFrame, country_id: str) -> list[str]:
+    """Role-card lines: where a state's own commitments meet the ladder, hardest first."""
+    mine = clashes[clashes["country_id"] == country_id].drop_duplicates(
+        ["commitment_id", "name", "requirement"]
+    )
+    if mine.empty:
+        return []
+    out = ["", "## Where your commitments meet the ladder", ""]
+    order = mine["effect"].map(list(CLASH_WEIGHTS).index)
+    for row in mine.assign(order=order).sort_values(["order", "requirement"]).itertuples():
+        label = f"{row.commitment_id}, " if row.commitment_id else ""
+        out.append(
+            f"- **{row.effect}** `{row.requirement}`: {row.name} ({label}{row.source_id}). "
+            f"{row.reason}"
+        )
+    return out
+
+
+def _outside_levers(tables: Tables, country_id: str) -> list[str]:
+    """Role-card lines for an outside power: its commitments that also bind OTS states."""
+    parties = commitment_parties(tables, current_year())
+    ots = ots_states(tables.countries, include_observers=True)
+    names = tables.countries.set_index("country_id")["name"].map(short_name)
+    mine = parties[parties["country_id"] == country_id]
+    out = []
+    for row in mine.drop_duplicates("commitment_id").itertuples():
+        bound = parties.loc[parties["commitment_id"] == row.commitment_id, "country_id"]
+        shared = [names[c] for c in ots if c in set(bound)]
+        if shared:
+            out.append(
+                f"- **{row.commitment_id} {row.name}** ({row.effect}; {row.source_id}): "
+                f"also binds {', '.join(shared)}. {row.conflict}"
+            )
+    return ["", "## Your levers: commitments you share with OTS states", "", *out] if out else []
+
+
+def role_card(tables: Tables, country_id: str, clashes: pd.DataFrame) -> str:
+    """A role card in Markdown for one state, built only from the data."""
+    country = _country_row(tables, country_id)
+    name = country["name"]
+    out = [f"# Role card: {name}", "", f"*{role_of(str(country['ots_status']))}*", ""]
+    if pd.notna(country["security_posture"]):
+        out += [
+            "## Your position in one line",
+            "",
+            f"{country['security_posture']} ({country['posture_source_id']}: "
+            f"\u201c{country['posture_locator']}\u201d)",
+            "",
+        ]
+    out += ["## Your commitments today", ""]
+    for row in current_memberships(tables, country_id).itertuples():
+        since = f" since {row.start}" if pd.notna(row.start) else ""
+        out.append(f"- {row.org}: {row.status}{since} ({row.source_id})")
+    outside = str(country["ots_status"]) not in ("member", "observer")
+    out += _outside_levers(tables, country_id) if outside else _clash_lines(clashes, country_id)
+    basing = tables.events[tables.events["domain"].astype(str) == "basing"]
+    hosts = tables.event_participants.query("country_id == @country_id and role == 'party'")
+    bases = basing[basing["event_id"].isin(hosts["event_id"])]
+    if not bases.empty:
+        out += ["", "## Bases in the record", ""]
+        out += [f"- {r.title} ({r.date}, {r.source_id})" for r in bases.itertuples()]
+    factors = tables.factors[
+        tables.factors["applies_to"].map(lambda cell: country_id in split_ids(cell))
+        | tables.factors["name"].map(lambda t: mentions(t, name))
+        | tables.factors["description"].map(lambda t: mentions(t, name))
+    ]
+    if not factors.empty:
+        out += ["", "## Pressures and interests the sources see", ""]
+        out += [
+            f"- {r.direction} **{r.factor_id} {r.name}**: {r.description} (claims "
+            f"{', '.join(split_ids(r.evidence))})"
+            for r in factors.itertuples()
+        ]
+    voices = tables.voices[tables.voices["country_id"] == country_id]
+    out += ["", "## What the sources report your side saying", ""]
+    if voices.empty:
+        out.append("- The sources quote no voice from your side: argue from the claims below.")
+    out += [
+        f"- **{r.name}** ({r.affiliation}; {r.source_id}): {r.position} "
+        f"In the source's words: *{r.locator}*"
+        for r in voices.itertuples()
+    ]
+    claim_ids = list(
+        tables.claims.loc[tables.claims["statement"].map(lambda t: mentions(t, name))]["claim_id"]
+    )
+    out += ["", "## Claims about you in the sources", ""]
+    out += claim_lines(tables, claim_ids) or ["- No claim in the data names you."]
+    prepare = PREPARE if str(country["ots_status"]) in ("member", "observer") else PREPARE_OUTSIDE
+    return "\n".join([*out, "", prepare])
+
+
+def decision_point(tables: Tables) -> str:
+    """The decision before the summit, in Markdown, from the events, organisations and ladder."""
+    scenarios = tables.scenarios.set_index("rung")
+    events = tables.events
+    proposals = events[
+        (events["kind"].astype(str) == "proposal")
+        & (events["framework"].astype(str) == "OTS")
+        & (events["status"].astype(str) == "proposed")
+    ]
+    ots = tables.organisations.set_index("org_id").loc["OTS"]
+    exercise = first_rung_with(tables.scenarios, "joint_exercises")
+    clause = first_rung_with(tables.scenarios, "solidarity_clause")
+    defence = first_rung_with(tables.scenarios, COLLECTIVE_DEFENCE)
+    out = ["## Decision point", "", "The OTS heads of state meet. On the record before them:", ""]
+    out += [f"- {r.title} ({r.date}, {r.source_id}): {r.summary}" for r in proposals.itertuples()]
+    for kind in ("summit", "document"):
+        dated = events[
+            (events["kind"].astype(str) == kind) & (events["framework"].astype(str) == "OTS")
+        ].dropna(subset=["date_earliest"])
+        if not dated.empty:
+            last = dated.sort_values("date_earliest").iloc[-1]
+            out.append(
+                f"- {last['title']} ({last['date']}, {last['source_id']}): {last['summary']}"
+            )
+    out.append(
+        f"- Collective-defence clause in the OTS founding documents: "
+        f"{ots['collective_defense_clause']} ({ots['clause_source_id']}: "
+        f"\u201c{ots['clause_locator']}\u201d)"
+    )
+    out += [
+        "",
+        f"**Question 1.** Hold exercises under the OTS flag (rung {exercise}, "
+        f"\u201c{scenarios.loc[exercise, 'name']}\u201d)?",
+        "",
+        f"**Question 2.** Adopt a clause: rung {clause} (\u201c{scenarios.loc[clause, 'name']}"
+        f"\u201d) or rung {defence} (\u201c{scenarios.loc[defence, 'name']}\u201d)?",
+    ]
+    return "\n".join(out)
+
+
+def procedure(tables: Tables) -> str:
+    """The 45-minute procedure, with the seats filled from countries.csv."""
+    names = tables.countries.set_index("country_id")["name"].map(short_name)
+    members = ots_states(tables.countries)
+    observers = [c for c in ots_states(tables.countries, True) if c not in members]
+    outside = [c for c in role_card_states(tables.countries) if c not in members + observers]
+    return PROCEDURE.format(
+        members=", ".join(names[members]),
+        observers=", ".join(names[observers]),
+        outside=" and ".join(names[outside]),
+    )
+
+
+def briefing(tables: Tables) -> str:
+    """The teacher's sheet: decision point, procedure and debrief questions."""
+    return "\n\n".join(
+        ["# Role play: the next OTS summit", decision_point(tables), procedure(tables), DEBRIEF]
+    )
+
+
+def role_card_states(countries: pd.DataFrame) -> list[str]:
+    """The states that get a card: OTS members and observers, then Russia and China."""
+    return [*ots_states(countries, include_observers=True), "RUS", "CHN"]
+
+
+def export_kit(tables: Tables, folder: Path, clashes: pd.DataFrame) -> list[Path]:
+    """Write the briefing and one Markdown role card per state into folder; return the paths."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = [folder / "00_briefing.md"]
+    written[0].write_text(briefing(tables) + "\n", encoding="utf-8")
+    for number, cid in enumerate(role_card_states(tables.countries), start=1):
+        path = folder / f"{number:02d}_role_card_{cid}.md"
+        path.write_text(role_card(tables, cid, clashes) + "\n", encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,0 +1,729 @@
+"""Figures and widget views for the feasibility debate (notebook 04)."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from IPython.display import HTML, Markdown
+from matplotlib import colormaps
+from matplotlib.colors import ListedColormap, TwoSlopeNorm
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.ticker import MaxNLocator
+
+from otslab import feasibility as fz
+from otslab.data import Tables
+from otslab.plots import PALETTE, add_source_note, new_figure, source_ids_of
+from otslab.widgets import OUTPUT_LAYOUT, TABLE_STYLE, hint, render_into, table_html
+
+READINESS_CMAP = "PuOr"
+"""Diverging, colour-blind-safe: orange below 0 (refuses), purple above (accepts)."""
+
+STANCES = [
+    "favours alliance",
+    "favours cooperation short of alliance",
+    "describes without judging",
+    "hostile to the project",
+]
+"""Order of the voices' stances in legends."""
+
+
+def shorten(text: str, width: int) -> str:
+    """Cut text to width characters, ending with an ellipsis when cut."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
+def state_names(countries: pd.DataFrame) -> dict[str, str]:
+    """Country id -> short name (without a parenthesised abbreviation)."""
+    return {r.country_id: fz.short_name(r.name) for r in countries.itertuples()}
+
+
+def source_list(*frames: pd.DataFrame) -> list[str]:
+    """The distinct source ids behind several tables, seed texts first."""
+    ids = pd.concat([f[["source_id"]] for f in frames], ignore_index=True)
+    return source_ids_of(ids)
+
+
+def model_sources(tables: Tables) -> list[str]:
+    """The sources behind the model: ladder, commitments, readings, and the factors' claims."""
+    claims = {c for cell in tables.factors["evidence"] for c in fz.split_ids(cell)}
+    evidence = tables.claim_sources[tables.claim_sources["claim_id"].isin(claims)]
+    return source_list(
+        tables.scenarios, tables.commitments, tables.commitment_requirements.dropna(), evidence
+    )
+
+
+class MarkdownText(Markdown):
+    """Markdown that also shows its own text as plain text (for tests and exports)."""
+
+    def __repr__(self) -> str:
+        return self.data
+
+
+# --- figures ----------------------------------------------------------------------------------
+
+
+def plot_ladder(scenarios: pd.DataFrame, codes: list[str]) -> Figure:
+    """The ladder as a grid: rungs (top: highest) x requirement codes, new vs kept requirements."""
+    matrix = fz.requirement_matrix(scenarios).reindex(columns=codes, fill_value=0)
+    steps = fz.ladder(scenarios)
+    fig = new_figure(11, 5.2)
+    ax = fig.subplots()
+    blue = sns.color_palette(PALETTE)[0]
+    cmap = ListedColormap(["white", (*blue, 0.35), blue])
+    ax.imshow(matrix.iloc[::-1].to_numpy(), cmap=cmap, vmin=0, vmax=2, aspect="auto")
+    ax.set_xticks(range(len(codes)), [c.replace("_", " ") for c in codes], fontsize=9)
+    ax.tick_params(axis="x", labelrotation=40)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+        label.set_rotation_mode("anchor")
+    labels = [f"{rung} \u00b7 {steps.loc[rung, 'name']}" for rung in matrix.index[::-1]]
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xticks(np.arange(-0.5, len(codes)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(labels)), minor=True)
+    ax.grid(which="minor", color="0.8", linewidth=0.8)
+    ax.grid(which="major", visible=False)
+    ax.tick_params(which="minor", length=0)
+    ax.set_title("The ladder: what each rung requires", loc="left", fontsize=13)
+    ax.set_xlabel("Requirement (see data/README.md for the meaning of each code)")
+    ax.set_ylabel("Rung (1 = loosest)")
+    ax.legend(
+        handles=[
+            Patch(color=blue, label="first required at this rung"),
+            Patch(color=(*blue, 0.35), label="kept from the rung below"),
+        ],
+        frameon=False,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+    )
+    add_source_note(fig, source_ids_of(scenarios))
+    return fig
+
+
+def describe_ladder(scenarios: pd.DataFrame, codes: list[str]) -> str:
+    """One line for screen readers: the rungs, what they add, and what no rung requires."""
+    steps = fz.ladder(scenarios)
+    parts = [
+        f"rung {rung} '{row['name']}' adds {', '.join(row['adds'])}"
+        for rung, row in steps.iterrows()
+    ]
+    unused = [c for c in codes if not any(c in reqs for reqs in steps["requirements"])]
+    tail = f" No rung requires {', '.join(unused)}." if unused else ""
+    return (
+        f"Grid of {len(steps)} rungs by {len(codes)} requirements: " + "; ".join(parts) + "." + tail
+    )
+
+
+def plot_voice_positions(voices: pd.DataFrame) -> Figure:
+    """Dot chart: each voice (grouped by source) at the rung it argues for, coloured by stance."""
+    frame = fz.voice_positions(voices).iloc[::-1].reset_index(drop=True)
+    fig = new_figure(10, 0.3 * len(frame) + 1.6)
+    ax = fig.subplots()
+    colours = dict(zip(STANCES, sns.color_palette(PALETTE, n_colors=len(STANCES)), strict=True))
+    x = frame["rung"].fillna(0).astype(float)
+    for stance in STANCES:
+        rows = frame["stance"].astype(str) == stance
+        ax.scatter(x[rows], frame.index[rows], s=70, color=colours[stance], label=stance, zorder=3)
+    labels = [f"{r.voice_id} {shorten(r.name, 38)} ({r.source_id})" for r in frame.itertuples()]
+    ax.set_yticks(range(len(frame)), labels, fontsize=9)
+    ax.set_xticks(range(0, 6), ["none", "1", "2", "3", "4", "5"])
+    ax.set_xlim(-0.5, 5.5)
+    ax.set_ylim(-0.7, len(frame) - 0.3)
+    ax.axvline(0.5, color="0.6", linewidth=0.8)
+    ax.set_title("Where each voice in the sources stands on the ladder", loc="left", fontsize=13)
+    ax.set_xlabel("Highest rung the voice argues for or calls realistic (our reading)")
+    ax.set_ylabel("Voice (source)")
+    ax.legend(title="Stance", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    add_source_note(fig, source_ids_of(voices))
+    return fig
+
+
+def describe_voice_positions(voices: pd.DataFrame, scenarios: pd.DataFrame) -> str:
+    """One line: how many voices sit on each rung, and how many take none."""
+    names = fz.ladder(scenarios)["name"]
+    counts = voices["rung"].value_counts()
+    parts = [f"{int(counts.get(r, 0))} at rung {r} ({names[r]})" for r in names.index]
+    none = int(voices["rung"].isna().sum())
+    return (
+        f"Dot chart of {len(voices)} voices: " + ", ".join(parts) + f"; {none} take no rung "
+        "(they describe, or oppose the whole project)."
+    )
+
+
+def plot_factor_support(support: pd.DataFrame) -> Figure:
+    """Horizontal bars: how many distinct sources assert each factor's evidence, by direction."""
+    frame = support.iloc[::-1].reset_index(drop=True)
+    fig = new_figure(10, 0.32 * len(frame) + 1.6)
+    ax = fig.subplots()
+    palette = sns.color_palette(PALETTE)
+    colours = {"driver": palette[2], "constraint": palette[1]}
+    ax.barh(
+        frame.index, frame["n_asserting"], color=[colours[d] for d in frame["direction"]], zorder=3
+    )
+    for y, row in frame.iterrows():
+        ax.text(
+            row["n_asserting"] + 0.08,
+            y,
+            f"{row['claims']} claim" + "s" * (row["claims"] != 1),
+            va="center",
+            fontsize=8,
+        )
+    labels = [f"{r.factor_id} {shorten(r.name, 52)}" for r in frame.itertuples()]
+    ax.set_yticks(frame.index, labels, fontsize=9)
+    ax.set_xlim(0, frame["n_asserting"].max() + 1.2)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_title("How many sources back each argument", loc="left", fontsize=13)
+    ax.set_xlabel("Distinct sources asserting at least one of the factor's evidence claims")
+    ax.set_ylabel("Factor")
+    ax.legend(
+        handles=[Patch(color=c, label=d) for d, c in colours.items()],
+        title="Direction",
+        frameon=False,
+        loc="lower right",
+    )
+    sources = sorted({s for ids in support["asserting_sources"] for s in ids})
+    add_source_note(fig, sorted(sources, key=lambda s: (not s.startswith("S"), s)))
+    return fig
+
+
+def describe_factor_support(support: pd.DataFrame) -> str:
+    """One line: the best- and least-supported factors of each direction."""
+    parts = []
+    for direction, rows in support.groupby("direction"):
+        best = rows.loc[rows["n_asserting"].idxmax()]
+        least = rows.loc[rows["n_asserting"].idxmin()]
+        parts.append(
+            f"{len(rows)} {direction}s, best backed {best['factor_id']} ({best['n_asserting']} "
+            f"sources), least {least['factor_id']} ({least['n_asserting']})"
+        )
+    return "Bar chart of how many sources back each factor: " + "; ".join(parts) + "."
+
+
+def plot_clash_grid(
+    clashes: pd.DataFrame, states: list[str], codes: list[str], names: dict[str, str]
+) -> Figure:
+    """States x requirements: the hardest effect of any clash, with the number of commitments."""
+    grid = fz.clash_grid(clashes, states, codes)
+    effects = list(fz.CLASH_WEIGHTS)
+    palette = sns.color_palette(PALETTE)
+    colours = {"rules out": palette[3], "limits": palette[1], "pulls elsewhere": palette[0]}
+    fig = new_figure(10, 0.45 * len(states) + 2.2)
+    ax = fig.subplots()
+    ax.grid(False)
+    for i, state in enumerate(states):
+        for j, code in enumerate(codes):
+            effect = grid["hardest"].loc[state, code]
+            colour = colours[effect] if effect else "0.94"
+            ax.add_patch(Rectangle((j - 0.45, i - 0.4), 0.9, 0.8, color=colour))
+            if effect:
+                ax.text(
+                    j,
+                    i,
+                    str(grid["count"].loc[state, code]),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white",
+                    fontweight="bold",
+                )
+    ax.set_xticks(range(len(codes)), [c.replace("_", " ") for c in codes], fontsize=9)
+    ax.tick_params(axis="x", labelrotation=40)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+        label.set_rotation_mode("anchor")
+    ax.set_yticks(range(len(states)), [names[s] for s in states])
+    ax.set_xlim(-0.5, len(codes) - 0.5)
+    ax.set_ylim(len(states) - 0.5, -0.5)
+    ax.set_title("Where commitments already signed meet the ladder", loc="left", fontsize=13)
+    ax.set_xlabel("Requirement of the ladder")
+    ax.set_ylabel("State")
+    ax.legend(
+        handles=[Patch(color=colours[e], label=e) for e in effects],
+        title="Hardest effect (number: commitments)",
+        frameon=False,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+    )
+    add_source_note(fig, source_ids_of(clashes[clashes["country_id"].isin(states)]))
+    return fig
+
+
+def describe_clash_grid(
+    clashes: pd.DataFrame, states: list[str], codes: list[str], names: dict[str, str]
+) -> str:
+    """One line: which states have a 'rules out' clash, and which have none at all."""
+    grid = fz.clash_grid(clashes, states, codes)["hardest"]
+    ruled = {names[s]: [c for c in grid.columns if grid.loc[s, c] == "rules out"] for s in states}
+    parts = [f"{n}: {', '.join(c)}" for n, c in ruled.items() if c]
+    free = [names[s] for s in states if not grid.loc[s].astype(bool).any()]
+    text = "Grid of clashes between commitments and requirements. Ruled out: " + "; ".join(parts)
+    return text + (f". No clash at all: {', '.join(free)}." if free else ".")
+
+
+def rung_labels(scenarios: pd.DataFrame) -> list[str]:
+    """Column labels for rungs: the number and the wrapped name."""
+    steps = fz.ladder(scenarios)
+    return [f"{r}\n" + textwrap.fill(steps.loc[r, "name"], 16) for r in steps.index]
+
+
+def readiness_norm(values: np.ndarray) -> TwoSlopeNorm:
+    """Colour scale centred on 0, each side stretched to its own extreme (at least 1)."""
+    return TwoSlopeNorm(0, min(-1.0, float(values.min())), max(1.0, float(values.max())))
+
+
+def plot_readiness(
+    ready: pd.DataFrame,
+    group: list[str],
+    names: dict[str, str],
+    scenarios: pd.DataFrame,
+    source_ids: list[str],
+) -> Figure:
+    """Heatmap of readiness (states x rungs) with the group's highest common rung marked."""
+    fig = new_figure(10, 0.42 * len(ready) + 2.4)
+    ax = fig.subplots()
+    values = ready.to_numpy()
+    norm = readiness_norm(values)
+    ax.imshow(values, cmap=READINESS_CMAP, norm=norm, aspect="auto")
+    ax.grid(False)
+    for (i, j), value in np.ndenumerate(values):
+        dark = abs(norm(value) - 0.5) > 0.3
+        mark = "\u2713" if value >= 0 else "\u2717"
+        ax.text(
+            j,
+            i,
+            f"{value:+.1f} {mark}",
+            ha="center",
+            va="center",
+            fontsize=9,
+            color="white" if dark else "black",
+        )
+    ax.set_xticks(range(ready.shape[1]), rung_labels(scenarios), fontsize=8)
+    labels = [names[c] + ("" if c in group else " (not in group)") for c in ready.index]
+    ax.set_yticks(range(len(ready)), labels)
+    common = fz.highest_common_rung(ready, group)
+    ax.axvline(common - 0.5, color="black", linewidth=2.5)
+    ax.text(
+        common - 0.45,
+        -0.62,
+        f"\u2190 all {len(group)} in the group accept up to rung {common}",
+        ha="left",
+        va="bottom",
+        fontsize=9,
+        fontweight="bold",
+    )
+    ax.set_title(
+        "Readiness of each state for each rung (\u2713 = accepts)", loc="left", fontsize=13, pad=22
+    )
+    ax.set_xlabel("Rung of the ladder")
+    ax.set_ylabel("State")
+    add_source_note(fig, source_ids)
+    return fig
+
+
+def describe_readiness(ready: pd.DataFrame, group: list[str], names: dict[str, str]) -> str:
+    """One line: the common rung, who stops the climb, and every state's ceiling."""
+    common = fz.highest_common_rung(ready, group)
+    stop = fz.blockers(ready, group)
+    tops = fz.ceilings(ready)
+    who = f" {', '.join(names[s] for s in stop)} stop(s) the climb." if stop else ""
+    ceilings = ", ".join(f"{names[s]} {tops[s]}" for s in ready.index)
+    return (
+        f"Heatmap of readiness for {len(ready)} states on {ready.shape[1]} rungs. The "
+        f"{len(group)} states of the group all accept up to rung {common}.{who} "
+        f"Highest rung each state accepts: {ceilings}."
+    )
+
+
+def readiness_html(
+    ready: pd.DataFrame, group: list[str], names: dict[str, str], scenarios: pd.DataFrame
+) -> HTML:
+    """The readiness heatmap as a coloured HTML table (fast to redraw; same colours as the PNG)."""
+    norm, cmap = readiness_norm(ready.to_numpy()), colormaps[READINESS_CMAP]
+    common = fz.highest_common_rung(ready, group)
+    tops = fz.ceilings(ready)
+    steps = fz.ladder(scenarios)
+    line = "border-left:4px solid black;"
+    head = "".join(
+        f"<th style='{line if r == common + 1 else ''}'>{r} {steps.loc[r, 'name']}</th>"
+        for r in ready.columns
+    )
+    rows = []
+    for state, row in ready.iterrows():
+        cells = []
+        for rung, value in row.items():
+            red, green, blue, _ = cmap(norm(value))
+            dark = abs(norm(value) - 0.5) > 0.3
+            style = (
+                f"background:rgb({red * 255:.0f},{green * 255:.0f},{blue * 255:.0f});"
+                f"color:{'white' if dark else 'black'};text-align:center;"
+                + (line if rung == common + 1 else "")
+            )
+            mark = "\u2713" if value >= 0 else "\u2717"
+            cells.append(
+                f"<td style='{style}' data-state='{state}' data-rung='{rung}' "
+                f"data-value='{value:g}'>{value:+.1f} {mark}</td>"
+            )
+        label = names[state] + ("" if state in group else " (not in group)")
+        rows.append(f"<tr><th>{label}</th>{''.join(cells)}<td>{tops[state]}</td></tr>")
+    return HTML(
+        f"{TABLE_STYLE}<table class='otslab-table'><thead><tr><th>state</th>{head}"
+        f"<th>highest rung accepted</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<p><i>The black line marks the highest rung all {len(group)} states of the group "
+        f"accept: rung {common}. \u2713 accepts (readiness \u2265 0), \u2717 refuses.</i></p>"
+    )
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def formula_lines(explained: pd.DataFrame, weights: pd.Series) -> list[str]:
+    """The formula with one state's numbers filled in, one line per rung."""
+    lines = []
+    for rung, row in explained.iterrows():
+        depth = 0.0 if pd.isna(row["depth"]) else row["depth"]
+        clash = " ".join(
+            f"- {int(row[f'clashes: {e}'])}\u00d7{weights[e]:g}"
+            for e in fz.CLASH_WEIGHTS
+            if row[f"clashes: {e}"]
+        )
+        verdict = "accepts" if row["accepts"] else "refuses"
+        lines.append(
+            f"rung {rung}: {row['drivers']:g} - {depth:g}\u00d7{row['constraints']:g} {clash} "
+            f"= {row['readiness']:+g} ({verdict})".replace("  ", " ")
+        )
+    return lines
+
+
+# --- views ------------------------------------------------------------------------------------
+
+
+def rung_view(tables: Tables, clashes: pd.DataFrame, rung: int) -> list[object]:
+    """Everything about one rung: what it means, requires, who clashes, which voices stand there."""
+    steps = fz.ladder(tables.scenarios)
+    if rung not in steps.index:
+        return [hint(f"There is no rung {rung}: pick one of {list(steps.index)}.")]
+    row = tables.scenarios.set_index("rung").loc[rung]
+    meanings = fz.requirement_meanings()
+    reqs = pd.DataFrame(
+        {
+            "requirement": steps.loc[rung, "requirements"],
+            "meaning": [meanings.get(c, "") for c in steps.loc[rung, "requirements"]],
+            "new at this rung": [
+                "yes" if c in steps.loc[rung, "adds"] else ""
+                for c in steps.loc[rung, "requirements"]
+            ],
+        }
+    )
+    states = fz.ots_states(tables.countries, include_observers=True)
+    found = fz.rung_clashes(tables.scenarios, clashes, states)
+    new = found[(found["rung"] == rung) & found["requirement"].isin(steps.loc[rung, "adds"])]
+    names = state_names(tables.countries)
+    clash_rows = new.assign(state=new["country_id"].map(names))[
+        ["state", "requirement", "effect", "name", "source_id"]
+    ].rename(columns={"name": "commitment"})
+    voices = tables.voices[tables.voices["rung"] == rung][
+        ["voice_id", "name", "source_id", "stance", "rung_basis"]
+    ]
+    items: list[object] = [
+        HTML(
+            f"<h4>Rung {rung}: {row['name']}</h4><p>{row['description']}</p>"
+            f"<p><i>Source:</i> {row['source_id']}, \u201c{row['locator']}\u201d</p>"
+        ),
+        table_html(reqs, f"What rung {rung} requires"),
+    ]
+    items.append(
+        table_html(clash_rows, f"Clashes with what rung {rung} adds ({len(clash_rows)})")
+        if len(clash_rows)
+        else hint(
+            f"No OTS member or observer has a commitment that clashes with what rung {rung} adds."
+        )
+    )
+    items.append(
+        table_html(voices, f"Voices that place themselves at rung {rung} ({len(voices)})")
+        if len(voices)
+        else hint(f"No voice in the sources places itself at rung {rung}.")
+    )
+    return items
+
+
+def rung_explorer(tables: Tables, clashes: pd.DataFrame) -> w.VBox:
+    """Pick a rung: its meaning, requirements, clashing commitments and the voices there."""
+    steps = fz.ladder(tables.scenarios)
+    rung = w.Dropdown(
+        options=[(f"{r} {steps.loc[r, 'name']}", r) for r in steps.index],
+        value=int(steps.index[0]),
+        description="Rung",
+        layout={"width": "420px"},
+    )
+    output = w.Output(layout=OUTPUT_LAYOUT)
+    rung.observe(
+        lambda _c: render_into(output, lambda: rung_view(tables, clashes, rung.value)),
+        names="value",
+    )
+    render_into(output, lambda: rung_view(tables, clashes, rung.value))
+    return w.VBox([rung, output])
+
+
+def factor_view(tables: Tables, factor_id: str) -> list[object]:
+    """One factor: direction, description, the states it bears on, and its evidence claims."""
+    factors = tables.factors.set_index("factor_id")
+    if factor_id not in factors.index:
+        return [hint(f"There is no factor '{factor_id}'.")]
+    row = factors.loc[factor_id]
+    names = state_names(tables.countries)
+    targets = fz.split_ids(row["applies_to"])
+    reach = ", ".join(names[c] for c in targets) if targets else "every state"
+    claims = tables.claims.set_index("claim_id")
+    rows = []
+    for cid in fz.split_ids(row["evidence"]):
+        links = tables.claim_sources[tables.claim_sources["claim_id"] == cid]
+        by = {
+            verb: ", ".join(sorted(links.loc[links["stance"].astype(str) == s, "source_id"]))
+            for s, verb in fz.STANCE_VERBS.items()
+        }
+        rows.append(
+            {
+                "claim": cid,
+                "type": claims.loc[cid, "claim_type"],
+                "statement": claims.loc[cid, "statement"],
+                **by,
+            }
+        )
+    return [
+        HTML(
+            f"<h4>{factor_id} {row['name']} ({row['direction']})</h4>"
+            f"<p>{row['description']}</p><p><i>Bears on:</i> {reach}</p>"
+        ),
+        table_html(pd.DataFrame(rows), f"The evidence behind {factor_id}: {len(rows)} claims"),
+    ]
+
+
+def factor_explorer(tables: Tables) -> w.VBox:
+    """Pick a driver or constraint: what it says and which claims and sources stand behind it."""
+    factor = w.Dropdown(
+        options=[(f"{r.factor_id} {r.name}", r.factor_id) for r in tables.factors.itertuples()],
+        description="Factor",
+        layout={"width": "600px"},
+    )
+    output = w.Output(layout=OUTPUT_LAYOUT)
+    factor.observe(
+        lambda _c: render_into(output, lambda: factor_view(tables, factor.value)), names="value"
+    )
+    render_into(output, lambda: factor_view(tables, factor.value))
+    return w.VBox([factor, output])
+
+
+class WeightPanel:
+    """The model's sliders (one weight per factor and per clash effect), shared by three views."""
+
+    def __init__(self, tables: Tables):
+        self.tables = tables
+        self.clashes, self.coefs = fz.model(tables)
+        self.names = state_names(tables.countries)
+        self.defaults = fz.default_weights(tables.factors)
+        factors = tables.factors.set_index("factor_id")
+        self.sliders = {}
+        for name, value in self.defaults.items():
+            low, high = fz.weight_grid(name)[0], fz.weight_grid(name)[-1]
+            label = (
+                f"{name} {shorten(factors.loc[name, 'name'], 30)}"
+                if name in factors.index
+                else f"each clash: {name}"
+            )
+            self.sliders[name] = w.FloatSlider(
+                value=value,
+                min=low,
+                max=high,
+                step=fz.STEP,
+                description=label,
+                continuous_update=False,
+                readout_format=".1f",
+                style={"description_width": "260px"},
+                layout={"width": "470px"},
+            )
+        self.observers = w.Checkbox(
+            value=False, description="Observers must agree too", indent=False
+        )
+        self.reset = w.Button(description="Reset weights", icon="undo")
+        self.reset.on_click(lambda _b: self.set_weights(self.defaults))
+        self._listeners: list[Callable[[], None]] = []
+        self._quiet = False
+        for control in [*self.sliders.values(), self.observers]:
+            control.observe(lambda _c: self._changed(), names="value")
+
+    def weights(self) -> pd.Series:
+        """The weights the sliders show now."""
+        return pd.Series({name: s.value for name, s in self.sliders.items()}, dtype=float)
+
+    def group(self) -> list[str]:
+        """The states that must all agree: OTS members, plus observers when ticked."""
+        return fz.ots_states(self.tables.countries, include_observers=self.observers.value)
+
+    def set_weights(self, weights: dict[str, float] | pd.Series) -> None:
+        """Move several sliders at once and redraw the views once."""
+        self._quiet = True
+        try:
+            for name, value in dict(weights).items():
+                self.sliders[name].value = value
+        finally:
+            self._quiet = False
+        self._changed()
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call listener whenever a weight or the group changes."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        """Tell every view to redraw (unless several sliders are being moved together)."""
+        if not self._quiet:
+            for listener in self._listeners:
+                listener()
+
+    def controls(self) -> w.Box:
+        """The sliders laid out in columns: drivers, constraints, clash effects."""
+        direction = self.tables.factors.set_index("factor_id")["direction"].astype(str)
+
+        def column(title: str, names: list[str]) -> w.VBox:
+            return w.VBox([w.HTML(f"<b>{title}</b>"), *(self.sliders[n] for n in names)])
+
+        drivers = [n for n in direction.index if direction[n] == "driver"]
+        constraints = [n for n in direction.index if direction[n] == "constraint"]
+        left = column("Drivers (push up the ladder)", drivers)
+        left.children += (column("Clashes (each one counts)", list(fz.CLASH_WEIGHTS)),)
+        right = column("Constraints (hold back; bite harder on higher rungs)", constraints)
+        return w.VBox([w.HBox([left, right]), w.HBox([self.observers, self.reset])])
+
+
+def readiness_items(panel: WeightPanel) -> list[object]:
+    """The readiness of every state on every rung under the panel's weights and group."""
+    ready = fz.readiness(panel.coefs, panel.weights())
+    group, names = panel.group(), panel.names
+    return [
+        HTML(f"<p>{describe_readiness(ready, group, names)}</p>"),
+        readiness_html(ready, group, names, panel.tables.scenarios),
+    ]
+
+
+def readiness_explorer(panel: WeightPanel) -> w.VBox:
+    """Move the weights: the readiness of every state on every rung and the common rung redraw."""
+    output = w.Output(layout=OUTPUT_LAYOUT)
+    panel.on_change(lambda: render_into(output, lambda: readiness_items(panel)))
+    render_into(output, lambda: readiness_items(panel))
+    return w.VBox([panel.controls(), output])
+
+
+def state_items(panel: WeightPanel, country_id: str) -> list[object]:
+    """One state's readiness term by term, the formula with its numbers, and its clashes."""
+    weights = panel.weights()
+    explained = fz.explain(panel.coefs, weights, country_id)
+    name = panel.names[country_id]
+    top = fz.ceilings(fz.readiness(panel.coefs, weights)).loc[country_id]
+    lines = "<br>".join(formula_lines(explained, weights))
+    mine = fz.rung_clashes(panel.tables.scenarios, panel.clashes, [country_id])
+    first = mine.sort_values("rung").drop_duplicates(["commitment_id", "name", "requirement"])
+    table = first[["rung", "requirement", "effect", "name", "source_id"]].rename(
+        columns={"rung": "first at rung", "name": "commitment"}
+    )
+    items: list[object] = [
+        HTML(
+            f"<h4>{name}: highest rung accepted {top}</h4>"
+            f"<p style='font-family:monospace'>{lines}</p>"
+        ),
+        table_html(explained.reset_index(), f"{name}: the terms of the formula per rung"),
+    ]
+    items.append(
+        table_html(table, f"{name}: clashes on the ladder ({len(table)})")
+        if len(table)
+        else hint(f"{name} has no commitment in the data that clashes with any rung.")
+    )
+    return items
+
+
+def state_explorer(panel: WeightPanel) -> w.VBox:
+    """Pick a state: its readiness per rung, term by term, under the weights set above."""
+    state = w.Dropdown(
+        options=[(panel.names[c], c) for c in panel.coefs.index.get_level_values(0).unique()],
+        description="State",
+    )
+    output = w.Output(layout=OUTPUT_LAYOUT)
+
+    def draw() -> list[object]:
+        return state_items(panel, state.value)
+
+    state.observe(lambda _c: render_into(output, draw), names="value")
+    panel.on_change(lambda: render_into(output, draw))
+    render_into(output, draw)
+    return w.VBox([state, w.HTML("<i>Weights: set them with the sliders above.</i>"), output])
+
+
+DIRECTIONS = {"either way": None, "up the ladder": "up", "down the ladder": "down"}
+"""Sensitivity view: which moves of the answer to list."""
+
+
+def sensitivity_items(panel: WeightPanel, direction: str | None) -> list[object]:
+    """The single weight changes that move the group's highest common rung (up, down or either)."""
+    weights, group = panel.weights(), panel.group()
+    table = fz.sensitivity(panel.coefs, weights, group)
+    now = int(table["answer now"].iloc[0])
+    factors = panel.tables.factors.set_index("factor_id")["name"]
+    rows = []
+    for r in table.itertuples():
+        for side, to, answer in (("lower", r[4], r[5]), ("raise", r[6], r[7])):
+            if pd.isna(to):
+                continue
+            way = "up" if answer > now else "down"
+            if direction in (None, way):
+                rows.append(
+                    {
+                        "weight": f"{r.weight} {factors.get(r.weight, '(clash effect)')}",
+                        "now": r.now,
+                        "change": f"{side} to {to:g}",
+                        "answer then": int(answer),
+                        "moves": way,
+                    }
+                )
+    label = next(k for k, v in DIRECTIONS.items() if v == direction)
+    head = HTML(
+        f"<p>Now the {len(group)} states of the group all accept up to <b>rung {now}</b>. "
+        f"Single weight changes that move this answer ({label}):</p>"
+    )
+    if not rows:
+        return [head, hint(f"No single weight, anywhere on its slider, moves the answer {label}.")]
+    frame = pd.DataFrame(rows)
+    return [head, table_html(frame, f"{len(frame)} single changes that move the answer ({label})")]
+
+
+def sensitivity_explorer(panel: WeightPanel) -> w.VBox:
+    """Which single weight, changed alone, moves the highest rung all states accept?"""
+    direction = w.Dropdown(options=list(DIRECTIONS), value="either way", description="Moves")
+    output = w.Output(layout=OUTPUT_LAYOUT)
+
+    def draw() -> list[object]:
+        return sensitivity_items(panel, DIRECTIONS[direction.value])
+
+    direction.observe(lambda _c: render_into(output, draw), names="value")
+    panel.on_change(lambda: render_into(output, draw))
+    render_into(output, draw)
+    return w.VBox([direction, w.HTML("<i>Weights: set them with the sliders above.</i>"), output])
+
+
+def role_card_explorer(tables: Tables, clashes: pd.DataFrame) -> w.VBox:
+    """Pick a state: its role card for the summit simulation, built from the data."""
+    names = state_names(tables.countries)
+    state = w.Dropdown(
+        options=[(names[c], c) for c in fz.role_card_states(tables.countries)],
+        description="Role",
+    )
+    output = w.Output(layout={**OUTPUT_LAYOUT, "height": "520px"})
+
+    def draw() -> list[object]:
+        return [MarkdownText(fz.role_card(tables, state.value, clashes))]
+
+    state.observe(lambda _c: render_into(output, draw), names="value")
+    render_into(output, draw)
+    return w.VBox([state, output])

@@ -1,0 +1,647 @@
+"""Figures and widget views for the timeline, the network of states and the dyads."""
+
+from __future__ import annotations
+
+import math
+
+import ipywidgets as w
+import matplotlib.dates as mdates
+import networkx as nx
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from IPython.display import HTML
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle
+from matplotlib.ticker import MaxNLocator
+
+from otslab import network as net
+from otslab.data import Tables
+from otslab.plots import PALETTE, add_source_note, figure_html, new_figure, source_ids_of
+from otslab.widgets import OUTPUT_LAYOUT, hint, render_into, table_html
+
+LABEL_FONT = 8
+"""Font size of event and state labels."""
+CHAR_WIDTH_IN = LABEL_FONT * 0.62 / 72
+"""Generous width of one label character in inches (so estimated labels never run into others)."""
+ROW_IN = 0.24
+"""Height of one row of the timeline in inches."""
+PERIOD = {
+    "day": pd.DateOffset(days=0),
+    "month": pd.DateOffset(months=1),
+    "year": pd.DateOffset(years=1),
+}
+"""How long the period named by a partial date is, by precision."""
+
+
+def framework_colours(frameworks: list[str]) -> dict[str, tuple]:
+    """A fixed colour for every framework (the schema's list), so colours stay put under filters."""
+    return dict(zip(frameworks, sns.color_palette(PALETTE, n_colors=len(frameworks)), strict=True))
+
+
+def stack_rows(extents: list[tuple[float, float]], gap: float) -> list[int]:
+    """Put each (start, end) interval in the lowest row where it keeps `gap` from the one before."""
+    row_ends: list[float] = []
+    rows = [0] * len(extents)
+    for index in sorted(range(len(extents)), key=lambda i: extents[i]):
+        start, end = extents[index]
+        free = [r for r, last in enumerate(row_ends) if last + gap <= start]
+        row = free[0] if free else len(row_ends)
+        if row == len(row_ends):
+            row_ends.append(end)
+        row_ends[row] = end
+        rows[index] = row
+    return rows
+
+
+def _label_width(text: str) -> float:
+    """Estimated width of a label in inches."""
+    return len(text) * CHAR_WIDTH_IN
+
+
+def _dated_layout(dated: pd.DataFrame, days_per_inch: float) -> pd.DataFrame:
+    """Marker position, period bar and row within its lane for each dated event."""
+    start = dated["date_earliest"]
+    end = pd.Series(
+        [s + PERIOD[p] for s, p in zip(start, dated["date_precision"].astype(str), strict=True)],
+        index=dated.index,
+    )
+    layout = pd.DataFrame(
+        {
+            "kind": dated["kind"].astype(str),
+            "start": mdates.date2num(start),
+            "end": mdates.date2num(end),
+        },
+        index=dated.index,
+    )
+    layout["x"] = (layout["start"] + layout["end"]) / 2
+    pad = 0.08 * days_per_inch
+    label = dated["event_id"].map(_label_width) * days_per_inch
+    layout["left"] = layout["start"] - pad
+    layout["right"] = layout["end"] + pad + label
+    layout["row"] = 0
+    for _kind, lane in layout.groupby("kind"):
+        extents = list(zip(lane["left"], lane["right"], strict=True))
+        layout.loc[lane.index, "row"] = stack_rows(extents, gap=pad)
+    return layout
+
+
+def _lanes(
+    kinds: list[str], layout: pd.DataFrame, undated: pd.DataFrame, per_row: int
+) -> dict[str, tuple[int, int]]:
+    """First row and number of rows of each kind's lane (only kinds that occur)."""
+    lanes, top = {}, 0
+    for kind in kinds:
+        dated_rows = layout.loc[layout["kind"] == kind, "row"]
+        undated_n = int((undated["kind"].astype(str) == kind).sum())
+        if dated_rows.empty and not undated_n:
+            continue
+        height = max(int(dated_rows.max()) + 1 if len(dated_rows) else 1, -(-undated_n // per_row))
+        lanes[kind] = (top, height)
+        top += height
+    return lanes
+
+
+def plot_timeline(
+    events: pd.DataFrame,
+    *,
+    title: str,
+    source_ids: list[str],
+    years: tuple[int, int],
+    frameworks: list[str],
+    kinds: list[str],
+) -> Figure:
+    """Events in lanes by kind along the years, coloured by framework; undated ones in a column."""
+    width, side_share, label_room = 11.0, 0.2, 0.45
+    axes_in = (width - 1.8) * (1 - side_share)
+    first = mdates.date2num(pd.Timestamp(year=years[0], month=1, day=1))
+    last = mdates.date2num(pd.Timestamp(year=years[1] + 1, month=1, day=1))
+    days_per_inch = (last - first) / (axes_in - label_room)
+    dated = events.dropna(subset=["date_earliest"])
+    undated = events[events["date_earliest"].isna()].sort_values(["kind", "event_id"])
+    layout = _dated_layout(dated, days_per_inch)
+    per_row = max(1, int((width - 1.8) * side_share / 0.55))
+    lanes = _lanes(kinds, layout, undated, per_row)
+    rows = sum(height for _top, height in lanes.values())
+    slot = undated.groupby(undated["kind"].astype(str), observed=True).cumcount()
+    undated_xy = pd.DataFrame(
+        {
+            "x": slot % per_row,
+            "y": [
+                lanes[str(k)][0] + n // per_row for k, n in zip(undated["kind"], slot, strict=True)
+            ],
+        },
+        index=undated.index,
+    )
+    layout["y"] = [lanes[k][0] + r for k, r in zip(layout["kind"], layout["row"], strict=True)]
+    colours = framework_colours(frameworks)
+    fig = new_figure(width, 2.1 + ROW_IN * rows)
+    grid = fig.add_gridspec(1, 2, width_ratios=[1 - side_share, side_share])
+    ax = fig.add_subplot(grid[0])
+    side = fig.add_subplot(grid[1], sharey=ax)
+    for framework in frameworks:
+        here = dated["framework"].astype(str) == framework
+        part = layout[here & (layout["end"] > layout["start"])]
+        colour = colours[framework]
+        ax.hlines(part["y"], part["start"], part["end"], color=colour, linewidth=3, alpha=0.45)
+        part = layout[here]
+        ax.scatter(part["x"], part["y"], s=36, color=colour, edgecolors="0.2", zorder=3)
+        part = undated_xy[undated["framework"].astype(str) == framework]
+        side.scatter(part["x"], part["y"], s=36, color=colour, edgecolors="0.2", zorder=3)
+    pad = 0.08 * days_per_inch
+    for event_id, x, y in zip(dated["event_id"], layout["end"] + pad, layout["y"], strict=True):
+        ax.text(x, y, event_id, va="center", fontsize=LABEL_FONT)
+    for event_id, x, y in zip(undated["event_id"], undated_xy["x"], undated_xy["y"], strict=True):
+        side.text(x + 0.15, y, event_id, va="center", fontsize=LABEL_FONT)
+    for top, _height in list(lanes.values())[1:]:
+        for axis in (ax, side):
+            axis.axhline(top - 0.5, color="0.8", linewidth=0.8)
+    for axis in (ax, side):
+        axis.grid(False, axis="y")
+    ax.set_xlim(first, last + label_room * days_per_inch)
+    span = years[1] - years[0] + 1
+    step = 1 if span <= 10 else 2 if span <= 20 else 5
+    ticks = range(years[0] + (-years[0]) % step, years[1] + 1, step)
+    ax.set_xticks([mdates.date2num(pd.Timestamp(year=y, month=1, day=1)) for y in ticks], ticks)
+    ax.set_ylim(rows - 0.5, -0.5)
+    ax.set_yticks([top + (height - 1) / 2 for top, height in lanes.values()], list(lanes))
+    ax.set_xlabel("Year (a bar marks a date known only to the month or year)")
+    ax.set_ylabel("Kind of event")
+    ax.set_title(title, loc="left", fontsize=13)
+    side.set_xlim(-0.4, per_row - 0.1)
+    side.set_xticks([])
+    side.tick_params(labelleft=False)
+    side.set_xlabel("(the sources give no date)", fontsize=9)
+    side.set_title(f"Date not stated ({len(undated)})", fontsize=10)
+    shown = sorted(set(events["framework"].astype(str)), key=frameworks.index)
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=colours[f], markeredgecolor="0.2", label=f)
+        for f in shown
+    ]
+    ax.legend(
+        handles=handles,
+        title="Framework",
+        loc="upper left",
+        bbox_to_anchor=(0, -0.6 / (ROW_IN * rows)),
+        ncol=min(len(handles), 6),
+        frameon=False,
+        fontsize=9,
+    )
+    add_source_note(fig, source_ids)
+    return fig
+
+
+def _circle_positions(states: list[str]) -> dict[str, np.ndarray]:
+    """States evenly on a circle, the first at the top, going clockwise."""
+    angles = [math.pi / 2 - 2 * math.pi * i / len(states) for i in range(len(states))]
+    return {s: np.array([math.cos(a), math.sin(a)]) for s, a in zip(states, angles, strict=True)}
+
+
+def plot_network(
+    graph: nx.Graph, countries: pd.DataFrame, *, title: str, source_ids: list[str]
+) -> Figure:
+    """States on a circle, ties as lines as thick as their number of joint events."""
+    info = countries.set_index("country_id")
+    states = [s for s in countries["country_id"] if s in graph]
+    pos = _circle_positions(states)
+    fig = new_figure(9, 8)
+    ax = fig.subplots()
+    palette = sns.color_palette(PALETTE, 10)
+    status_colour = {"member": palette[0], "observer": palette[1], "none": palette[7]}
+    heaviest = max((d for _a, _b, d in graph.edges(data="weight")), default=1)
+    for a, b, weight in graph.edges(data="weight"):
+        (xa, ya), (xb, yb) = pos[a], pos[b]
+        ax.plot(
+            [xa, xb],
+            [ya, yb],
+            color="0.35",
+            alpha=0.55,
+            linewidth=0.6 + 5.4 * weight / heaviest,
+            solid_capstyle="round",
+            zorder=1,
+        )
+    events_of = {
+        s: len({e for *_ab, ev in graph.edges(s, data="events") for e in ev}) for s in states
+    }
+    most = max(events_of.values(), default=1) or 1
+    for state in states:
+        x, y = pos[state]
+        colour = status_colour[str(info.loc[state, "ots_status"])]
+        radius = 0.045 + 0.06 * math.sqrt(events_of[state] / most)
+        tied = graph.degree(state) > 0
+        ax.add_patch(
+            Circle(
+                (x, y),
+                radius,
+                facecolor=colour if tied else "white",
+                edgecolor=colour if not tied else "0.2",
+                linewidth=2 if not tied else 0.8,
+                zorder=3,
+            )
+        )
+        if graph.nodes[state]["absent_from"]:
+            ax.add_patch(
+                Circle(
+                    (x, y),
+                    radius + 0.035,
+                    fill=False,
+                    edgecolor="0.1",
+                    linestyle="--",
+                    linewidth=1.6,
+                    zorder=4,
+                )
+            )
+        lx, ly = 1.2 * x, 1.2 * y
+        label = str(info.loc[state, "name"])
+        if graph.nodes[state]["absent_from"]:
+            label += f"\n(absent from {', '.join(graph.nodes[state]['absent_from'])})"
+        ax.text(
+            lx,
+            ly,
+            label,
+            ha="center" if abs(x) < 0.15 else ("left" if x > 0 else "right"),
+            va="center" if abs(y) < 0.9 else ("bottom" if y > 0 else "top"),
+            fontsize=9,
+        )
+    ax.set_xlim(-1.75, 1.75)
+    ax.set_ylim(-1.45, 1.45)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.set_title(title, loc="left", fontsize=13)
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markersize=10, color=status_colour[s], label=lab)
+        for s, lab in [
+            ("member", "OTS member"),
+            ("observer", "OTS observer"),
+            ("none", "not in OTS"),
+        ]
+    ]
+    handles += [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=10,
+            markerfacecolor="white",
+            markeredgecolor="0.4",
+            markeredgewidth=2,
+            label="no tie in this selection",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=14,
+            markerfacecolor="none",
+            markeredgecolor="0.1",
+            label="recorded as absent (dashed ring)",
+        ),
+        Line2D(
+            [], [], color="0.35", alpha=0.55, linewidth=0.6 + 5.4 / heaviest, label="1 joint event"
+        ),
+        Line2D([], [], color="0.35", alpha=0.55, linewidth=6.0, label=f"{heaviest} joint events"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=6,
+            color="0.6",
+            label="bigger circle: more joint events",
+        ),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.02),
+        ncol=3,
+        frameon=False,
+        fontsize=9,
+    )
+    add_source_note(fig, source_ids)
+    return fig
+
+
+def plot_dyad_heatmap(
+    matrix: pd.DataFrame, names: pd.Series, *, title: str, source_ids: list[str]
+) -> Figure:
+    """Lower triangle of a states x states table of joint agreements and exercises."""
+    shown = matrix.iloc[1:, :-1]
+    size = 2.5 + 0.42 * len(shown)
+    fig = new_figure(size + 1.5, size)
+    ax = fig.subplots()
+    mask = np.triu(np.ones(shown.shape, dtype=bool), k=1)
+    labels = shown.astype(str).where(shown > 0, "")
+    sns.heatmap(
+        shown.where(shown > 0),
+        mask=mask,
+        annot=labels,
+        fmt="",
+        cmap="Blues",
+        vmin=0,
+        linewidths=1,
+        linecolor="white",
+        cbar_kws={"label": "Joint agreements and exercises"},
+        ax=ax,
+    )
+    ax.set_xticks(np.arange(len(shown.columns)) + 0.5, [names[s] for s in shown.columns])
+    ax.set_yticks(np.arange(len(shown.index)) + 0.5, [names[s] for s in shown.index])
+    ax.tick_params(axis="x", labelrotation=45)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+        label.set_rotation_mode("anchor")
+    ax.tick_params(axis="y", labelrotation=0)
+    ax.grid(False)
+    ax.set_xlabel("State")
+    ax.set_ylabel("State")
+    ax.set_title(title, loc="left", fontsize=13)
+    add_source_note(fig, source_ids)
+    return fig
+
+
+def plot_partner_bars(
+    dyads: pd.DataFrame,
+    state: str,
+    names: pd.Series,
+    kinds: list[str],
+    *,
+    title: str,
+    source_ids: list[str],
+) -> Figure:
+    """One state's partners as horizontal bars, stacked by kind of joint event."""
+    partner = dyads["state_b"].where(dyads["state_a"] == state, dyads["state_a"])
+    counts = dyads.assign(partner=partner.map(names)).set_index("partner")[[f"{k}s" for k in kinds]]
+    counts = counts.loc[counts.sum(axis=1).sort_values().index]
+    fig = new_figure(8, 1.6 + 0.4 * len(counts))
+    ax = fig.subplots()
+    colours = sns.color_palette(PALETTE, n_colors=len(net.DYAD_KINDS))
+    left = pd.Series(0, index=counts.index)
+    for kind, column in zip(kinds, counts.columns, strict=True):
+        colour = colours[list(net.DYAD_KINDS).index(kind)]
+        ax.barh(counts.index, counts[column], left=left, color=colour, label=column)
+        left = left + counts[column]
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("Joint events in the record")
+    ax.set_ylabel(f"Partner of {names[state]}")
+    ax.set_title(title, loc="left", fontsize=13)
+    ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
+    add_source_note(fig, source_ids)
+    return fig
+
+
+def focus_box(title: str, evidence: pd.DataFrame) -> HTML:
+    """A framed box: a title and the evidence rows with their sources and locators."""
+    table = table_html(evidence, "What the record says, and where").data
+    return HTML(
+        '<div class="otslab-focus" style="border-left:4px solid #0173b2;padding:4px 12px;'
+        f'margin:8px 0;background:#f5f9fc"><h4 style="margin-top:4px">{title}</h4>{table}</div>'
+    )
+
+
+def _sources_of(tables: Tables, events: pd.DataFrame) -> list[str]:
+    """Source ids behind a set of events: their own rows and their further sources."""
+    further = tables.event_sources[tables.event_sources["event_id"].isin(events["event_id"])]
+    return source_ids_of(pd.concat([events[["source_id"]], further[["source_id"]]]))
+
+
+def default_years(tables: Tables) -> tuple[int, int]:
+    """From the year the OTS was founded to the last year in the record."""
+    founded = tables.organisations.set_index("org_id").loc["OTS", "founded_year"]
+    return int(founded), int(tables.events["date_year"].max())
+
+
+def _year_slider(tables: Tables, description: str) -> w.IntRangeSlider:
+    """A slider over all years of the record, set to the default years."""
+    years = tables.events["date_year"].dropna()
+    return w.IntRangeSlider(
+        value=default_years(tables),
+        min=int(years.min()),
+        max=int(years.max()),
+        description=description,
+        continuous_update=False,
+        layout={"width": "420px"},
+    )
+
+
+def timeline_figure(
+    tables: Tables, shown: pd.DataFrame, years: tuple[int, int], who: str = ""
+) -> tuple[Figure, str]:
+    """The timeline of the events shown, and its text description."""
+    fig = plot_timeline(
+        shown,
+        title=f"Events in the record, {years[0]}–{years[1]}{who}",
+        source_ids=_sources_of(tables, shown),
+        years=years,
+        frameworks=list(tables.events["framework"].cat.categories),
+        kinds=list(tables.events["kind"].cat.categories),
+    )
+    return fig, net.describe_timeline(shown, tables.events)
+
+
+def timeline_view(
+    tables: Tables,
+    years: tuple[int, int],
+    kinds: list[str],
+    country: str = "",
+    undated: bool = True,
+) -> list[object]:
+    """What the timeline explorer shows: the figure, its description and the list of events."""
+    if not kinds:
+        return [hint("Pick at least one kind of event (hold Ctrl or Cmd to pick several).")]
+    shown = net.filter_events(
+        tables.events,
+        tables.event_participants,
+        years=years,
+        kinds=kinds,
+        countries=[country] if country else None,
+        undated=undated,
+    )
+    who = f" involving {country}" if country else ""
+    if shown.empty:
+        return [
+            hint(
+                f"No events of the kinds {', '.join(kinds)}{who} in {years[0]}–{years[1]}. "
+                "Widen the years, pick more kinds or another state."
+            )
+        ]
+    table = net.timeline_table(shown, tables.event_participants, tables.event_sources)
+    undated_n = int(shown["date_year"].isna().sum())
+    return [
+        figure_html(*timeline_figure(tables, shown, years, who)),
+        table_html(
+            table,
+            f"{len(table)} events shown ({undated_n} with no stated date); "
+            "each row names its source and further sources",
+        ),
+    ]
+
+
+def timeline_explorer(tables: Tables) -> w.VBox:
+    """Timeline filtered by years, kinds of event and one state, with the list of events."""
+    years = _year_slider(tables, "Years")
+    all_kinds = list(tables.events["kind"].cat.categories)
+    kinds = w.SelectMultiple(options=all_kinds, value=all_kinds, rows=5, description="Kinds")
+    states = tables.countries[
+        tables.countries["country_id"].isin(tables.event_participants["country_id"])
+    ]
+    country = w.Dropdown(
+        options=[("any state", "")]
+        + [(f"{r.name} ({r.country_id})", r.country_id) for r in states.itertuples()],
+        value="",
+        description="State",
+    )
+    undated = w.Checkbox(value=True, description="show events with no stated date")
+    output = w.Output(layout=OUTPUT_LAYOUT)
+
+    def draw() -> list[object]:
+        return timeline_view(tables, years.value, list(kinds.value), country.value, undated.value)
+
+    for control in (years, kinds, country, undated):
+        control.observe(lambda _change: render_into(output, draw), names="value")
+    render_into(output, draw)
+    return w.VBox([w.HBox([years, kinds]), w.HBox([country, undated]), output])
+
+
+def network_kinds(tables: Tables) -> list[str]:
+    """Kinds of event the network can count (a conflict never makes a tie)."""
+    return [k for k in tables.events["kind"].cat.categories if k not in net.NOT_TIES]
+
+
+def network_figure(
+    tables: Tables, chosen: pd.DataFrame, years: tuple[int, int]
+) -> tuple[Figure, str]:
+    """The network of the chosen events, and its text description."""
+    graph = net.build_network(chosen, tables.event_participants)
+    undated = " (and undated events)" if chosen["date_year"].isna().any() else ""
+    fig = plot_network(
+        graph,
+        tables.countries,
+        title=f"Who shares events with whom, {years[0]}–{years[1]}{undated}",
+        source_ids=_sources_of(tables, chosen),
+    )
+    table = net.centrality_table(graph, tables.countries)
+    return fig, net.describe_network(graph, table, len(chosen))
+
+
+def network_view(
+    tables: Tables, years: tuple[int, int], kinds: list[str], undated: bool = True
+) -> list[object]:
+    """What the network explorer shows: the figure, its description, centralities, absences."""
+    if not kinds:
+        return [hint("Pick at least one kind of event (hold Ctrl or Cmd to pick several).")]
+    chosen = net.filter_events(
+        tables.events, tables.event_participants, years=years, kinds=kinds, undated=undated
+    )
+    graph = net.build_network(chosen, tables.event_participants)
+    if graph.number_of_edges() == 0:
+        return [
+            hint(
+                f"No two states share an event of the kinds {', '.join(kinds)} in "
+                f"{years[0]}–{years[1]}: proposals and statements have speakers and addressees, "
+                "not partners. Pick more kinds or widen the years."
+            )
+        ]
+    away = net.absences(chosen, tables.event_participants)
+    items = [
+        figure_html(*network_figure(tables, chosen, years)),
+        table_html(
+            net.centrality_table(graph, tables.countries),
+            "Centrality: partners, joint events, degree and betweenness",
+        ),
+    ]
+    if away.empty:
+        items.append(hint("No state is recorded as absent from the selected events."))
+    else:
+        items.append(table_html(away, "States recorded as absent (not dropped)"))
+    return items
+
+
+def network_explorer(tables: Tables) -> w.VBox:
+    """Network of states for a period and kinds of event, with a centrality table."""
+    years = _year_slider(tables, "Period")
+    options = network_kinds(tables)
+    kinds = w.SelectMultiple(options=options, value=options, rows=5, description="Kinds")
+    undated = w.Checkbox(value=True, description="count events with no stated date")
+    output = w.Output(layout=OUTPUT_LAYOUT)
+
+    def draw() -> list[object]:
+        return network_view(tables, years.value, list(kinds.value), undated.value)
+
+    for control in (years, kinds, undated):
+        control.observe(lambda _change: render_into(output, draw), names="value")
+    render_into(output, draw)
+    return w.VBox([w.HBox([years, undated]), kinds, output])
+
+
+def dyad_figure(
+    tables: Tables, dyads: pd.DataFrame, state: str = "", focus: str = "TUR"
+) -> tuple[Figure, str]:
+    """A heatmap of all dyads (described with the share of `focus`), or one state's partners."""
+    names = tables.countries.set_index("country_id")["name"]
+    counted = [c.removesuffix("s") for c in dyads.columns if c in {f"{k}s" for k in net.DYAD_KINDS}]
+    involved = {e for ids in dyads["events"] for e in ids.split(", ")}
+    sources = _sources_of(tables, tables.events[tables.events["event_id"].isin(involved)])
+    what = " and ".join(f"{k}s" for k in counted)
+    if state:
+        fig = plot_partner_bars(
+            dyads,
+            state,
+            names,
+            counted,
+            title=f"{names[state]}'s partners in {what}",
+            source_ids=sources,
+        )
+        return fig, net.describe_partners(dyads, state, names)
+    fig = plot_dyad_heatmap(
+        net.dyad_matrix(dyads, tables.countries["country_id"]),
+        names,
+        title=f"Pairs of states: joint {what}",
+        source_ids=sources,
+    )
+    return fig, net.describe_dyads(dyads, focus, names)
+
+
+def dyad_view(tables: Tables, state: str, kinds: list[str]) -> list[object]:
+    """What the dyad explorer shows: a heatmap of all pairs or one state's partners, and rows."""
+    if not kinds:
+        return [hint("Pick agreements, exercises or both.")]
+    dyads = net.dyad_table(tables.events, tables.event_participants, kinds)
+    if state:
+        dyads = dyads[(dyads["state_a"] == state) | (dyads["state_b"] == state)]
+    if dyads.empty:
+        who = f" involving {state}" if state else ""
+        return [hint(f"No pair of states shares {' or '.join(kinds)}s{who} in the record.")]
+    return [
+        figure_html(*dyad_figure(tables, dyads, state)),
+        table_html(dyads, f"{len(dyads)} pairs of states, most joint events first"),
+    ]
+
+
+def dyad_explorer(tables: Tables) -> w.VBox:
+    """Dyads of states for one state or all, counting agreements, exercises or both."""
+    states = tables.countries[
+        tables.countries["country_id"].isin(
+            net.dyad_table(tables.events, tables.event_participants)[["state_a", "state_b"]].stack()
+        )
+    ]
+    state = w.Dropdown(
+        options=[("all states", "")]
+        + [(f"{r.name} ({r.country_id})", r.country_id) for r in states.itertuples()],
+        value="",
+        description="State",
+    )
+    kinds = w.SelectMultiple(
+        options=list(net.DYAD_KINDS), value=list(net.DYAD_KINDS), rows=2, description="Count"
+    )
+    output = w.Output(layout=OUTPUT_LAYOUT)
+
+    def draw() -> list[object]:
+        return dyad_view(tables, state.value, list(kinds.value))
+
+    for control in (state, kinds):
+        control.observe(lambda _change: render_into(output, draw), names="value")
+    render_into(output, draw)
+    return w.VBox([w.HBox([state, kinds]), output])

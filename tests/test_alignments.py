@@ -1,0 +1,587 @@
+"""otslab.alignments and its views: membership matrix, time travel, similarity, cross-pressures.
+
+Expectations come from hand-built tables or straight from the CSV rows (read with the csv module),
+never from the functions' own output.
+"""
+
+import csv
+import html
+import math
+import re
+
+import pandas as pd
+import pytest
+
+from conftest import REPO
+from otslab import alignments as al
+from otslab import alignments_views as views
+from otslab.data import Tables, load_tables
+from otslab.plots import to_png
+from otslab.widgets import shown_text
+
+DATA = REPO / "data"
+
+
+@pytest.fixture(scope="module")
+def T() -> Tables:
+    """The loaded tables."""
+    return load_tables()
+
+
+def csv_rows(table: str) -> list[dict[str, str]]:
+    """The raw rows of one CSV file, as the maintainer wrote them."""
+    with (DATA / f"{table}.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def csv_status(country: str, org: str, year: int) -> str:
+    """The status a state held at the end of a year, read from memberships.csv by hand."""
+    found = [
+        r["status"]
+        for r in csv_rows("memberships")
+        if r["country_id"] == country
+        and r["org_id"] == org
+        and r["start"]
+        and int(r["start"][:4]) <= year
+        and (not r["end"] or int(r["end"][:4]) > year)
+    ]
+    assert len(found) <= 1, f"overlapping rows for {country} {org} in {year}"
+    return found[0] if found else ""
+
+
+def year_of(value: object) -> int | None:
+    """The year of a partial ISO date, or None when there is no date."""
+    return int(value[:4]) if isinstance(value, str) else None
+
+
+def small_tables(memberships: list[tuple], published: int | None = 2020) -> Tables:
+    """A tiny data package: three states, two organisations, the given membership periods.
+
+    Each period is (id, country, org, status, start, end, confidence).
+    """
+    rows = pd.DataFrame(
+        memberships,
+        columns=["membership_id", "country_id", "org_id", "status", "start", "end", "confidence"],
+    )
+    for col in ("start", "end"):
+        rows[f"{col}_year"] = pd.array([year_of(v) for v in rows[col]], dtype="Int64")
+        rows[f"{col}_earliest"] = pd.to_datetime(
+            [f"{v}-01-01"[:10] if isinstance(v, str) else None for v in rows[col]]
+        )
+    rows["source_id"] = "R001"
+    rows["locator"] = "§1 x, row 'y'"
+    return Tables(
+        countries=pd.DataFrame(
+            {
+                "country_id": ["AAA", "BBB", "CCC", "ZZZ"],
+                "name": ["Aland", "Bland", "Cland", "Zland"],
+                "role": ["ots_member", "ots_observer", "context", "mentioned"],
+                "security_posture": ["non-aligned", None, None, None],
+                "posture_source_id": ["S003", None, None, None],
+            }
+        ),
+        organisations=pd.DataFrame(
+            {
+                "org_id": ["ALL", "PAC", "OFF"],
+                "short_name": ["Alliance", "Pact", "Off"],
+                "founded": ["1990", "2005", "1990"],
+                "founded_year": pd.array([1990, 2005, 1990], dtype="Int64"),
+                "in_matrix": [True, True, False],
+            }
+        ),
+        memberships=rows,
+        sources=pd.DataFrame(
+            {"source_id": ["R001"], "published_year": pd.array([published], dtype="Int64")}
+        ),
+    )
+
+
+SMALL = [
+    ("M1", "AAA", "ALL", "member", "1995-05-01", "2010", "high"),
+    ("M2", "AAA", "ALL", "suspended", "2010", None, "high"),
+    ("M3", "BBB", "ALL", "member", "1999-12", None, "medium"),
+    ("M4", "BBB", "PAC", "observer", None, None, "high"),
+    ("M5", "CCC", "PAC", "member", "2005", None, "high"),
+]
+
+
+# --- the membership matrix and time travel -------------------------------------------------
+
+
+def test_status_holds_from_its_start_year_to_the_year_before_its_end() -> None:
+    """End-of-year rule: a row counts in its start year and stops counting in its end year."""
+    tables = small_tables(SMALL)
+    assert al.membership_matrix(tables, 1994).loc["AAA", "ALL"] == ""
+    assert al.membership_matrix(tables, 1995).loc["AAA", "ALL"] == "member"
+    assert al.membership_matrix(tables, 2009).loc["AAA", "ALL"] == "member"
+    assert al.membership_matrix(tables, 2010).loc["AAA", "ALL"] == "suspended"
+    assert al.membership_matrix(tables, 1999).loc["BBB", "ALL"] == "member"
+
+
+def test_matrix_rows_and_columns_follow_roles_and_in_matrix() -> None:
+    """Mentioned states and organisations not in the matrix are left out, in CSV order."""
+    matrix = al.membership_matrix(small_tables(SMALL), 2020)
+    assert matrix.index.tolist() == ["AAA", "BBB", "CCC"]
+    assert matrix.columns.tolist() == ["ALL", "PAC"]
+
+
+def test_unknown_start_is_unknown_before_the_source_and_marked_after() -> None:
+    """A row without a start shows 'unknown' before its source's year, then its status, marked."""
+    tables = small_tables(SMALL, published=2020)
+    before = al.matrix_cells(tables, 2019).set_index(["country_id", "org_id"])
+    after = al.matrix_cells(tables, 2020).set_index(["country_id", "org_id"])
+    assert before.loc[("BBB", "PAC"), "status"] == al.UNKNOWN
+    assert after.loc[("BBB", "PAC"), "status"] == "observer"
+    assert after.loc[("BBB", "PAC"), "start_unknown"]
+    assert not after.loc[("CCC", "PAC"), "start_unknown"]
+    assert after.loc[("BBB", "ALL"), "medium"] and not after.loc[("CCC", "PAC"), "medium"]
+
+
+def test_unknown_start_with_undated_source_stays_unknown() -> None:
+    """If the source itself is undated, the status is never vouched for in any year."""
+    tables = small_tables(SMALL, published=None)
+    assert al.membership_matrix(tables, 2030).loc["BBB", "PAC"] == al.UNKNOWN
+
+
+def test_founded_later_marks_organisations_that_do_not_exist_yet() -> None:
+    """A column whose organisation was founded after the year is flagged."""
+    cells = al.matrix_cells(small_tables(SMALL), 2000)
+    later = cells.drop_duplicates("org_id").set_index("org_id")["founded_later"]
+    assert later.to_dict() == {"ALL": False, "PAC": True}
+
+
+def test_overlapping_periods_are_a_clear_error() -> None:
+    """Two rows holding for one state and organisation in the same year name both rows."""
+    bad = [*SMALL, ("M9", "AAA", "ALL", "observer", "2000", None, "high")]
+    with pytest.raises(ValueError, match=r"rows M1, M9 all hold for \(AAA, ALL\)"):
+        al.membership_matrix(small_tables(bad), 2005)
+
+
+@pytest.mark.parametrize("year", ["2010", 2010.0, True])
+def test_year_must_be_an_integer(year) -> None:
+    """A year typed as text or float fails with a plain message."""
+    with pytest.raises(TypeError, match="year must be an integer"):
+        al.statuses_as_of(small_tables(SMALL), year)
+
+
+def test_status_changes_cite_the_row_that_changed() -> None:
+    """A change names before, after, the row's date and its source; an ending uses the end."""
+    tables = small_tables(SMALL)
+    changes = al.status_changes(tables, 2010).set_index(["state", "organisation"])
+    row = changes.loc[("Aland", "Alliance")]
+    assert (row["before"], row["after"], row["date"]) == ("member", "suspended", "2010")
+    ended = small_tables([("M1", "AAA", "ALL", "member", "1995", "2001-03", "high")])
+    gone = al.status_changes(ended, 2001).iloc[0]
+    assert (gone["before"], gone["after"], gone["date"]) == ("member", "none", "2001-03")
+    assert al.status_changes(tables, 2003).empty
+
+
+def test_uzbekistan_in_and_out_of_the_csto(T) -> None:
+    """The matrix follows the CSV rows: member in 2010, suspended in 2013 (and out in 2000)."""
+    for year in (1995, 2000, 2010, 2013):
+        assert al.membership_matrix(T, year).loc["UZB", "CSTO"] == csv_status("UZB", "CSTO", year)
+    assert csv_status("UZB", "CSTO", 2010) != csv_status("UZB", "CSTO", 2013)
+    suspension = next(
+        r
+        for r in csv_rows("memberships")
+        if r["country_id"] == "UZB" and r["org_id"] == "CSTO" and not r["end"]
+    )
+    change = al.status_changes(T, int(suspension["start"][:4])).set_index(["state", "organisation"])
+    assert change.loc[("Uzbekistan", "CSTO"), "date"] == suspension["start"]
+    assert change.loc[("Uzbekistan", "CSTO"), "source_id"] == suspension["source_id"]
+
+
+def test_hungary_joins_nato(T) -> None:
+    """Hungary is not in NATO the year before its accession row starts, and is a member from it."""
+    row = next(
+        r for r in csv_rows("memberships") if r["country_id"] == "HUN" and r["org_id"] == "NATO"
+    )
+    joined = int(row["start"][:4])
+    assert al.membership_matrix(T, joined - 1).loc["HUN", "NATO"] == ""
+    assert al.membership_matrix(T, joined).loc["HUN", "NATO"] == row["status"] == "member"
+
+
+def test_armenia_freezes_its_csto_role(T) -> None:
+    """Armenia is a CSTO member until the freeze row's year, frozen from it."""
+    frozen = next(
+        r
+        for r in csv_rows("memberships")
+        if r["country_id"] == "ARM" and r["org_id"] == "CSTO" and r["status"] == "frozen"
+    )
+    year = int(frozen["start"][:4])
+    assert al.membership_matrix(T, year - 1).loc["ARM", "CSTO"] == "member"
+    assert al.membership_matrix(T, year).loc["ARM", "CSTO"] == "frozen"
+
+
+def test_ots_grows_from_its_founders(T) -> None:
+    """In its founding year the OTS has exactly the members whose rows start then; later more."""
+    ots = [r for r in csv_rows("memberships") if r["org_id"] == "OTS"]
+    founded = min(int(r["start"][:4]) for r in ots)
+    founders = {r["country_id"] for r in ots if int(r["start"][:4]) == founded}
+    first = al.membership_matrix(T, founded)["OTS"]
+    assert set(first[first == "member"].index) == founders and len(founders) == 4
+    assert (al.membership_matrix(T, founded - 1)["OTS"] == "").all()
+    now = al.membership_matrix(T, al.current_year())["OTS"]
+    assert set(now[now != ""].index) == {r["country_id"] for r in ots}
+    assert (now == "member").sum() > len(founders)
+
+
+def test_nam_observers_with_unknown_start(T) -> None:
+    """Rows with an empty start show as unknown before their source's year, as status after."""
+    published = {r["source_id"]: r["published"] for r in csv_rows("sources")}
+    undated = [r for r in csv_rows("memberships") if not r["start"]]
+    assert undated, "the data have rows with an unknown start"
+    for row in undated:
+        year = int(published[row["source_id"]][:4])
+        assert al.membership_matrix(T, year - 1).loc[row["country_id"], row["org_id"]] == "unknown"
+        assert al.membership_matrix(T, year).loc[row["country_id"], row["org_id"]] == row["status"]
+
+
+def test_state_over_years_shows_each_year_and_drops_empty_organisations(T) -> None:
+    """Uzbekistan 2005-2013: one column per year, CSV statuses, no all-empty organisation rows."""
+    years = range(2005, 2014)
+    table = al.state_over_years(T, "UZB", years)
+    assert table.columns.tolist() == list(years)
+    short = {r["org_id"]: r["short_name"] for r in csv_rows("organisations")}
+    for org, name in short.items():
+        statuses = [csv_status("UZB", org, y) for y in years]
+        if any(statuses):
+            assert table.loc[name].tolist() == statuses, name
+        else:
+            assert name not in table.index
+    with pytest.raises(ValueError, match="at least one year"):
+        al.state_over_years(T, "UZB", [])
+    with pytest.raises(ValueError, match="not a row of the membership matrix"):
+        al.state_over_years(T, "GEO", [2005])
+
+
+def test_membership_history_lists_every_period_with_its_source(T) -> None:
+    """Uzbekistan's CSTO history names each CSV row's status and start in order."""
+    history = al.membership_history(T, "UZB").set_index("org_id").loc["CSTO", "history"]
+    rows = [
+        r for r in csv_rows("memberships") if r["country_id"] == "UZB" and r["org_id"] == "CSTO"
+    ]
+    positions = [
+        history.index(f"{r['status']} {'' if r['end'] else 'since '}{r['start']}") for r in rows
+    ]
+    assert positions == sorted(positions) and len(rows) == history.count("(R001")
+    assert al.membership_history(T, "XNC").set_index("org_id").loc["NATO", "history"] == (
+        "no status recorded"
+    )
+    with pytest.raises(ValueError, match="'XXX' is not a country_id"):
+        al.membership_history(T, "XXX")
+
+
+def test_describe_matrix_counts_what_the_grid_shows() -> None:
+    """The text description counts statuses, unknown cells and medium-confidence statuses."""
+    tables = small_tables(SMALL, published=2020)
+    text = al.describe_matrix(al.matrix_cells(tables, 2019), 2019)
+    assert "3 states by 2 organisations at the end of 2019: 3 cells show a status" in text
+    assert "1 cells are unknown for this year" in text and "1 statuses rest on medium" in text
+
+
+# --- similarity ------------------------------------------------------------------------------
+
+
+def test_jaccard_hand_cases() -> None:
+    """Shared over all distinct items; identical sets give 1; two empty sets give NaN."""
+    a, b = frozenset({1, 2, 3}), frozenset({2, 3, 4})
+    assert al.jaccard(a, b) == pytest.approx(2 / 4)
+    assert al.jaccard(a, a) == 1.0
+    assert al.jaccard(a, frozenset()) == 0.0
+    assert math.isnan(al.jaccard(frozenset(), frozenset()))
+
+
+def test_similarity_uses_current_ties_only() -> None:
+    """Suspended ties and unknown cells do not count; (org, status) pairs must match exactly."""
+    tables = small_tables([*SMALL, ("M6", "CCC", "ALL", "member", "2015", None, "high")])
+    profiles = al.alignment_profiles(tables, 2012)
+    assert profiles["AAA"] == frozenset()  # suspended only
+    assert profiles["BBB"] == frozenset({("ALL", "member")})  # PAC observer not vouched yet
+    early = al.similarity_matrix(tables, 2012)
+    assert math.isnan(early.loc["AAA", "AAA"])
+    assert early.loc["AAA", "BBB"] == 0.0
+    later = al.similarity_matrix(tables, 2020)
+    # BBB {ALL member, PAC observer} vs CCC {PAC member, ALL member}: 1 shared of 3 distinct
+    assert later.loc["BBB", "CCC"] == pytest.approx(1 / 3)
+    pd.testing.assert_frame_equal(later, later.T, check_names=False)
+
+
+def test_similarity_of_real_states_matches_a_hand_count(T) -> None:
+    """Kazakhstan vs Uzbekistan: shared (org, status) ties over all ties, counted from the CSV."""
+    year = 2013
+    ties = {}
+    for state in ("KAZ", "UZB"):
+        ties[state] = {
+            (org, status)
+            for org in {r["org_id"] for r in csv_rows("memberships")}
+            if (status := csv_status(state, org, year)) in al.TIE_STATUSES
+        }
+    expected = len(ties["KAZ"] & ties["UZB"]) / len(ties["KAZ"] | ties["UZB"])
+    assert al.similarity_matrix(T, year).loc["KAZ", "UZB"] == pytest.approx(expected)
+    ranking = al.similarity_ranking(T, "KAZ", year).set_index("state")
+    assert ranking.loc["Uzbekistan", "similarity"] == round(expected, 2)
+    assert "Kazakhstan" not in ranking.index
+    assert ranking["similarity"].is_monotonic_decreasing
+
+
+# --- foreign bases and commitments ----------------------------------------------------------
+
+
+def bases_tables(with_host: bool = True) -> Tables:
+    """One basing event between a foreign state and a host, and one event of another domain."""
+    roles = ["party", "host" if with_host else "party", "party"]
+    return Tables(
+        events=pd.DataFrame(
+            {
+                "event_id": ["E1", "E2"],
+                "date": ["2003-09-22", "2010"],
+                "date_year": pd.array([2003, 2010], dtype="Int64"),
+                "title": ["Base deal", "Trade deal"],
+                "domain": ["basing", "political"],
+                "source_id": ["R001", "R001"],
+                "locator": ["x", "y"],
+            }
+        ),
+        event_participants=pd.DataFrame(
+            {"event_id": ["E1", "E1", "E2"], "country_id": ["BIG", "AAA", "AAA"], "role": roles}
+        ),
+        countries=pd.DataFrame(
+            {"country_id": ["BIG", "AAA"], "name": ["Bigland", "Aland"], "role": ["context"] * 2}
+        ),
+    )
+
+
+def test_foreign_bases_take_host_and_foreign_state_from_the_roles() -> None:
+    """The host is the 'host' participant, the foreign state the other party; a year filters."""
+    bases = al.foreign_bases(bases_tables())
+    assert bases[["country_id", "host", "foreign state", "date"]].values.tolist() == [
+        ["AAA", "Aland", "Bigland", "2003-09-22"]
+    ]
+    assert al.foreign_bases(bases_tables(), 2002).empty
+    with pytest.raises(ValueError, match="basing event E1 has no participant with role 'host'"):
+        al.foreign_bases(bases_tables(with_host=False))
+
+
+def test_real_foreign_bases_come_from_the_basing_events(T) -> None:
+    """Every basing event appears once per host, and hosts match event_participants.csv."""
+    basing = {r["event_id"] for r in csv_rows("events") if r["domain"] == "basing"}
+    hosts = {
+        (r["event_id"], r["country_id"])
+        for r in csv_rows("event_participants")
+        if r["event_id"] in basing and r["role"] == "host"
+    }
+    bases = al.foreign_bases(T)
+    assert set(zip(bases["event_id"], bases["country_id"], strict=True)) == hosts
+
+
+def test_every_commitment_names_its_parties_exactly_one_way(T) -> None:
+    """The data keep the rule; a row with two links is a clear error naming its line."""
+    rows = csv_rows("commitments")
+    assert all(sum(bool(r[c]) for c in ("country_id", "org_id", "event_id")) == 1 for r in rows)
+    broken = Tables(T)
+    broken["commitments"] = T.commitments.copy()
+    broken.commitments.loc[0, "event_id"] = "E011"
+    with pytest.raises(ValueError, match=r"commitments.csv line 2 \(K001\): fill exactly one"):
+        al.commitment_parties(broken, 2020)
+
+
+def expected_commitments(T, country: str, year: int) -> set[str]:
+    """Commitment ids binding a state, worked out from the CSV rows by the documented rule."""
+    events = {r["event_id"]: r for r in csv_rows("events")}
+    parties = {
+        r["event_id"]
+        for r in csv_rows("event_participants")
+        if r["country_id"] == country and r["role"] == "party"
+    }
+    found = set()
+    for row in csv_rows("commitments"):
+        if row["country_id"] == country:
+            found.add(row["commitment_id"])
+        elif row["org_id"] and csv_status(country, row["org_id"], year) in al.BOUND_STATUSES:
+            found.add(row["commitment_id"])
+        elif row["event_id"] in parties:
+            date = events[row["event_id"]]["date"]
+            if not date or int(date[:4]) <= year:
+                found.add(row["commitment_id"])
+    return found
+
+
+@pytest.mark.parametrize("country", ["TUR", "AZE", "KAZ", "KGZ", "UZB", "HUN", "TKM", "XNC"])
+def test_cross_pressures_follow_the_documented_rule(T, country: str) -> None:
+    """Each OTS state's commitments are those the CSV rows bind it to, plus its foreign bases."""
+    year = al.current_year()
+    rows = al.cross_pressures(T, country, year)
+    listed = set(rows.loc[rows["form"] != "basing agreement", "commitment_id"])
+    assert listed == expected_commitments(T, country, year)
+    base_events = {
+        r["event_id"]
+        for r in csv_rows("event_participants")
+        if r["country_id"] == country and r["role"] == "host"
+    } & {r["event_id"] for r in csv_rows("events") if r["domain"] == "basing"}
+    assert (rows["form"] == "basing agreement").sum() == len(base_events)
+    ranks = rows["effect"].map(al.EFFECTS.index)
+    assert ranks.is_monotonic_increasing, "hardest effect first"
+
+
+def test_commitments_follow_membership_over_time(T) -> None:
+    """CSTO clauses bind Uzbekistan while it is a member, not once it is suspended."""
+    csto = {r["commitment_id"] for r in csv_rows("commitments") if r["org_id"] == "CSTO"}
+    assert csto
+    in_2010 = set(al.cross_pressures(T, "UZB", 2010)["commitment_id"])
+    in_2013 = set(al.cross_pressures(T, "UZB", 2013)["commitment_id"])
+    assert csto <= in_2010 and not csto & in_2013
+
+
+def test_cross_pressure_grid_has_one_column_per_ots_state(T) -> None:
+    """Columns are the OTS members and observers; 'rules out' rows come first; bases share a row."""
+    grid = al.cross_pressure_grid(T)
+    ots = [r["country_id"] for r in csv_rows("countries") if r["role"].startswith("ots_")]
+    assert grid.columns.tolist() == ots
+    first_other = next(
+        i for i, n in enumerate(grid.index) if not (grid.loc[n] == "rules out").any()
+    )
+    assert all(not (grid.loc[n] == "rules out").any() for n in grid.index[first_other:])
+    assert grid.index.tolist().count(al.BASE_NAME) == 1
+    for state in ots:
+        cells = set(grid[state]) - {""}
+        assert cells == set(al.cross_pressures(T, state)["effect"])
+
+
+def test_compare_states_puts_two_states_side_by_side(T) -> None:
+    """One row per matrix organisation plus the extra aspects; 'differs' follows today's status."""
+    table = al.compare_states(T, "KAZ", "UZB")
+    orgs = [r["short_name"] for r in csv_rows("organisations") if r["in_matrix"] == "true"]
+    assert table["aspect"].tolist()[: len(orgs)] == orgs
+    now = al.current_year()
+    for row in table.head(len(orgs)).itertuples():
+        org = next(r["org_id"] for r in csv_rows("organisations") if r["short_name"] == row.aspect)
+        same = csv_status("KAZ", org, now) == csv_status("UZB", org, now)
+        assert row.differ == ("same" if same else "differs"), row.aspect
+    assert list(table.columns) == ["aspect", "Kazakhstan", "Uzbekistan", "differ"]
+    with pytest.raises(ValueError, match="pick two different states"):
+        al.compare_states(T, "KAZ", "KAZ")
+
+
+# --- figures ---------------------------------------------------------------------------------
+
+
+def test_matrix_figure_has_title_labels_legend_and_source(T) -> None:
+    """The heatmap is labelled, cites its sources, writes a status in each filled cell, renders."""
+    fig, text = views.membership_figure(T, 2013)
+    ax = fig.axes[0]
+    assert "end of 2013" in ax.get_title(loc="left")
+    assert ax.get_xlabel() and ax.get_ylabel()
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "suspended" in legend and "start date unknown" in legend
+    assert any(t.get_text().startswith("Source: R001") for t in fig.texts)
+    labels = [t.get_text() for t in ax.texts]
+    assert labels.count("suspended") == (al.membership_matrix(T, 2013) == "suspended").sum().sum()
+    assert "end of 2013" in text and to_png(fig).startswith(b"\x89PNG")
+
+
+def test_similarity_and_cross_pressure_figures_render(T) -> None:
+    """Both figures have titles, axis labels and source notes, and descriptions from the data."""
+    for fig, text in (views.similarity_figure(T, 2013), views.cross_pressure_figure(T)):
+        ax = fig.axes[0]
+        assert ax.get_title(loc="left") and ax.get_xlabel() and ax.get_ylabel()
+        assert any(t.get_text().startswith("Source:") for t in fig.texts)
+        assert to_png(fig).startswith(b"\x89PNG") and text
+    _fig, text = views.cross_pressure_figure(T)
+    assert "Turkmenistan" in text and "rules out" in text
+
+
+# --- widget views ----------------------------------------------------------------------------
+
+
+def cell_text(html: str, country: str, org: str) -> str:
+    """The text of one cell of the HTML matrix."""
+    match = re.search(rf'data-cell="{country} {org}"[^>]*>([^<]*)</td>', html)
+    assert match, f"no cell {country} {org}"
+    return match.group(1)
+
+
+def test_explorer_slider_changes_the_right_cells(T) -> None:
+    """Moving the year slider redraws the grid: Uzbekistan's CSTO cell follows the CSV rows."""
+    view = views.membership_explorer(T)
+    slider, output = view.children[0].children[0], view.children[1]
+    assert slider.min == al.FIRST_YEAR and slider.max == al.current_year()
+    slider.value = 2010
+    text = shown_text(output)
+    assert cell_text(text, "UZB", "CSTO") == csv_status("UZB", "CSTO", 2010)
+    slider.value = 2013
+    text = shown_text(output)
+    assert cell_text(text, "UZB", "CSTO") == csv_status("UZB", "CSTO", 2013)
+    assert cell_text(text, "HUN", "NATO") == csv_status("HUN", "NATO", 2013)
+    slider.value = 1998
+    assert cell_text(shown_text(output), "HUN", "NATO") == ""
+
+
+def test_explorer_lists_the_changes_of_the_year(T) -> None:
+    """Under the grid, the year's changes with the date and source of the CSV row."""
+    view = views.membership_explorer(T)
+    slider, output = view.children[0].children[0], view.children[1]
+    frozen = next(r for r in csv_rows("memberships") if r["status"] == "frozen")
+    slider.value = int(frozen["start"][:4])
+    text = shown_text(output)
+    assert f"What changed during {slider.value}" in text
+    assert frozen["start"] in text and "frozen" in text
+
+
+def test_explorer_organisation_filter_and_empty_selection(T) -> None:
+    """Picking organisations keeps only their columns; picking none shows a hint."""
+    view = views.membership_explorer(T)
+    chosen, output = view.children[0].children[1], view.children[1]
+    chosen.value = ("CSTO", "NATO")
+    text = shown_text(output)
+    assert set(re.findall(r'data-cell="\w+ (\w+)"', text)) == {"CSTO", "NATO"}
+    chosen.value = ()
+    text = shown_text(output)
+    assert "otslab-hint" in text and "Pick at least one organisation" in text
+    assert "Traceback" not in text
+
+
+def test_compare_view_follows_the_dropdowns_and_hints_on_identical(T) -> None:
+    """Changing a dropdown shows that state's column; picking the same state twice hints."""
+    view = views.compare_view(T, "KAZ", "UZB")
+    (left, right), output = view.children[0].children, view.children[1]
+    assert "Kazakhstan and Uzbekistan" in shown_text(output)
+    left.value = "HUN"
+    text = shown_text(output)
+    assert "Hungary and Uzbekistan" in text and "NATO" in text
+    hun_nato = next(
+        r for r in csv_rows("memberships") if r["country_id"] == "HUN" and r["org_id"] == "NATO"
+    )
+    assert f"member since {hun_nato['start']}" in text
+    right.value = "HUN"
+    text = shown_text(output)
+    assert "otslab-hint" in text and "two different states" in text
+
+
+def test_similarity_view_ranks_and_hints_when_a_state_has_no_tie(T) -> None:
+    """The ranking follows the dropdown and the year; a state without ties gets a hint."""
+    view = views.similarity_view(T, "KAZ", 2013)
+    (state, slider), output = view.children[0].children, view.children[1]
+    assert "ties are to Kazakhstan's, at the end of 2013" in shown_text(output)
+    xnc = next(r for r in csv_rows("memberships") if r["country_id"] == "XNC")
+    state.value = "XNC"
+    slider.value = int(xnc["start"][:4]) - 1
+    assert "holds no current tie" in shown_text(output)
+    slider.value = int(xnc["start"][:4])
+    assert "ranked by how alike" in shown_text(output)
+
+
+def test_cross_pressure_view_follows_the_dropdown(T) -> None:
+    """Each OTS state shows its own commitments; a state with none gets a hint."""
+    view = views.cross_pressure_view(T, "KAZ")
+    state, output = view.children
+    commitments = {r["commitment_id"]: r["name"] for r in csv_rows("commitments")}
+    year = al.current_year()
+    for country in ("TKM", "UZB"):
+        state.value = country
+        text = html.unescape(shown_text(output))
+        for cid in expected_commitments(T, country, year):
+            assert commitments[cid] in text, (country, cid)
+    state.value = "XNC"
+    assert expected_commitments(T, "XNC", year) == set()
+    assert "otslab-hint" in shown_text(output)
