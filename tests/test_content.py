@@ -74,6 +74,7 @@ def test_prose_is_in_our_own_words(T) -> None:
         ours[f"notebooks/{doc.name}"] = doc.read_text(encoding="utf-8")
     for table, columns in {
         "claims": ["statement"],
+        "commitments": ["name", "conflict", "notes"],
         "events": ["title", "summary", "notes"],
         "voices": ["position"],
         "factors": ["description"],

@@ -2,6 +2,7 @@
 
 import csv
 import re
+from collections.abc import Callable
 from html.parser import HTMLParser
 from itertools import combinations
 
@@ -144,7 +145,7 @@ def test_describe_timeline_counts_dated_undated_and_left_out() -> None:
     assert "3 dated events from 2021 to 2024" in text
     assert "1 events with no stated date" in text and "2 events of the record are outside" in text
     empty = net.describe_timeline(EV.iloc[:0], EV)
-    assert empty.startswith("No dated events")
+    assert empty.startswith("No dated events") and "No event without a stated date" in empty
 
 
 # --- ties, network, centrality -----------------------------------------------------------------
@@ -215,6 +216,17 @@ def test_describe_network_names_hub_strongest_tie_and_absences() -> None:
     assert net.describe_network(lonely, net.centrality_table(lonely, COUNTRIES), 1).startswith(
         "No two states"
     )
+
+
+def test_tie_table_lists_each_edge_with_its_events() -> None:
+    """One row per tie, heaviest first, naming the events behind it."""
+    ties = net.tie_table(net.build_network(EV, PEOPLE))
+    assert ties[["state_a", "state_b", "joint events"]].values.tolist()[:2] == [
+        ["AZE", "KAZ", 2],
+        ["AZE", "TUR", 2],
+    ]
+    assert ties.set_index(["state_a", "state_b"]).loc[("AZE", "TUR"), "events"] == "E1, E3"
+    assert len(ties) == 4 and net.tie_table(nx.Graph()).empty
 
 
 def test_absences_lists_absent_states_with_their_event() -> None:
@@ -326,9 +338,23 @@ def test_timeline_labels_every_event_without_overlap(T, years) -> None:
     assert any("Source: S003" in t.get_text() for t in fig.texts)
 
 
-def test_network_figure_labels_every_state_without_overlap(T) -> None:
+def test_timeline_refuses_nothing_and_says_when_undated_events_are_hidden(T) -> None:
+    """An empty selection is an error (views show a hint first); hidden undated events are named
+    as hidden, not counted as zero."""
+    kw = {"years": (2020, 2021), "frameworks": FRAMEWORKS, "kinds": KINDS}
+    with pytest.raises(ValueError, match="no events to draw"):
+        views.plot_timeline(EV.iloc[:0], title="t", source_ids=[], **kw)
+    dated = net.filter_events(EV, PEOPLE, years=(2020, 2021), undated=False)
+    fig = views.plot_timeline(dated, title="t", source_ids=[], undated_hidden=True, **kw)
+    assert fig.axes[1].get_title() == "Date not stated (not shown)"
+
+
+@pytest.mark.parametrize("first", [None, 2009, 2024])
+def test_network_figure_labels_every_state_without_overlap(T, first) -> None:
     """Every node has its name as a label; labels do not overlap; absent states say so."""
-    chosen = net.filter_events(T.events, T.event_participants, kinds=views.network_kinds(T))
+    years = None if first is None else (first, int(T.events["date_year"].max()))
+    kinds = views.network_kinds(T)
+    chosen = net.filter_events(T.events, T.event_participants, kinds=kinds, years=years)
     graph = net.build_network(chosen, T.event_participants)
     fig = views.plot_network(graph, T.countries, title="t", source_ids=["R001"])
     texts = fig.axes[0].texts
@@ -489,7 +515,20 @@ def test_timeline_empty_selection_shows_a_hint(T) -> None:
     assert "Traceback" not in text
 
 
+def tie_weights(keep) -> dict[tuple[str, str], int]:
+    """For each pair of states, in how many of the kept CSV events they are tied."""
+    counts: dict[tuple[str, str], int] = {}
+    for pair in tie_pair_events(keep):
+        counts[pair[1:]] = counts.get(pair[1:], 0) + 1
+    return counts
+
+
 def tie_pairs(keep) -> set[tuple[str, str]]:
+    """Pairs of states tied in at least one of the kept CSV events."""
+    return {pair[1:] for pair in tie_pair_events(keep)}
+
+
+def tie_pair_events(keep) -> set[tuple[str, str, str]]:
     """Pairs of states tied in the CSV events for which keep(row) holds, by the tie rule: in
     agreements, ratifications and documents the parties; otherwise everyone taking part; never in
     a conflict."""
@@ -502,7 +541,11 @@ def tie_pairs(keep) -> set[tuple[str, str]]:
         signed = kind in ("agreement", "ratification", "document")
         if (r["role"] == "party") if signed else (r["role"] in net.TIE_ROLES):
             tied.setdefault(r["event_id"], set()).add(r["country_id"])
-    return {pair for states in tied.values() for pair in combinations(sorted(states), 2)}
+    return {
+        (event_id, *pair)
+        for event_id, states in tied.items()
+        for pair in combinations(sorted(states), 2)
+    }
 
 
 def partner_counts(pairs: set[tuple[str, str]]) -> dict[str, int]:
@@ -514,7 +557,7 @@ def partner_counts(pairs: set[tuple[str, str]]) -> dict[str, int]:
     return {s: len(p) for s, p in partners.items()}
 
 
-def dated_within(first: int, last: int, kinds) -> callable:
+def dated_within(first: int, last: int, kinds) -> Callable[[dict[str, str]], bool]:
     """A predicate on CSV event rows: dated within the years and of one of the kinds."""
     return lambda r: bool(r["date"]) and first <= int(r["date"][:4]) <= last and r["kind"] in kinds
 
@@ -541,7 +584,12 @@ def test_network_explorer_shows_the_right_edges_for_a_period_and_kinds(T) -> Non
     assert shown_partners(output) == partner_counts(
         tie_pairs(dated_within(2024, years.max, ["exercise"]))
     )
-    centrality, away = html_tables(shown_text(output))
+    centrality, away, ties = html_tables(shown_text(output))
+    weights = tie_weights(dated_within(2024, years.max, ["exercise"]))
+    shown_ties = zip(
+        ties["state_a"], ties["state_b"], ties["joint events"].astype(int), strict=True
+    )
+    assert {(a, b): n for a, b, n in shown_ties} == weights
     chosen = {
         r["event_id"]
         for r in read_csv("events.csv")

@@ -155,10 +155,12 @@ def describe_timeline(shown: pd.DataFrame, all_events: pd.DataFrame) -> str:
             f"the busiest year is {busiest} with {int((years == busiest).sum())}. "
             f"By framework: {mix}."
         )
-    return (
-        f"{head} {undated} events with no stated date are shown apart. "
-        f"{left_out} events of the record are outside this selection."
+    apart = (
+        f"{undated} events with no stated date are shown apart."
+        if undated
+        else "No event without a stated date is shown."
     )
+    return f"{head} {apart} {left_out} events of the record are outside this selection."
 
 
 def tie_roles(kind: str) -> tuple[str, ...]:
@@ -211,6 +213,18 @@ def build_network(events: pd.DataFrame, participants: pd.DataFrame) -> nx.Graph:
             kinds=sorted(set(rows["kind"].astype(str))),
         )
     return graph
+
+
+def tie_table(graph: nx.Graph) -> pd.DataFrame:
+    """One row per tie: the two states, how many events they share, which, and of what kinds."""
+    rows = [
+        (*sorted((a, b)), data["weight"], ", ".join(data["events"]), ", ".join(data["kinds"]))
+        for a, b, data in graph.edges(data=True)
+    ]
+    table = pd.DataFrame(rows, columns=["state_a", "state_b", "joint events", "events", "kinds"])
+    return table.sort_values(
+        ["joint events", "state_a", "state_b"], ascending=[False, True, True], ignore_index=True
+    )
 
 
 def centrality_table(graph: nx.Graph, countries: pd.DataFrame) -> pd.DataFrame:
@@ -382,8 +396,11 @@ def evidence(
     voices: Iterable[str] = (),
     clauses: Iterable[str] = (),
 ) -> pd.DataFrame:
-    """Rows of evidence with their sources: events (and their further sources), claims (with each
-    source's stance), voices, and organisations' collective-defence clauses."""
+    """Evidence rows, each with its source and locator: events, claims, voices, defence clauses.
+
+    Events bring their further sources, claims each source's stance, organisations their
+    collective-defence clause.
+    """
     ids = {
         "events": (list(events), "event_id"),
         "claims": (list(claims), "claim_id"),

@@ -27,12 +27,20 @@ CHAR_WIDTH_IN = LABEL_FONT * 0.62 / 72
 """Generous width of one label character in inches (so estimated labels never run into others)."""
 ROW_IN = 0.24
 """Height of one row of the timeline in inches."""
+LABEL_PAD_IN = 0.08
+"""Space between the end of an event's bar (or its dot) and its label, in inches."""
+MARGIN_IN = 1.8
+"""Room the timeline leaves beside its panels (lane names, gaps), in inches."""
+SLOT_IN = 0.55
+"""Width of one undated event (dot and label) in the "date not stated" column, in inches."""
 PERIOD = {
     "day": pd.DateOffset(days=0),
     "month": pd.DateOffset(months=1),
     "year": pd.DateOffset(years=1),
 }
 """How long the period named by a partial date is, by precision."""
+WIDE = {"width": "auto", "margin": "0 0 0 24px"}
+"""Layout of a checkbox whose whole description must stay readable."""
 
 
 def framework_colours(frameworks: list[str]) -> dict[str, tuple]:
@@ -47,11 +55,11 @@ def stack_rows(extents: list[tuple[float, float]], gap: float) -> list[int]:
     for index in sorted(range(len(extents)), key=lambda i: extents[i]):
         start, end = extents[index]
         free = [r for r, last in enumerate(row_ends) if last + gap <= start]
-        row = free[0] if free else len(row_ends)
-        if row == len(row_ends):
+        if free:
+            row_ends[free[0]] = end
+        else:
             row_ends.append(end)
-        row_ends[row] = end
-        rows[index] = row
+        rows[index] = free[0] if free else len(row_ends) - 1
     return rows
 
 
@@ -76,7 +84,7 @@ def _dated_layout(dated: pd.DataFrame, days_per_inch: float) -> pd.DataFrame:
         index=dated.index,
     )
     layout["x"] = (layout["start"] + layout["end"]) / 2
-    pad = 0.08 * days_per_inch
+    pad = LABEL_PAD_IN * days_per_inch
     label = dated["event_id"].map(_label_width) * days_per_inch
     layout["left"] = layout["start"] - pad
     layout["right"] = layout["end"] + pad + label
@@ -111,17 +119,20 @@ def plot_timeline(
     years: tuple[int, int],
     frameworks: list[str],
     kinds: list[str],
+    undated_hidden: bool = False,
 ) -> Figure:
     """Events in lanes by kind along the years, coloured by framework; undated ones in a column."""
+    if events.empty:
+        raise ValueError("no events to draw: check the selection before plotting")
     width, side_share, label_room = 11.0, 0.2, 0.45
-    axes_in = (width - 1.8) * (1 - side_share)
+    axes_in = (width - MARGIN_IN) * (1 - side_share)
     first = mdates.date2num(pd.Timestamp(year=years[0], month=1, day=1))
     last = mdates.date2num(pd.Timestamp(year=years[1] + 1, month=1, day=1))
     days_per_inch = (last - first) / (axes_in - label_room)
     dated = events.dropna(subset=["date_earliest"])
     undated = events[events["date_earliest"].isna()].sort_values(["kind", "event_id"])
     layout = _dated_layout(dated, days_per_inch)
-    per_row = max(1, int((width - 1.8) * side_share / 0.55))
+    per_row = max(1, int((width - MARGIN_IN) * side_share / SLOT_IN))
     lanes = _lanes(kinds, layout, undated, per_row)
     rows = sum(height for _top, height in lanes.values())
     slot = undated.groupby(undated["kind"].astype(str), observed=True).cumcount()
@@ -149,7 +160,7 @@ def plot_timeline(
         ax.scatter(part["x"], part["y"], s=36, color=colour, edgecolors="0.2", zorder=3)
         part = undated_xy[undated["framework"].astype(str) == framework]
         side.scatter(part["x"], part["y"], s=36, color=colour, edgecolors="0.2", zorder=3)
-    pad = 0.08 * days_per_inch
+    pad = LABEL_PAD_IN * days_per_inch
     for event_id, x, y in zip(dated["event_id"], layout["end"] + pad, layout["y"], strict=True):
         ax.text(x, y, event_id, va="center", fontsize=LABEL_FONT)
     for event_id, x, y in zip(undated["event_id"], undated_xy["x"], undated_xy["y"], strict=True):
@@ -173,7 +184,8 @@ def plot_timeline(
     side.set_xticks([])
     side.tick_params(labelleft=False)
     side.set_xlabel("(the sources give no date)", fontsize=9)
-    side.set_title(f"Date not stated ({len(undated)})", fontsize=10)
+    count = "not shown" if undated_hidden else len(undated)
+    side.set_title(f"Date not stated ({count})", fontsize=10)
     shown = sorted(set(events["framework"].astype(str)), key=frameworks.index)
     handles = [
         Line2D([], [], marker="o", linestyle="", color=colours[f], markeredgecolor="0.2", label=f)
@@ -427,9 +439,13 @@ def _year_slider(tables: Tables, description: str) -> w.IntRangeSlider:
 
 
 def timeline_figure(
-    tables: Tables, shown: pd.DataFrame, years: tuple[int, int], who: str = ""
+    tables: Tables,
+    shown: pd.DataFrame,
+    years: tuple[int, int],
+    who: str = "",
+    undated: bool = True,
 ) -> tuple[Figure, str]:
-    """The timeline of the events shown, and its text description."""
+    """The timeline of the events shown and its text description (`undated`: were they kept?)."""
     fig = plot_timeline(
         shown,
         title=f"Events in the record, {years[0]}–{years[1]}{who}",
@@ -437,6 +453,7 @@ def timeline_figure(
         years=years,
         frameworks=list(tables.events["framework"].cat.categories),
         kinds=list(tables.events["kind"].cat.categories),
+        undated_hidden=not undated,
     )
     return fig, net.describe_timeline(shown, tables.events)
 
@@ -470,7 +487,7 @@ def timeline_view(
     table = net.timeline_table(shown, tables.event_participants, tables.event_sources)
     undated_n = int(shown["date_year"].isna().sum())
     return [
-        figure_html(*timeline_figure(tables, shown, years, who)),
+        figure_html(*timeline_figure(tables, shown, years, who, undated)),
         table_html(
             table,
             f"{len(table)} events shown ({undated_n} with no stated date); "
@@ -493,7 +510,9 @@ def timeline_explorer(tables: Tables) -> w.VBox:
         value="",
         description="State",
     )
-    undated = w.Checkbox(value=True, description="show events with no stated date")
+    undated = w.Checkbox(
+        value=True, description="show events with no stated date", indent=False, layout=WIDE
+    )
     output = w.Output(layout=OUTPUT_LAYOUT)
 
     def draw() -> list[object]:
@@ -556,6 +575,7 @@ def network_view(
         items.append(hint("No state is recorded as absent from the selected events."))
     else:
         items.append(table_html(away, "States recorded as absent (not dropped)"))
+    items.append(table_html(net.tie_table(graph), "Ties: which events link each pair of states"))
     return items
 
 
@@ -564,7 +584,9 @@ def network_explorer(tables: Tables) -> w.VBox:
     years = _year_slider(tables, "Period")
     options = network_kinds(tables)
     kinds = w.SelectMultiple(options=options, value=options, rows=5, description="Kinds")
-    undated = w.Checkbox(value=True, description="count events with no stated date")
+    undated = w.Checkbox(
+        value=True, description="count events with no stated date", indent=False, layout=WIDE
+    )
     output = w.Output(layout=OUTPUT_LAYOUT)
 
     def draw() -> list[object]:

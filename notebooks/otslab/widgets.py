@@ -44,8 +44,9 @@ def shown_text(output: w.Output) -> str:
 
 
 TABLE_STYLE = """<style>
-.otslab-table td, .otslab-table th {text-align: left; vertical-align: top;
-  min-width: 5em; max-width: 30em; white-space: normal; padding: 2px 8px;}
+table.otslab-table td, table.otslab-table th {text-align: left !important;
+  vertical-align: top !important; min-width: 5em; max-width: 30em; white-space: normal;
+  padding: 2px 8px;}
 </style>"""
 """Readable cells for long text: left-aligned, top-aligned, wrapped at a sensible width."""
 
