@@ -330,10 +330,11 @@ def describe_readiness(ready: pd.DataFrame, group: list[str], names: dict[str, s
     common = fz.highest_common_rung(ready, group)
     stop = fz.blockers(ready, group)
     tops = fz.ceilings(ready)
-    who = f" {', '.join(names[s] for s in stop)} stop(s) the climb." if stop else ""
+    verb = "stops" if len(stop) == 1 else "stop"
+    who = f" {' and '.join(names[s] for s in stop)} {verb} the climb." if stop else ""
     ceilings = ", ".join(f"{names[s]} {tops[s]}" for s in ready.index)
     return (
-        f"Heatmap of readiness for {len(ready)} states on {ready.shape[1]} rungs. The "
+        f"Readiness of {len(ready)} states on {ready.shape[1]} rungs. The "
         f"{len(group)} states of the group all accept up to rung {common}.{who} "
         f"Highest rung each state accepts: {ceilings}."
     )
@@ -530,17 +531,15 @@ class WeightPanel:
         self.sliders = {}
         for name, value in self.defaults.items():
             low, high = fz.weight_grid(name)[0], fz.weight_grid(name)[-1]
-            label = (
-                f"{name} {shorten(factors.loc[name, 'name'], 30)}"
-                if name in factors.index
-                else f"each clash: {name}"
-            )
+            full = f"{name} {factors.loc[name, 'name']}" if name in factors.index else ""
+            label = shorten(full, 33) if full else f"each clash: {name}"
             self.sliders[name] = w.FloatSlider(
                 value=value,
                 min=low,
                 max=high,
                 step=fz.STEP,
                 description=label,
+                tooltip=full or f"Weight of one clash whose effect is '{name}'",
                 continuous_update=False,
                 readout_format=".1f",
                 style={"description_width": "260px"},
