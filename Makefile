@@ -7,7 +7,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Jupyter refuses to run as root unless told; the server only listens on 127.0.0.1.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test check-data bench term-counts clean
+.PHONY: lab test check-data bench html answer-keys term-counts clean
 
 lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=. $(ALLOW_ROOT) \
@@ -24,6 +24,10 @@ bench: $(VENV)/.stamp-dev
 # The static edition: every notebook executed, with a landing page, in build/html.
 html: $(VENV)/.stamp-dev
 	$(BIN)/python tools/build_html.py
+
+# notebooks/ANSWER_KEYS.md from the notebooks' exercises and self-check questions.
+answer-keys: $(VENV)/.stamp-dev
+	$(BIN)/python tools/answer_keys.py
 
 check-data: $(VENV)/.stamp-runtime
 	cd notebooks && ../$(BIN)/python -m otslab.data

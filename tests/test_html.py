@@ -1,4 +1,4 @@
-"""`make html` builds a static edition a reader without a kernel can use."""
+"""`make html` builds a static edition for readers without a kernel; the answer keys are current."""
 
 import re
 import subprocess
@@ -44,3 +44,14 @@ def test_each_page_has_its_figures_and_no_errors(edition, notebook) -> None:
     assert page.count("data:image/png;base64") >= figure_cells(notebook)
     assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page  # errors and warnings
     assert "Loading widget" not in page and "widget-view+json" not in page
+
+
+def test_answer_keys_are_up_to_date() -> None:
+    """notebooks/ANSWER_KEYS.md matches what the notebooks ask and answer when they run."""
+    result = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "answer_keys.py"), "--check"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from otslab.data import load_tables
-from otslab.quiz import question
+from otslab.quiz import asked_questions, question
 from otslab.widgets import shown_text, table_browser
 
 
@@ -76,3 +76,18 @@ def test_quiz_rejects_an_answer_that_is_not_an_option() -> None:
     """A typo in a notebook's quiz fails loudly when the cell runs."""
     with pytest.raises(ValueError, match="not among the options"):
         question("?", ["A", "B"], answer="C", explanation="")
+
+
+def test_quiz_remembers_the_questions_it_asked() -> None:
+    """Each question created is recorded with its answer, for the generated answer keys."""
+    before = len(asked_questions())
+    question("Which is a fact?", ["X", "Y"], answer="X", explanation="X can be checked.")
+    latest = asked_questions()[before:]
+    assert latest == [
+        {
+            "prompt": "Which is a fact?",
+            "options": ["X", "Y"],
+            "answer": "X",
+            "explanation": "X can be checked.",
+        }
+    ]

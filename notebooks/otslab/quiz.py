@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+_ASKED: list[dict[str, object]] = []
+"""The questions created in this kernel, in order (read by tools/answer_keys.py)."""
+
+
+def asked_questions() -> list[dict[str, object]]:
+    """Every question created so far in this kernel: prompt, options, answer, explanation."""
+    return [dict(q) for q in _ASKED]
+
 
 def check_answer(choice: str | None, answer: str, explanation: str) -> tuple[bool | None, str]:
     """Judge one choice: (None, hint) when nothing is chosen, else (correct?, feedback)."""
@@ -18,6 +26,9 @@ def question(prompt: str, options: list[str], answer: str, explanation: str) -> 
     """A multiple-choice question: pick an option, press Check, read the feedback."""
     if answer not in options:
         raise ValueError(f"the answer {answer!r} is not among the options {options}")
+    _ASKED.append(
+        {"prompt": prompt, "options": list(options), "answer": answer, "explanation": explanation}
+    )
     choices = w.RadioButtons(options=options, value=None, layout={"width": "auto"})
     button = w.Button(description="Check", button_style="info")
     feedback = w.HTML()
