@@ -189,3 +189,25 @@ def test_readme_launch_links_open_the_start_notebook() -> None:
         r"git-pull\?repo=\S+&urlpath=lab/tree/<repo>/notebooks/00_start_here\.ipynb", readme
     )
     assert (REPO / "notebooks" / "00_start_here.ipynb").is_file()
+
+
+def test_instructor_guide_has_sessions_rubric_and_fallback() -> None:
+    """The guide gives three timed sessions, the role play, a rubric, keys and a Binder fallback."""
+    guide = (REPO / "notebooks" / "INSTRUCTOR_GUIDE.md").read_text(encoding="utf-8")
+    for heading in [
+        "## Session 1",
+        "## Session 2",
+        "## Session 3",
+        "## The role play",
+        "## Assessment rubric",
+        "## If Binder is slow",
+    ]:
+        assert heading in guide, f"INSTRUCTOR_GUIDE.md lacks '{heading}'"
+    for notebook in sorted((REPO / "notebooks").glob("0*.ipynb")):
+        assert f"Notebook {notebook.name[:2]}" in guide or f"notebook {notebook.name[:2]}" in guide
+    for linked in re.findall(r"\]\(([A-Z_]+\.md)\)", guide):
+        assert (REPO / "notebooks" / linked).is_file(), f"the guide links a missing {linked}"
+    for session in guide.split("## Session ")[1:4]:
+        minutes = re.findall(r"^\| (\d+)-(\d+) \|", session, flags=re.M)
+        assert minutes[0][0] == "0" and minutes[-1][1] == "90", "a session must run 0-90 minutes"
+        assert all(int(a[1]) == int(b[0]) for a, b in zip(minutes, minutes[1:], strict=False))
