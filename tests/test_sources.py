@@ -66,6 +66,15 @@ def T() -> Tables:
     return load_tables()
 
 
+def asserters() -> dict[str, set[str]]:
+    """Claim id -> the sources that assert it, from claim_sources.csv."""
+    found: dict[str, set[str]] = {}
+    for r in rows("claim_sources"):
+        if r["stance"] == "asserts":
+            found.setdefault(r["claim_id"], set()).add(r["source_id"])
+    return found
+
+
 def rows(name: str) -> list[dict[str, str]]:
     """A data CSV read with the csv module, independently of otslab."""
     with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
@@ -344,6 +353,9 @@ def test_source_metadata_and_claims(T) -> None:
     assert set(disputes["claim"]) == {r["claim_id"] for r in links if r["stance"] == "disputes"}
     with pytest.raises(ValueError, match="stance must be one of"):
         source_claims(T, "S001", "denies")
+    alone = {c for c, who in asserters().items() if who == {"S001"}}
+    assert set(source_claims(T, "S001", alone=True)["claim"]) == alone
+    assert source_claims(T, "S001", "disputes", alone=True).empty
 
 
 # --- labels --------------------------------------------------------------------------------------
@@ -391,7 +403,11 @@ def claim_tables() -> Tables:
     """Four claims, four sources (A and B Azerbaijani, C unknown, D Russian)."""
     t = Tables()
     t["sources"] = pd.DataFrame(
-        {"source_id": ["A", "B", "C", "D"], "outlet_country_id": ["AZE", "AZE", None, "RUS"]}
+        {
+            "source_id": ["A", "B", "C", "D"],
+            "outlet_country_id": ["AZE", "AZE", None, "RUS"],
+            "seed_file": ["a.txt", "b.txt", "c.txt", None],
+        }
     )
     t["claims"] = pd.DataFrame(
         {
@@ -435,6 +451,18 @@ def test_claim_support_flags() -> None:
     assert support["one_country"].fillna("none").tolist() == ["AZE", "AZE", "none", "none"]
     assert support.loc["C4", "asserted by"] == "A, D"
     assert support.loc["C4", "qualifies"] == 1
+
+
+def test_texts_only_leaves_out_references() -> None:
+    """Without the reference D, C4 rests on A alone and D's column goes."""
+    t = claim_tables()
+    support = claim_support(t, texts_only=True)
+    assert support["asserts"].tolist() == [2, 1, 2, 1]
+    assert support.loc["C4", "one_country"] == "AZE"
+    matrix = corroboration_matrix(t, texts_only=True)
+    assert matrix.columns.tolist()[-3:] == ["A", "B", "C"] and "D" not in matrix.columns
+    single = corroboration_matrix(t, show="single-source", texts_only=True)
+    assert single["claim"].tolist() == ["C2", "C4"]
 
 
 def test_corroboration_matrix_filters_and_cells() -> None:
@@ -547,7 +575,7 @@ def test_label_grid_figure_writes_each_treatment(T) -> None:
 def test_source_card_viewer_follows_source_and_stance(T) -> None:
     """Picking a source shows its title and claims; a stance it never takes shows a hint."""
     view = source_card_viewer(T)
-    (source, stance), output = view.children[0].children, view.children[1]
+    (source, stance), output = view.children[1].children, view.children[2]
     assert "S000: what sources.csv records" in shown_text(output)
     source.value = "S003"
     text = shown_text(output)
@@ -570,6 +598,19 @@ def test_source_card_viewer_follows_source_and_stance(T) -> None:
     assert "otslab-hint" in shown_text(output) and f"{never} disputes no claim" in shown_text(
         output
     )
+
+
+def test_source_card_viewer_can_show_only_claims_no_other_source_asserts(T) -> None:
+    """Ticking the box leaves the claims the chosen source is the only one to assert."""
+    view = source_card_viewer(T)
+    alone, source, output = view.children[0], view.children[1].children[0], view.children[2]
+    source.value = "S001"
+    expected = sorted(c for c, who in asserters().items() if who == {"S001"})
+    assert len(re.findall(r"<td>C\d{3}</td>", shown_text(output))) > len(expected)
+    alone.value = True
+    text = shown_text(output)
+    assert sorted(re.findall(r"<td>(C\d{3})</td>", text)) == expected
+    assert "only those no other source asserts" in text
 
 
 def test_source_card_includes_our_summary(T) -> None:
@@ -604,7 +645,7 @@ def expected_rates(term: str, whole: bool) -> list[str]:
 def test_term_explorer_redraws_for_terms_measure_and_scope(T) -> None:
     """The heatmap shows the picked terms' rates or counts, body or whole text; none -> hint."""
     view = term_explorer(T, ["NATO", "security"])
-    (whole, measure), picker, output = view.children[0].children, *view.children[1:]
+    whole, (measure, picker), output = view.children[0], view.children[1].children, view.children[2]
     assert list(heatmap_cells(shown_text(output))) == ["NATO", "security"]
     picker.value = ("Russia",)
     cells = heatmap_cells(shown_text(output))
@@ -627,7 +668,7 @@ def test_term_explorer_redraws_for_terms_measure_and_scope(T) -> None:
 def test_corroboration_explorer_filters_the_matrix(T) -> None:
     """Type, topic and status filters change the rows; an empty combination shows a hint."""
     view = corroboration_explorer(T)
-    (claim_type, topic, status), output = view.children[0].children, view.children[1]
+    (claim_type, topic, status), output = view.children[1].children, view.children[2]
     shown = lambda: re.findall(r"<td>(C\d{3})</td>", shown_text(output))  # noqa: E731
     disputed = {r["claim_id"] for r in rows("claim_sources") if r["stance"] == "disputes"}
     assert set(shown()) == disputed
@@ -656,3 +697,17 @@ def test_corroboration_explorer_filters_the_matrix(T) -> None:
     one = sorted(c for c, found in asserting.items() if len(found) == 1 and "" not in found)
     assert sorted(shown()) == one
     assert f"{len(one)} claims shown" in shown_text(output)
+
+
+def test_corroboration_explorer_can_leave_out_the_reference_file(T) -> None:
+    """With 'five texts only', R001's column goes and claims it backed may become single-source."""
+    view = corroboration_explorer(T)
+    texts_only, status, output = view.children[0], view.children[1].children[2], view.children[2]
+    status.value = "single-source"
+    assert "<th>R001</th>" in shown_text(output)
+    texts_only.value = True
+    seeds = {r["source_id"] for r in rows("sources") if r["seed_file"]}
+    expected = sorted(c for c, who in asserters().items() if len(who & seeds) == 1)
+    text = shown_text(output)
+    assert "<th>R001</th>" not in text
+    assert sorted(re.findall(r"<td>(C\d{3})</td>", text)) == expected

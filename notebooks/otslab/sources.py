@@ -434,13 +434,22 @@ def source_metadata(tables: Tables, source_id: str) -> pd.DataFrame:
 STANCES = ("asserts", "qualifies", "disputes")
 
 
-def source_claims(tables: Tables, source_id: str, stance: str | None = None) -> pd.DataFrame:
-    """The claims a source carries: claim, type, topic, stance, statement and quotation."""
+def source_claims(
+    tables: Tables, source_id: str, stance: str | None = None, alone: bool = False
+) -> pd.DataFrame:
+    """The claims a source carries: claim, type, topic, stance, statement and quotation.
+
+    alone=True keeps only the claims this source is the only one to assert.
+    """
     if stance is not None and stance not in STANCES:
         raise ValueError(f"stance must be one of {STANCES} or None, not {stance!r}")
     links = tables.claim_sources[tables.claim_sources["source_id"] == source_id]
     if stance is not None:
         links = links[links["stance"] == stance]
+    if alone:
+        asserted = tables.claim_sources[tables.claim_sources["stance"] == "asserts"]
+        others = asserted[asserted["source_id"] != source_id]["claim_id"]
+        links = links[(links["stance"] == "asserts") & ~links["claim_id"].isin(others)]
     rows = links.merge(tables.claims, on="claim_id")
     rows = rows.assign(order=rows["stance"].astype(str).map(STANCES.index))
     rows = rows.sort_values(["order", "claim_id"])
@@ -524,13 +533,22 @@ def label_coverage_problems(labels: pd.DataFrame, term_counts: pd.DataFrame) -> 
     return problems
 
 
-def claim_support(tables: Tables) -> pd.DataFrame:
+def claim_links(tables: Tables, texts_only: bool = False) -> pd.DataFrame:
+    """The claim_sources rows (stance as text), optionally only those of the seed texts."""
+    links = tables.claim_sources.assign(stance=tables.claim_sources["stance"].astype(str))
+    if texts_only:
+        links = links[links["source_id"].isin(seed_sources(tables.sources)["source_id"])]
+    return links
+
+
+def claim_support(tables: Tables, texts_only: bool = False) -> pd.DataFrame:
     """Per claim: how many sources assert, qualify and dispute it, and which flags apply.
 
     single_source: exactly one source asserts it. contested: some source disputes it.
     one_country: every asserting source is an outlet of the same, known country (its id).
+    texts_only: count the seed texts only, leaving out references such as R001.
     """
-    links = tables.claim_sources.assign(stance=tables.claim_sources["stance"].astype(str))
+    links = claim_links(tables, texts_only)
     country = tables.sources.set_index("source_id")["outlet_country_id"]
     counts = pd.crosstab(links["claim_id"], links["stance"]).reindex(
         columns=list(STANCES), fill_value=0
@@ -583,10 +601,14 @@ ALL = "all"
 
 
 def corroboration_matrix(
-    tables: Tables, claim_type: str = ALL, topic: str = ALL, show: str = "all claims"
+    tables: Tables,
+    claim_type: str = ALL,
+    topic: str = ALL,
+    show: str = "all claims",
+    texts_only: bool = False,
 ) -> pd.DataFrame:
     """Claims x sources, each cell the source's stance (asserts/qualifies/disputes) or empty."""
-    support = claim_support(tables)
+    support = claim_support(tables, texts_only)
     _check_choice("claim_type", claim_type, support["claim_type"].cat.categories)
     _check_choice("topic", topic, support["topic"].cat.categories)
     if show not in FILTERS:
@@ -603,9 +625,10 @@ def corroboration_matrix(
         "one outlet country": support["one_country"].notna(),
     }[show]
     chosen = support[keep]
-    links = tables.claim_sources[tables.claim_sources["claim_id"].isin(chosen.index)]
+    all_links = claim_links(tables, texts_only)
+    links = all_links[all_links["claim_id"].isin(chosen.index)]
     cells = links.pivot(index="claim_id", columns="source_id", values="stance").astype("object")
-    columns = sorted(tables.claim_sources["source_id"].unique(), key=lambda s: (s[0] != "S", s))
+    columns = sorted(all_links["source_id"].unique(), key=lambda s: (s[0] != "S", s))
     cells = cells.reindex(index=chosen.index, columns=columns)
     cells = cells.astype("object").where(cells.notna(), "")
     front = pd.DataFrame(

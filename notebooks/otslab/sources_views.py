@@ -293,20 +293,25 @@ def _paragraphs(text: str) -> str:
 
 
 def source_card(
-    tables: Tables, source_id: str, stance: str = ALL_STANCES, cards_dir: Path = CARDS_DIR
+    tables: Tables,
+    source_id: str,
+    stance: str = ALL_STANCES,
+    alone: bool = False,
+    cards_dir: Path = CARDS_DIR,
 ) -> list[object]:
     """A source's card as displayables: metadata, our summary, and its claims with stance."""
     meta = source_metadata(tables, source_id)
-    claims = source_claims(tables, source_id, None if stance == ALL_STANCES else stance)
+    claims = source_claims(tables, source_id, None if stance == ALL_STANCES else stance, alone)
     summary = card_section(source_id, "Summary", cards_dir)
     items = [
         table_html(meta, f"{source_id}: what sources.csv records"),
         HTML(f"<p><b>Summary (our words, from seeds/{source_id}.md)</b></p>{_paragraphs(summary)}"),
     ]
+    only = ", only those no other source asserts" if alone else ""
     if claims.empty:
-        items.append(hint(f"{source_id} {stance} no claim in claim_sources.csv."))
+        items.append(hint(f"{source_id} {stance} no claim in claim_sources.csv{only}."))
     else:
-        which = "" if stance == ALL_STANCES else f" it {stance}"
+        which = ("" if stance == ALL_STANCES else f" it {stance}") + only
         n = len(claims)
         items.append(
             table_html(claims, f"{n} claim{'s' * (n != 1)}{which} (data/claim_sources.csv)")
@@ -317,26 +322,33 @@ def source_card(
 def source_card_viewer(tables: Tables, cards_dir: Path = CARDS_DIR) -> w.VBox:
     """Pick a source: see its metadata, our summary and the claims it carries, with stance."""
     seeds = seed_sources(tables.sources)
+    alone = w.Checkbox(
+        value=False,
+        description="only claims no other source asserts",
+        indent=False,
+        layout={"width": "auto"},
+    )
     # Plain ids as labels: ipywidgets shows spaces in option labels as no-break spaces.
     source = w.Dropdown(options=seeds["source_id"].tolist(), description="Source")
     stance = w.Dropdown(options=[ALL_STANCES, *STANCES], description="Claims")
     output = w.Output(layout=OUTPUT_LAYOUT)
 
     def draw() -> list[object]:
-        return source_card(tables, source.value, stance.value, cards_dir)
+        return source_card(tables, source.value, stance.value, alone.value, cards_dir)
 
-    for control in (source, stance):
+    for control in (alone, source, stance):
         control.observe(lambda _change: render_into(output, draw), names="value")
     render_into(output, draw)
-    return w.VBox([w.HBox([source, stance]), output])
+    return w.VBox([alone, w.HBox([source, stance]), output])
 
 
 def term_explorer(tables: Tables, terms: list[str]) -> w.VBox:
     """Choose what to count and how, and pick terms: a heatmap compares the sources."""
     whole = w.Checkbox(
         value=False,
-        description="also count boilerplate, references, translation",
-        layout={"width": "420px"},
+        description="also count boilerplate, references and translation",
+        indent=False,
+        layout={"width": "auto"},
     )
     measure = w.Dropdown(
         options=[("per 1,000 words", "rate"), ("raw count", "count")], description="Measure"
@@ -355,12 +367,12 @@ def term_explorer(tables: Tables, terms: list[str]) -> w.VBox:
     for control in (whole, measure, picker):
         control.observe(lambda _change: render_into(output, draw), names="value")
     render_into(output, draw)
-    return w.VBox([w.HBox([whole, measure]), picker, output])
+    return w.VBox([whole, w.HBox([measure, picker]), output])
 
 
-def corroboration_summary(tables: Tables, matrix: pd.DataFrame) -> str:
+def corroboration_summary(tables: Tables, matrix: pd.DataFrame, texts_only: bool = False) -> str:
     """One sentence on the claims shown: how many, single-source, contested, from one country."""
-    support = claim_support(tables).loc[matrix["claim"]]
+    support = claim_support(tables, texts_only).loc[matrix["claim"]]
     one = support["one_country"].dropna().value_counts()
     countries = dict(zip(tables.countries["country_id"], tables.countries["name"], strict=True))
     only = ", ".join(f"{n} {countries[c]}" for c, n in one.items()) or "none"
@@ -372,20 +384,30 @@ def corroboration_summary(tables: Tables, matrix: pd.DataFrame) -> str:
 
 
 def corroboration_items(
-    tables: Tables, claim_type: str = ALL, topic: str = ALL, show: str = "all claims"
+    tables: Tables,
+    claim_type: str = ALL,
+    topic: str = ALL,
+    show: str = "all claims",
+    texts_only: bool = False,
 ) -> list[object]:
     """The filtered claims x sources matrix with a one-line summary, or a hint when it is empty."""
-    matrix = corroboration_matrix(tables, claim_type, topic, show)
+    matrix = corroboration_matrix(tables, claim_type, topic, show, texts_only)
     if matrix.empty:
         return [hint(f"No {show} of type '{claim_type}' on topic '{topic}'. Widen a filter.")]
     return [
-        HTML(f"<p>{html.escape(corroboration_summary(tables, matrix))}</p>"),
+        HTML(f"<p>{html.escape(corroboration_summary(tables, matrix, texts_only))}</p>"),
         table_html(matrix, f"Claims x sources: type {claim_type}, topic {topic}, {show}"),
     ]
 
 
 def corroboration_explorer(tables: Tables, show: str = "contested") -> w.VBox:
     """Filter the claims x sources matrix by claim type, topic and corroboration status."""
+    texts_only = w.Checkbox(
+        value=False,
+        description="five texts only (leave out the reference file R001)",
+        indent=False,
+        layout={"width": "auto"},
+    )
     claim_type = w.Dropdown(
         options=[ALL, *tables.claims["claim_type"].cat.categories], description="Type"
     )
@@ -394,9 +416,11 @@ def corroboration_explorer(tables: Tables, show: str = "contested") -> w.VBox:
     output = w.Output(layout=OUTPUT_LAYOUT)
 
     def draw() -> list[object]:
-        return corroboration_items(tables, claim_type.value, topic.value, status.value)
+        return corroboration_items(
+            tables, claim_type.value, topic.value, status.value, texts_only.value
+        )
 
-    for control in (claim_type, topic, status):
+    for control in (texts_only, claim_type, topic, status):
         control.observe(lambda _change: render_into(output, draw), names="value")
     render_into(output, draw)
-    return w.VBox([w.HBox([claim_type, topic, status]), output])
+    return w.VBox([texts_only, w.HBox([claim_type, topic, status]), output])
