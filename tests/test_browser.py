@@ -157,11 +157,13 @@ def change_control(control: Locator) -> str:
     """Change one widget control as a student would; return what was done, for messages."""
     kind = control.evaluate("el => el.tagName.toLowerCase() + ':' + (el.type || el.className)")
     if kind.startswith("select"):
-        current = control.evaluate("s => Array.from(s.selectedOptions).map(o => o.text)")
-        options = control.locator("option").all_inner_texts()
-        choice = [name for name in options if name not in current][-1]
-        control.select_option(label=choice)
-        return f"chose {choice!r}"
+        control.scroll_into_view_if_needed()
+        # Option values, not labels: ipywidgets renders spaces in labels as no-break spaces.
+        current = control.evaluate("s => Array.from(s.selectedOptions).map(o => o.value)")
+        options = control.evaluate("s => Array.from(s.options).map(o => o.value)")
+        choice = [value for value in options if value not in current][-1]
+        control.select_option(value=choice)
+        return f"chose option {choice!r}"
     if "noUi-handle" in kind:
         before = control.get_attribute("aria-valuenow")
         control.focus()

@@ -1,5 +1,6 @@
 """The course holds up in a classroom: any order, no network, nothing written, clear data errors."""
 
+import json
 import random
 import shutil
 import subprocess
@@ -127,3 +128,81 @@ def test_a_broken_csv_shows_one_readable_message_in_the_notebook(tmp_path) -> No
     assert first.ename == "DataError"
     assert "data/events.csv, line 5, column 'kind'" in text and "'treaty' is not allowed" in text
     assert len(first.traceback) <= 3, f"the student sees a long traceback:\n{text}"
+
+
+# Runs in the kernel after a notebook: push every control wired to a view to its edge values
+# and collect any view that then shows an error instead of a result or a hint.
+EDGE_PROBE = r"""
+import json
+import warnings
+import ipywidgets as w
+import traitlets
+
+with warnings.catch_warnings():  # the registry of live widgets; its accessor is deprecated
+    warnings.simplefilter("ignore", DeprecationWarning)
+    live = list(w.Widget.widgets.values())
+
+def edges(widget):
+    if isinstance(widget, w.SelectMultiple):
+        options = [o[1] if isinstance(o, tuple) else o for o in widget.options]
+        return [(), tuple(options[:1]), tuple(options)]
+    if isinstance(widget, (w.IntRangeSlider, w.FloatRangeSlider)):
+        lo, hi = widget.min, widget.max
+        return [(lo, lo), (hi, hi), (lo, hi)]
+    if isinstance(widget, (w.IntSlider, w.FloatSlider)):
+        return [widget.min, widget.max, widget.value]
+    if isinstance(widget, w.Checkbox):
+        return [not widget.value, widget.value]
+    if isinstance(widget, w.Text):
+        return ["", "   ", "zzzz-no-such-thing", "<b>'\"", ""]
+    return [o[1] if isinstance(o, tuple) else o for o in widget.options]
+
+def shown(output):
+    return " ".join(
+        str(item.get("data", {}).get("text/html") or item.get("data", {}).get("text/plain") or "")
+        for item in output.outputs
+    )
+
+broken = []
+controls = [
+    x for x in live
+    if hasattr(x, "description")
+    and not all(isinstance(h, traitlets.ObserveHandler)
+                for h in x._trait_notifiers.get("value", {}).get("change", []))
+]
+outputs = [x for x in live if isinstance(x, w.Output)]
+for control in controls:
+    start = control.value
+    for value in edges(control):
+        try:
+            control.value = value
+        except Exception as error:
+            broken.append(f"{control.description!r} = {value!r}: {type(error).__name__}: {error}")
+            continue
+        for output in outputs:
+            text = shown(output)
+            if "Something went wrong" in text or "Traceback" in text:
+                broken.append(f"{control.description!r} = {value!r}: {text[:300]}")
+    control.value = start
+print("EDGES" + json.dumps({"controls": len(controls), "broken": broken}))
+"""
+
+
+@pytest.mark.parametrize("notebook", notebook_paths(), ids=lambda p: p.stem)
+def test_every_view_survives_edge_values(notebook) -> None:
+    """Empty selections, single items, extreme years and odd text give a result or a hint."""
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(EDGE_PROBE))
+    NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(REPO / "notebooks")}},
+    ).execute()
+    streams = [o for o in nb.cells[-1].outputs if o.output_type == "stream"]
+    warnings = "".join(o.text for o in streams if o.name == "stderr")
+    assert not warnings, f"{notebook.name} views print warnings at edge values:\n{warnings}"
+    text = "".join(o.text for o in streams if o.name == "stdout")
+    report = json.loads(text.split("EDGES", 1)[1].splitlines()[0])
+    assert report["controls"] > 0, f"{notebook.name} has no widget view to probe"
+    assert not report["broken"], "\n".join(report["broken"])

@@ -33,6 +33,7 @@ FLOOR_CELLS = [
 # Runs in the kernel after a notebook: change every control that a view observes, time each change.
 PROBE = """
 import json as _json, resource as _resource, statistics as _stats, time as _time
+import warnings as _warnings
 import ipywidgets as _w
 import traitlets as _traitlets
 
@@ -56,7 +57,10 @@ def _values(widget, changes):
     return [pool[i % len(pool)] for i in range(changes)]
 
 _results = []
-for _widget in list(_w.Widget.widgets.values()):
+with _warnings.catch_warnings():  # the registry of live widgets; its accessor is deprecated
+    _warnings.simplefilter("ignore", DeprecationWarning)
+    _live = list(_w.Widget.widgets.values())
+for _widget in _live:
     _observers = _widget._trait_notifiers.get("value", {}).get("change", [])
     if all(isinstance(_h, _traitlets.ObserveHandler) for _h in _observers):
         continue  # only the widget class's own bookkeeping listens: not wired to a view

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import ScaledTranslation
 
 from otslab import network as net
 from otslab.data import Tables
@@ -147,7 +148,8 @@ def plot_timeline(
     )
     layout["y"] = [lanes[k][0] + r for k, r in zip(layout["kind"], layout["row"], strict=True)]
     colours = framework_colours(frameworks)
-    fig = new_figure(width, 2.1 + ROW_IN * rows)
+    plot_rows = max(rows, 3)  # room for title, axis labels and legend even with one event
+    fig = new_figure(width, 2.5 + ROW_IN * plot_rows)
     grid = fig.add_gridspec(1, 2, width_ratios=[1 - side_share, side_share])
     ax = fig.add_subplot(grid[0])
     side = fig.add_subplot(grid[1], sharey=ax)
@@ -195,7 +197,9 @@ def plot_timeline(
         handles=handles,
         title="Framework",
         loc="upper left",
-        bbox_to_anchor=(0, -0.6 / (ROW_IN * rows)),
+        bbox_to_anchor=(0, 0),
+        # 0.6 inch below the axes, under the year labels, whatever the figure's height
+        bbox_transform=ax.transAxes + ScaledTranslation(0, -0.6, fig.dpi_scale_trans),
         ncol=min(len(handles), 6),
         frameon=False,
         fontsize=9,
@@ -387,7 +391,7 @@ def plot_partner_bars(
     partner = dyads["state_b"].where(dyads["state_a"] == state, dyads["state_a"])
     counts = dyads.assign(partner=partner.map(names)).set_index("partner")[[f"{k}s" for k in kinds]]
     counts = counts.loc[counts.sum(axis=1).sort_values().index]
-    fig = new_figure(8, 1.6 + 0.4 * len(counts))
+    fig = new_figure(8, 2.2 + 0.4 * max(len(counts), 2))
     ax = fig.subplots()
     colours = sns.color_palette(PALETTE, n_colors=len(net.DYAD_KINDS))
     left = pd.Series(0, index=counts.index)
@@ -397,7 +401,7 @@ def plot_partner_bars(
         left = left + counts[column]
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("Joint events in the record")
-    ax.set_ylabel(f"Partner of {names[state]}")
+    ax.set_ylabel("Partner state")
     ax.set_title(title, loc="left", fontsize=13)
     ax.legend(frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
     add_source_note(fig, source_ids)

@@ -21,14 +21,22 @@ def new_figure(width: float = 9, height: float = 4.5) -> Figure:
     return Figure(figsize=(width, height), layout="constrained")
 
 
+NOTE_INCHES = 0.3
+"""Height kept free at the bottom of every figure for its source note."""
+
+
 def add_source_note(fig: Figure, source_ids: list[str]) -> None:
-    """Write 'Source: ...' in the figure's bottom-left corner."""
+    """Write 'Source: ...' in a strip added below the figure's layout, bottom left."""
+    height = fig.get_figheight() + NOTE_INCHES
+    fig.set_figheight(height)
+    share = NOTE_INCHES / height
+    fig.get_layout_engine().set(rect=(0, share, 1, 1 - share))
     fig.text(
         0.01,
-        -0.02,
+        0.01,
         "Source: " + ", ".join(source_ids) + " (see data/sources.csv)",
         ha="left",
-        va="top",
+        va="bottom",
         fontsize=8,
         color="0.35",
     )
@@ -59,9 +67,9 @@ def plot_events_per_year(counts: pd.DataFrame, *, title: str, source_ids: list[s
 
 
 def to_png(fig: Figure, dpi: int = 100) -> bytes:
-    """Render a figure to PNG bytes."""
+    """Render a figure to PNG bytes in one drawing pass (the layout already fits everything in)."""
     buffer = BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=dpi)
     return buffer.getvalue()
 
 
