@@ -676,7 +676,7 @@ def test_figure_helpers_cite_every_source_of_the_events_drawn(T) -> None:
     assert set(re.findall(r"[SR]\d{3}", note)) == wanted
     assert text.startswith("Timeline of")
     fig, text = views.network_figure(T, shown, views.default_years(T))
-    assert text and fig.axes[0].get_title(loc="left").startswith("Who shares events with whom")
+    assert text and fig.get_suptitle().startswith("Who shares events with whom")
 
 
 def test_focus_box_shows_every_evidence_row_with_its_locator(T) -> None:

@@ -284,7 +284,8 @@ def plot_network(
     ax.set_ylim(-1.45, 1.45)
     ax.set_aspect("equal")
     ax.axis("off")
-    ax.set_title(title, loc="left", fontsize=13)
+    # The layout keeps room for a figure title; an axes title of an axis-less plot gets cut.
+    fig.suptitle(title, x=0.02, ha="left", fontsize=13)
     handles = [
         Line2D([], [], marker="o", linestyle="", markersize=10, color=status_colour[s], label=lab)
         for s, lab in [

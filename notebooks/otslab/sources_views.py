@@ -98,7 +98,7 @@ def plot_publication_timeline(spans: pd.DataFrame, *, title: str, source_ids: li
         Line2D([], [], color=COLOURS[3], ls="--", label="no date: published after its last event"),
     ]
     ax.legend(
-        handles=handles, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3
+        handles=handles, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2
     )
     add_source_note(fig, source_ids)
     return fig
