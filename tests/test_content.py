@@ -211,3 +211,9 @@ def test_instructor_guide_has_sessions_rubric_and_fallback() -> None:
         minutes = re.findall(r"^\| (\d+)-(\d+) \|", session, flags=re.M)
         assert minutes[0][0] == "0" and minutes[-1][1] == "90", "a session must run 0-90 minutes"
         assert all(int(a[1]) == int(b[0]) for a, b in zip(minutes, minutes[1:], strict=False))
+
+
+def test_every_notebook_links_the_glossary() -> None:
+    """Each notebook links GLOSSARY.md where its terms first appear, at least once."""
+    for notebook in sorted((REPO / "notebooks").glob("0*.ipynb")):
+        assert "](GLOSSARY.md)" in notebook.read_text(encoding="utf-8"), notebook.name
