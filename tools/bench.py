@@ -38,8 +38,8 @@ import ipywidgets as _w
 import traitlets as _traitlets
 
 def _values(widget, changes):
+    options = [o[1] if isinstance(o, tuple) else o for o in getattr(widget, "options", ())]
     if isinstance(widget, _w.SelectMultiple):
-        options = list(widget.options)
         pool = [tuple(options[i:i + 2]) for i in range(len(options) - 1)] or [tuple(options)]
     elif isinstance(widget, (_w.IntRangeSlider, _w.FloatRangeSlider)):
         lo, hi = widget.min, widget.max
@@ -52,8 +52,7 @@ def _values(widget, changes):
     elif isinstance(widget, _w.Text):
         pool = ["Uzbekistan", "CSTO", "2025", ""]
     else:
-        pool = [label for label in widget.options]
-        pool = [value[1] if isinstance(value, tuple) else value for value in pool]
+        pool = options
     return [pool[i % len(pool)] for i in range(changes)]
 
 _results = []

@@ -9,13 +9,10 @@ import json
 import re
 import sys
 import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import frictionless
 import pandas as pd
-from frictionless import errors as fl_errors
 
 from otslab import provenance
 
@@ -101,34 +98,6 @@ def partial_date_problem(value: str, precision: str) -> str | None:
     return None
 
 
-class PartialDateError(fl_errors.CellError):
-    """A partial ISO date that is impossible or disagrees with its precision column."""
-
-    type = "partial-date"
-    title = "Partial Date Error"
-    description = "A date must be YYYY, YYYY-MM or YYYY-MM-DD, real, and match its precision."
-    template = "{note}"
-
-
-class PartialDates(frictionless.Check):
-    """Frictionless check: every `X` with an `X_precision` column is a real partial date."""
-
-    type = "partial-dates"
-    Errors = [PartialDateError]
-
-    def validate_row(self, row: frictionless.Row) -> Iterator[fl_errors.Error]:
-        """Yield a cell error for each impossible date or precision mismatch in the row."""
-        for name in row.field_names:
-            if not name.endswith("_precision"):
-                continue
-            date_field = name.removesuffix("_precision")
-            if date_field not in row.field_names:
-                continue
-            problem = partial_date_problem(row[date_field] or "", row[name] or "")
-            if problem:
-                yield PartialDateError.from_row(row, note=problem, field_name=date_field)
-
-
 def _read_bytes_problems(path: Path, fields: list[str]) -> list[Problem]:
     """Problems frictionless reports poorly: missing or empty file, bad encoding, wrong header."""
     name = path.name
@@ -175,47 +144,9 @@ def _read_bytes_problems(path: Path, fields: list[str]) -> list[Problem]:
     return problems
 
 
-def _field_names(schema: dict) -> list[str]:
+def field_names(schema: dict) -> list[str]:
     """The column names a table schema defines."""
     return [f["name"] for f in schema["fields"]]
-
-
-def _problem_from_error(error: fl_errors.Error, resource: dict) -> Problem:
-    """Translate one frictionless error into a Problem naming file, line and column."""
-    file = resource["path"]
-    schema = resource["schema"]
-    line = getattr(error, "row_number", None)
-    column = getattr(error, "field_name", None) or None
-    cell = getattr(error, "cell", None)
-    if isinstance(error, fl_errors.ForeignKeyError):
-        column = re.search(r'for "([^"]+)"', error.note).group(1)
-        value = re.search(r'values "([^"]*)"', error.note).group(1)
-        target = re.search(r'lookup table "([^"]+)"', error.note).group(1)
-        return Problem(
-            file, line, column, f"'{value}' is not a known {target} id (see data/{target}.csv)"
-        )
-    if isinstance(error, fl_errors.PrimaryKeyError):
-        keys = ", ".join(schema["primaryKey"])
-        return Problem(file, line, keys, f"duplicate key: {error.note}")
-    if isinstance(error, fl_errors.ConstraintError):
-        field = next(f for f in schema["fields"] if f["name"] == column)
-        allowed = field.get("constraints", {}).get("enum")
-        if allowed and "enum" in error.note:
-            expected = "one of: " + ", ".join(allowed)
-        elif "required" in error.note:
-            return Problem(file, line, column, "empty, but this column is required")
-        elif "pattern" in error.note and f"{column}_precision" in _field_names(schema):
-            return Problem(file, line, column, partial_date_problem(cell, "unknown"))
-        elif "pattern" in error.note:
-            expected = f"the form {field['constraints']['pattern']} ({field['description']})"
-        else:
-            expected = error.note
-        return Problem(file, line, column, f"'{cell}' is not allowed: expected {expected}")
-    if isinstance(error, PartialDateError):
-        return Problem(file, line, column, error.note)
-    if isinstance(error, fl_errors.CellError):
-        return Problem(file, line, column, f"{error.title.lower()}: '{cell}' ({error.note})")
-    return Problem(file, line, column, f"{error.title.lower()}: {error.note or error.message}")
 
 
 def find_problems(
@@ -235,16 +166,13 @@ def _validate(
     resources = descriptor["resources"]
     problems: list[Problem] = []
     for res in resources:
-        problems += _read_bytes_problems(data_dir / res["path"], _field_names(res["schema"]))
+        problems += _read_bytes_problems(data_dir / res["path"], field_names(res["schema"]))
     if problems:
         return problems, None
-    package = frictionless.Package(descriptor, basepath=str(data_dir))
-    report = package.validate(checklist=frictionless.Checklist(checks=[PartialDates()]))
-    by_name = {res["name"]: res for res in resources}
-    for task in report.tasks:
-        found = [_problem_from_error(e, by_name[task.name]) for e in task.errors]
-        # A cell can break both a schema constraint and a custom check: report it once.
-        problems += list({(p.file, p.line, p.column): p for p in reversed(found)}.values())[::-1]
+    # frictionless is imported only here: a package that passed before loads without it.
+    from otslab.validation import frictionless_problems
+
+    problems += frictionless_problems(descriptor, data_dir)
     if problems:
         return problems, None
     tables = _typed_tables(data_dir, descriptor)
@@ -319,7 +247,7 @@ def _first_day(value: str) -> str:
 def fingerprint(data_dir: Path, seed_dir: Path | None, reference: Path | None) -> str:
     """A hash of everything validation reads: the data, the seeds, the reference and the checks."""
     digest = hashlib.sha256()
-    checks = [Path(__file__), Path(provenance.__file__)]
+    checks = [Path(__file__), Path(__file__).with_name("validation.py"), Path(provenance.__file__)]
     texts = sorted(Path(seed_dir).glob("*")) if seed_dir else []
     for path in [
         *sorted(Path(data_dir).glob("*")),
