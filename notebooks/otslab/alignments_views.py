@@ -17,7 +17,7 @@ from matplotlib.patches import Patch, Rectangle
 from otslab import alignments as al
 from otslab.data import Tables
 from otslab.plots import PALETTE, add_source_note, new_figure, source_ids_of
-from otslab.widgets import OUTPUT_LAYOUT, hint, render_into, table_html
+from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
 
 _COLOURS = sns.color_palette(PALETTE, 10)
 STATUS_COLOURS = {
@@ -283,9 +283,7 @@ def membership_explorer(tables: Tables, year: int | None = None) -> w.VBox:
         )
         return [grid, table]
 
-    for control in (slider, chosen):
-        control.observe(lambda _change: render_into(output, draw), names="value")
-    render_into(output, draw)
+    redraw_on((slider, chosen), output, draw)
     return w.VBox([w.HBox([slider, chosen]), output])
 
 
@@ -313,9 +311,7 @@ def compare_view(tables: Tables, first: str = "KAZ", second: str = "UZB") -> w.V
         )
         return [table_html(table, caption)]
 
-    for control in (left, right):
-        control.observe(lambda _change: render_into(output, draw), names="value")
-    render_into(output, draw)
+    redraw_on((left, right), output, draw)
     return w.VBox([w.HBox([left, right]), output])
 
 
@@ -409,9 +405,7 @@ def similarity_view(tables: Tables, country_id: str = "TUR", year: int | None = 
             ]
         return [table_html(ranking, caption)]
 
-    for control in (state, slider):
-        control.observe(lambda _change: render_into(output, draw), names="value")
-    render_into(output, draw)
+    redraw_on((state, slider), output, draw)
     return w.VBox([w.HBox([state, slider]), output])
 
 
@@ -519,6 +513,5 @@ def cross_pressure_view(tables: Tables, country_id: str = "KAZ") -> w.VBox:
         summary = ", ".join(f"{counts[e]} {e}" for e in al.EFFECTS if e in counts.index)
         return [table_html(table, f"{state.label}: {len(table)} commitments ({summary})")]
 
-    state.observe(lambda _change: render_into(output, draw), names="value")
-    render_into(output, draw)
+    redraw_on((state,), output, draw)
     return w.VBox([state, output])

@@ -19,7 +19,7 @@ from matplotlib.ticker import MaxNLocator
 from otslab import feasibility as fz
 from otslab.data import Tables
 from otslab.plots import PALETTE, add_source_note, new_figure, source_ids_of
-from otslab.widgets import OUTPUT_LAYOUT, TABLE_STYLE, hint, render_into, table_html
+from otslab.widgets import OUTPUT_LAYOUT, TABLE_STYLE, hint, redraw_on, render_into, table_html
 
 READINESS_CMAP = "PuOr"
 """Diverging, colour-blind-safe: orange below 0 (refuses), purple above (accepts)."""
@@ -723,6 +723,5 @@ def role_card_explorer(tables: Tables, clashes: pd.DataFrame) -> w.VBox:
     def draw() -> list[object]:
         return [MarkdownText(fz.role_card(tables, state.value, clashes))]
 
-    state.observe(lambda _c: render_into(output, draw), names="value")
-    render_into(output, draw)
+    redraw_on((state,), output, draw)
     return w.VBox([state, output])

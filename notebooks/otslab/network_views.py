@@ -20,7 +20,7 @@ from matplotlib.transforms import ScaledTranslation
 from otslab import network as net
 from otslab.data import Tables
 from otslab.plots import PALETTE, add_source_note, figure_html, new_figure, source_ids_of
-from otslab.widgets import OUTPUT_LAYOUT, hint, render_into, table_html
+from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
 
 LABEL_FONT = 8
 """Font size of event and state labels."""
@@ -523,9 +523,7 @@ def timeline_explorer(tables: Tables) -> w.VBox:
     def draw() -> list[object]:
         return timeline_view(tables, years.value, list(kinds.value), country.value, undated.value)
 
-    for control in (years, kinds, country, undated):
-        control.observe(lambda _change: render_into(output, draw), names="value")
-    render_into(output, draw)
+    redraw_on((years, kinds, country, undated), output, draw)
     return w.VBox([w.HBox([years, kinds]), w.HBox([country, undated]), output])
 
 
@@ -597,9 +595,7 @@ def network_explorer(tables: Tables) -> w.VBox:
     def draw() -> list[object]:
         return network_view(tables, years.value, list(kinds.value), undated.value)
 
-    for control in (years, kinds, undated):
-        control.observe(lambda _change: render_into(output, draw), names="value")
-    render_into(output, draw)
+    redraw_on((years, kinds, undated), output, draw)
     return w.VBox([w.HBox([years, undated]), kinds, output])
 
 
@@ -668,7 +664,5 @@ def dyad_explorer(tables: Tables) -> w.VBox:
     def draw() -> list[object]:
         return dyad_view(tables, state.value, list(kinds.value))
 
-    for control in (state, kinds):
-        control.observe(lambda _change: render_into(output, draw), names="value")
-    render_into(output, draw)
+    redraw_on((state, kinds), output, draw)
     return w.VBox([w.HBox([state, kinds]), output])

@@ -30,7 +30,7 @@ from otslab.sources import (
     source_metadata,
     term_rates,
 )
-from otslab.widgets import OUTPUT_LAYOUT, hint, render_into, table_html
+from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
 
 COLOURS = sns.color_palette(PALETTE)
 TREATMENT_COLOURS = {"adopts": COLOURS[0], "reports": COLOURS[2], "rejects": COLOURS[3]}
@@ -336,9 +336,7 @@ def source_card_viewer(tables: Tables, cards_dir: Path = CARDS_DIR) -> w.VBox:
     def draw() -> list[object]:
         return source_card(tables, source.value, stance.value, alone.value, cards_dir)
 
-    for control in (alone, source, stance):
-        control.observe(lambda _change: render_into(output, draw), names="value")
-    render_into(output, draw)
+    redraw_on((alone, source, stance), output, draw)
     return w.VBox([alone, w.HBox([source, stance]), output])
 
 
@@ -364,9 +362,7 @@ def term_explorer(tables: Tables, terms: list[str]) -> w.VBox:
     def draw() -> list[object]:
         return term_heatmap_items(tables, list(picker.value), measure.value, whole.value)
 
-    for control in (whole, measure, picker):
-        control.observe(lambda _change: render_into(output, draw), names="value")
-    render_into(output, draw)
+    redraw_on((whole, measure, picker), output, draw)
     return w.VBox([whole, w.HBox([measure, picker]), output])
 
 
@@ -420,7 +416,5 @@ def corroboration_explorer(tables: Tables, show: str = "contested") -> w.VBox:
             tables, claim_type.value, topic.value, status.value, texts_only.value
         )
 
-    for control in (texts_only, claim_type, topic, status):
-        control.observe(lambda _change: render_into(output, draw), names="value")
-    render_into(output, draw)
+    redraw_on((texts_only, claim_type, topic, status), output, draw)
     return w.VBox([texts_only, w.HBox([claim_type, topic, status]), output])

@@ -34,6 +34,13 @@ def render_into(output: w.Output, draw: Callable[[], list[object]]) -> None:
         output.append_display_data(item)
 
 
+def redraw_on(controls: tuple[w.ValueWidget, ...], output: w.Output, draw: Callable) -> None:
+    """Draw output now, and again whenever any of the controls changes value."""
+    for control in controls:
+        control.observe(lambda _change: render_into(output, draw), names="value")
+    render_into(output, draw)
+
+
 def shown_text(output: w.Output) -> str:
     """The HTML or plain text an Output currently shows, joined (for tests and checks)."""
     parts = []
@@ -82,7 +89,5 @@ def table_browser(tables: Tables, start: str = "events") -> w.VBox:
         found = f", {len(rows)} containing '{search.value.strip()}'" if search.value.strip() else ""
         return [table_html(rows, f"Table: {table.value} — {len(frame)} rows{found}")]
 
-    for control in (table, search):
-        control.observe(lambda _change: render_into(output, draw), names="value")
-    render_into(output, draw)
+    redraw_on((table, search), output, draw)
     return w.VBox([w.HBox([table, search]), output])
