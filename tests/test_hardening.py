@@ -1,6 +1,5 @@
 """The course holds up in a classroom: any order, no network, nothing written, clear data errors."""
 
-import json
 import random
 import shutil
 import subprocess
@@ -8,8 +7,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
+from run_notebook import execute as run_in_kernel
+from run_notebook import probe
 
 from conftest import REPO, notebook_paths
 
@@ -39,17 +39,8 @@ socket.socket.connect = _loopback_only
 
 
 def execute(notebook: Path, cwd: Path, allow_errors: bool = False) -> nbformat.NotebookNode:
-    """Run a notebook in a fresh kernel with cwd as its working directory."""
-    nb = nbformat.read(notebook, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=600,
-        kernel_name="python3",
-        allow_errors=allow_errors,
-        resources={"metadata": {"path": str(cwd)}},
-    )
-    client.execute()
-    return nb
+    """Run a notebook file in a fresh kernel with cwd as its working directory."""
+    return run_in_kernel(nbformat.read(notebook, as_version=4), cwd, allow_errors)
 
 
 def repo_state() -> str:
@@ -191,18 +182,9 @@ print("EDGES" + json.dumps({"controls": len(controls), "broken": broken}))
 @pytest.mark.parametrize("notebook", notebook_paths(), ids=lambda p: p.stem)
 def test_every_view_survives_edge_values(notebook) -> None:
     """Empty selections, single items, extreme years and odd text give a result or a hint."""
-    nb = nbformat.read(notebook, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(EDGE_PROBE))
-    NotebookClient(
-        nb,
-        timeout=600,
-        kernel_name="python3",
-        resources={"metadata": {"path": str(REPO / "notebooks")}},
-    ).execute()
-    streams = [o for o in nb.cells[-1].outputs if o.output_type == "stream"]
-    warnings = "".join(o.text for o in streams if o.name == "stderr")
-    assert not warnings, f"{notebook.name} views print warnings at edge values:\n{warnings}"
-    text = "".join(o.text for o in streams if o.name == "stdout")
-    report = json.loads(text.split("EDGES", 1)[1].splitlines()[0])
+    report = probe(notebook, EDGE_PROBE, "EDGES")
+    assert not report["stderr"], (
+        f"{notebook.name} views print warnings at edge values:\n{report['stderr']}"
+    )
     assert report["controls"] > 0, f"{notebook.name} has no widget view to probe"
     assert not report["broken"], "\n".join(report["broken"])

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
+from run_notebook import execute
 
 from conftest import NOTEBOOKS, notebook_paths
 
@@ -45,14 +45,6 @@ def problems(nb: nbformat.NotebookNode) -> list[str]:
 @pytest.mark.slow
 @pytest.mark.parametrize("path", NOTEBOOK_PATHS, ids=lambda p: p.stem)
 def test_notebook_runs_without_errors_or_warnings(path: Path) -> None:
-    nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(
-        nb,
-        timeout=600,
-        kernel_name="python3",
-        allow_errors=True,
-        resources={"metadata": {"path": str(NOTEBOOKS)}},
-    )
-    client.execute()
+    nb = execute(nbformat.read(path, as_version=4), NOTEBOOKS, allow_errors=True)
     found = problems(nb)
     assert not found, f"{path.name}:\n" + "\n".join(found)

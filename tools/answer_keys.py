@@ -8,13 +8,12 @@ the data), so the key cannot drift from the notebooks.
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from run_notebook import probe
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
@@ -45,13 +44,7 @@ def exercises_section(nb: nbformat.NotebookNode) -> str:
 
 def asked(path: Path) -> list[dict]:
     """Run the notebook and return the self-check questions it created, answers included."""
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(COLLECT))
-    NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
-    ).execute()
-    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
-    return json.loads(text.split("QUIZ", 1)[1].splitlines()[0])
+    return probe(path, COLLECT, "QUIZ")
 
 
 def answer_key() -> str:

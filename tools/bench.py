@@ -10,7 +10,6 @@ Last, the time `make lab` needs to build its environment from nothing.
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import sys
@@ -19,7 +18,8 @@ import time
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
+from run_notebook import execute
+from run_notebook import probe as probe_notebook
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
@@ -88,19 +88,13 @@ def floor_notebook() -> nbformat.NotebookNode:
 def run(nb: nbformat.NotebookNode) -> float:
     """Execute a notebook in a fresh kernel; return the wall time in seconds, start to finish."""
     start = time.perf_counter()
-    NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
-    ).execute()
+    execute(nb)
     return time.perf_counter() - start
 
 
 def probe(path: Path, changes: int) -> dict:
     """Run a notebook, then time its widget controls and read the kernel's peak memory."""
-    nb = nbformat.read(path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(f"CHANGES = {changes}\n{PROBE}"))
-    run(nb)
-    text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
-    return json.loads(text.split("BENCH", 1)[1].splitlines()[0])
+    return probe_notebook(path, f"CHANGES = {changes}\n{PROBE}", "BENCH")
 
 
 def setup_seconds() -> float:

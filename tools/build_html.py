@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import nbformat
-from nbclient import NotebookClient
 from nbconvert import HTMLExporter
+from run_notebook import execute
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
@@ -46,9 +46,7 @@ def replace_widget_views(nb: nbformat.NotebookNode) -> int:
 def build_page(path: Path, out_dir: Path) -> str:
     """Execute one notebook and write it as HTML; return its title."""
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
-    ).execute()
+    execute(nb)
     replace_widget_views(nb)
     nb.metadata.pop("widgets", None)
     body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
