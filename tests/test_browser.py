@@ -142,6 +142,10 @@ def run_all_cells(page: Page, code_cells: int) -> None:
     """Run all cells through the Run menu and wait for every code cell and the kernel to finish."""
     panel = page.locator(PANEL)
     expect(panel.locator(".jp-CodeCell")).to_have_count(code_cells)
+    # The status bar says "Idle" only once the kernel's connection is up; a Run All sent while
+    # a cold JupyterLab is still connecting can be lost, so wait for it first.
+    status = page.locator(".jp-StatusBar-Widget", has_text=re.compile(r"\|\s*Idle"))
+    expect(status.first).to_be_visible(timeout=LAB_TIMEOUT_S * 1000)
     page.locator(".lm-MenuBar").get_by_text("Run", exact=True).click()
     page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
     page.wait_for_function(ALL_PROMPTS_NUMBERED, arg=PANEL, timeout=RUN_ALL_TIMEOUT_MS)
