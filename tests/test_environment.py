@@ -160,16 +160,18 @@ def fresh_env() -> dict[str, str]:
     return {**env, "PYTHONPATH": str(NOTEBOOKS), "MPLBACKEND": "Agg"}
 
 
+def run_fresh(python: str, script: str, args: list[str]) -> subprocess.CompletedProcess:
+    """Run a script with arguments in the fresh venv, output captured."""
+    return subprocess.run(
+        [python, "-c", script, *args], env=fresh_env(), capture_output=True, text=True
+    )
+
+
 @pytest.mark.slow
 def test_fresh_venv_imports_everything(binder_venv: str) -> None:
     """Every module the notebooks and otslab import, imported in the fresh environment."""
     modules = sorted(course_imports() | set(otslab_modules()))
-    result = subprocess.run(
-        [binder_venv, "-c", IMPORT_EACH, *modules],
-        env=fresh_env(),
-        capture_output=True,
-        text=True,
-    )
+    result = run_fresh(binder_venv, IMPORT_EACH, modules)
     assert result.returncode == 0, (
         f"a fresh venv from the pinned requirements fails:\n{result.stdout}{result.stderr}"
     )
@@ -179,12 +181,7 @@ def test_fresh_venv_imports_everything(binder_venv: str) -> None:
 def test_every_notebook_runs_in_the_binder_environment(binder_venv: str) -> None:
     """What Binder would install, and nothing else, runs every notebook without error."""
     notebooks = [str(p) for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
-    result = subprocess.run(
-        [binder_venv, "-c", RUN_EACH, *notebooks],
-        env=fresh_env(),
-        capture_output=True,
-        text=True,
-    )
+    result = run_fresh(binder_venv, RUN_EACH, notebooks)
     assert result.returncode == 0, (
         f"notebooks fail in the Binder environment:\n{result.stdout}{result.stderr[-3000:]}"
     )

@@ -246,14 +246,7 @@ def membership_explorer(tables: Tables, year: int | None = None) -> w.VBox:
     """Time travel: a year slider and an organisation filter redraw the membership matrix."""
     orgs = al.matrix_organisations(tables)
     short = orgs.set_index("org_id")["short_name"]
-    slider = w.IntSlider(
-        value=year or al.current_year(),
-        min=al.FIRST_YEAR,
-        max=al.current_year(),
-        description="Year",
-        continuous_update=False,
-        layout={"width": "420px"},
-    )
+    slider = year_slider(year)
     chosen = w.SelectMultiple(
         options=list(zip(orgs["short_name"], orgs["org_id"], strict=True)),
         value=tuple(orgs["org_id"]),
@@ -285,6 +278,18 @@ def membership_explorer(tables: Tables, year: int | None = None) -> w.VBox:
 
     redraw_on((slider, chosen), output, draw)
     return w.VBox([w.HBox([slider, chosen]), output])
+
+
+def year_slider(year: int | None = None) -> w.IntSlider:
+    """A slider over the years of the alignment record, set to year (default: this year)."""
+    return w.IntSlider(
+        value=year or al.current_year(),
+        min=al.FIRST_YEAR,
+        max=al.current_year(),
+        description="Year",
+        continuous_update=False,
+        layout={"width": "420px"},
+    )
 
 
 def matrix_title(year: int) -> str:
@@ -383,13 +388,7 @@ def similarity_view(tables: Tables, country_id: str = "TUR", year: int | None = 
         value=country_id,
         description="State",
     )
-    slider = w.IntSlider(
-        value=year or al.current_year(),
-        min=al.FIRST_YEAR,
-        max=al.current_year(),
-        description="Year",
-        continuous_update=False,
-    )
+    slider = year_slider(year)
     output = w.Output(layout=OUTPUT_LAYOUT)
 
     def draw() -> list[object]:

@@ -430,6 +430,16 @@ def default_years(tables: Tables) -> tuple[int, int]:
     return int(founded), int(tables.events["date_year"].max())
 
 
+def _state_dropdown(states: pd.DataFrame, everyone: str) -> w.Dropdown:
+    """A "State" dropdown: first an option for all states (value ""), then each state by name."""
+    return w.Dropdown(
+        options=[(everyone, "")]
+        + [(f"{r.name} ({r.country_id})", r.country_id) for r in states.itertuples()],
+        value="",
+        description="State",
+    )
+
+
 def _year_slider(tables: Tables, description: str) -> w.IntRangeSlider:
     """A slider over all years of the record, set to the default years."""
     years = tables.events["date_year"].dropna()
@@ -506,14 +516,9 @@ def timeline_explorer(tables: Tables) -> w.VBox:
     years = _year_slider(tables, "Years")
     all_kinds = list(tables.events["kind"].cat.categories)
     kinds = w.SelectMultiple(options=all_kinds, value=all_kinds, rows=5, description="Kinds")
-    states = tables.countries[
-        tables.countries["country_id"].isin(tables.event_participants["country_id"])
-    ]
-    country = w.Dropdown(
-        options=[("any state", "")]
-        + [(f"{r.name} ({r.country_id})", r.country_id) for r in states.itertuples()],
-        value="",
-        description="State",
+    ids = tables.event_participants["country_id"]
+    country = _state_dropdown(
+        tables.countries[tables.countries["country_id"].isin(ids)], "any state"
     )
     undated = w.Checkbox(
         value=True, description="show events with no stated date", indent=False, layout=WIDE
@@ -645,17 +650,9 @@ def dyad_view(tables: Tables, state: str, kinds: list[str]) -> list[object]:
 
 def dyad_explorer(tables: Tables) -> w.VBox:
     """Dyads of states for one state or all, counting agreements, exercises or both."""
-    states = tables.countries[
-        tables.countries["country_id"].isin(
-            net.dyad_table(tables.events, tables.event_participants)[["state_a", "state_b"]].stack()
-        )
-    ]
-    state = w.Dropdown(
-        options=[("all states", "")]
-        + [(f"{r.name} ({r.country_id})", r.country_id) for r in states.itertuples()],
-        value="",
-        description="State",
-    )
+    pairs = net.dyad_table(tables.events, tables.event_participants)[["state_a", "state_b"]]
+    in_pairs = tables.countries["country_id"].isin(pairs.stack())
+    state = _state_dropdown(tables.countries[in_pairs], "all states")
     kinds = w.SelectMultiple(
         options=list(net.DYAD_KINDS), value=list(net.DYAD_KINDS), rows=2, description="Count"
     )
