@@ -1,6 +1,7 @@
 """otslab.feasibility (the ladder, clashes, the readiness model, role cards) and its views."""
 
 import re
+from html import escape
 
 import pandas as pd
 import pytest
@@ -460,14 +461,12 @@ def test_figures_have_titles_labels_sources_and_render(T, model) -> None:
     clashes, coefs = model
     codes = list(fz.requirement_meanings())
     names = fv.state_names(T.countries)
-    states = fz.ots_states(T.countries, include_observers=True)
     ready = fz.readiness(coefs, fz.default_weights(T.factors))
     members = fz.ots_states(T.countries)
     figures = [
         fv.plot_ladder(T.scenarios, codes),
         fv.plot_voice_positions(T.voices),
         fv.plot_factor_support(fz.factor_support(T.factors, T.claim_sources)),
-        fv.plot_clash_grid(clashes, states, codes, names),
         fv.plot_readiness(ready, members, names, T.scenarios, fv.model_sources(T)),
     ]
     for fig in figures:
@@ -478,6 +477,26 @@ def test_figures_have_titles_labels_sources_and_render(T, model) -> None:
     text = fv.describe_readiness(ready, members, names)
     assert f"up to rung {fz.highest_common_rung(ready, members)}" in text
     assert "No rung requires foreign_basing" in fv.describe_ladder(T.scenarios, codes)
+
+
+def test_clash_grid_shows_each_cell_with_its_commitments_on_hover(T, model) -> None:
+    """Every clash cell has its hardest effect's colour, the count, and the commitments."""
+    clashes, _coefs = model
+    codes = list(fz.requirement_meanings())
+    states = fz.ots_states(T.countries, include_observers=True)
+    html = fv.clash_grid_html(clashes, states, codes, fv.state_names(T.countries)).data
+    cells = re.findall(r"data-cell='(\w+) (\w+)'([^>]*)>([^<]*)</td>", html)
+    assert len(cells) == len(states) * len(codes)
+    filled = {(s, c): (attrs, text) for s, c, attrs, text in cells if text}
+    kaz = clashes.query("country_id == 'KAZ' and requirement == 'collective_defence_clause'")
+    attrs, text = filled[("KAZ", "collective_defence_clause")]
+    assert int(text) == len(kaz.drop_duplicates(["commitment_id", "name"])) > 1
+    assert all(escape(name) in attrs for name in kaz["name"])
+    assert "Source: S0" in html and "hover a cell" in html
+    ruled = clashes.query("effect == 'rules out'")[["country_id", "requirement"]]
+    for state, code in ruled.itertuples(index=False):
+        if state in states and code in codes:
+            assert "data-effect='rules out'" in filled[(state, code)][0]
 
 
 # --- widget views -----------------------------------------------------------------------------

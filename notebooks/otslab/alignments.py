@@ -393,15 +393,24 @@ def _pressures_on(parties: pd.DataFrame, bases: pd.DataFrame, country_id: str) -
     return rows.drop(columns=["order", "country_id"]).reset_index(drop=True)
 
 
+def cross_pressures_by_state(
+    tables: Tables, country_ids: list[str] | pd.Series, year: int | None = None
+) -> dict[str, pd.DataFrame]:
+    """cross_pressures for several states, working out who is bound by what only once."""
+    for country_id in country_ids:
+        _check_country(tables, country_id)
+    year = current_year() if year is None else year
+    parties, bases = commitment_parties(tables, year), foreign_bases(tables, year)
+    return {country_id: _pressures_on(parties, bases, country_id) for country_id in country_ids}
+
+
 def cross_pressures(tables: Tables, country_id: str, year: int | None = None) -> pd.DataFrame:
     """What would clash with a collective-defence clause for one state, hardest first.
 
     Its own laws and policies, the treaty clauses it is bound by, and foreign bases on its soil,
     as of a year (default: the current year).
     """
-    _check_country(tables, country_id)
-    year = current_year() if year is None else year
-    return _pressures_on(commitment_parties(tables, year), foreign_bases(tables, year), country_id)
+    return cross_pressures_by_state(tables, [country_id], year)[country_id]
 
 
 def ots_states(tables: Tables) -> pd.DataFrame:
@@ -415,17 +424,20 @@ def cross_pressure_grid(tables: Tables, year: int | None = None) -> pd.DataFrame
 
     All foreign bases share one row; rows run from the hardest effect to the softest.
     """
-    year = current_year() if year is None else year
-    parties, bases = commitment_parties(tables, year), foreign_bases(tables, year)
-    states = ots_states(tables)["country_id"]
+    return pressure_grid(cross_pressures_by_state(tables, ots_states(tables)["country_id"], year))
+
+
+def pressure_grid(by_state: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The grid of cross_pressure_grid from cross_pressures_by_state's rows."""
+    states = list(by_state)
     cells = [
         {
             "commitment": BASE_NAME if row.form == "basing agreement" else row.name,
             "country_id": state,
             "effect": row.effect,
         }
-        for state in states
-        for row in _pressures_on(parties, bases, state).itertuples()
+        for state, rows in by_state.items()
+        for row in rows.itertuples()
     ]
     if not cells:
         return pd.DataFrame(index=pd.Index([], name="commitment"), columns=states)

@@ -12,11 +12,18 @@ import seaborn as sns
 from IPython.display import HTML
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 
 from otslab import alignments as al
 from otslab.data import Tables
-from otslab.plots import PALETTE, add_source_note, new_figure, source_ids_of
+from otslab.plots import (
+    PALETTE,
+    add_source_note,
+    css_colour,
+    ink_on,
+    new_figure,
+    source_ids_of,
+)
 from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
 
 _COLOURS = sns.color_palette(PALETTE, 10)
@@ -38,9 +45,6 @@ STATUS_COLOURS = {
 EFFECT_COLOURS = {"rules out": _COLOURS[3], "limits": _COLOURS[8], "pulls elsewhere": _COLOURS[9]}
 """Dark, light and mid colours for the three effects, so they differ in lightness too."""
 
-HATCH = "///"
-"""Hatching that marks a status whose start date the sources do not give."""
-
 
 def _wrap(label: str, width: int) -> str:
     """Break a long label into lines of at most width characters."""
@@ -52,112 +56,23 @@ def _source_ids(cells: pd.DataFrame) -> list[str]:
     return source_ids_of(cells.dropna(subset=["source_id"]))
 
 
-def plot_membership_matrix(cells: pd.DataFrame, *, title: str, source_ids: list[str]) -> Figure:
-    """Heatmap of states x organisations: colour and label per status, unknown starts hatched."""
-    states = cells.drop_duplicates("country_id")
-    orgs = cells.drop_duplicates("org_id")
-    grid = cells.pivot(index="country_id", columns="org_id", values="status")
-    grid = grid.loc[states["country_id"], orgs["org_id"]]
-    order = list(STATUS_COLOURS)
-    codes = grid.map(lambda s: order.index(s) + 1 if s else 0).astype(float)
-    cmap = ListedColormap([(1, 1, 1), *STATUS_COLOURS.values()])
-    marks = cells.set_index(["country_id", "org_id"])
-    labels = grid.copy()
-    for (state, org), cell in marks.iterrows():
-        text = "?" if cell["status"] == al.UNKNOWN else cell["status"]
-        labels.loc[state, org] = text + ("°" if cell["medium"] and text != "?" else "")
-    fig = new_figure(12.5, 6.6)
-    ax = fig.subplots()
-    sns.heatmap(
-        codes,
-        cmap=cmap,
-        vmin=-0.5,
-        vmax=len(order) + 0.5,
-        cbar=False,
-        annot=labels.to_numpy(),
-        fmt="",
-        annot_kws={"fontsize": 8},
-        linewidths=0.8,
-        linecolor="0.85",
-        ax=ax,
-    )
-    _recolour_labels(ax, codes, [(1, 1, 1), *STATUS_COLOURS.values()])
-    for i, state in enumerate(grid.index):
-        for j, org in enumerate(grid.columns):
-            if marks.loc[(state, org), "start_unknown"] and grid.loc[state, org] != al.UNKNOWN:
-                ax.add_patch(
-                    Rectangle((j, i + 0.7), 1, 0.3, fill=False, hatch=HATCH, edgecolor="0.3", lw=0)
-                )
-    roles = states["role"].tolist()
-    for i in range(1, len(roles)):
-        if roles[i] != roles[i - 1]:
-            ax.axhline(i, color="0.2", lw=1.5)
-    ax.set_yticklabels(states["state"], rotation=0)
-    ax.set_xticklabels(
-        [
-            _wrap(o.organisation, 10) + (f"\n(from {o.founded_year})" if o.founded_later else "")
-            for o in orgs.itertuples()
-        ],
-        rotation=0,
-        fontsize=9,
-    )
-    ax.xaxis.tick_top()
-    ax.xaxis.set_label_position("top")
-    ax.set_xlabel("Organisation or legal status")
-    ax.set_ylabel("State (OTS members | OTS observers | context states)")
-    ax.set_title(title, loc="left", fontsize=13)
-    handles = [Patch(facecolor=STATUS_COLOURS[s], label=s) for s in order if s != al.UNKNOWN]
-    handles += [
-        Patch(facecolor="white", edgecolor="0.35", hatch=HATCH, label="start date unknown"),
-        Patch(
-            facecolor=STATUS_COLOURS[al.UNKNOWN],
-            edgecolor="0.7",
-            label="? status unknown before\nthe source's date",
-        ),
-        Patch(facecolor="white", edgecolor="0.7", label="blank: no status in\nthe data"),
-        Patch(color="none", label="° medium confidence"),
-    ]
-    ax.legend(
-        handles=handles,
-        title="Status at the end of the year",
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
-        frameon=False,
-        fontsize=8.5,
-    )
-    add_source_note(fig, source_ids)
-    return fig
-
-
-def membership_figure(tables: Tables, year: int, org_ids: list[str] | None = None) -> tuple:
-    """The matrix figure for a year (optionally only some organisations) and its description."""
+def membership_grid(tables: Tables, year: int, org_ids: list[str] | None = None) -> HTML:
+    """The membership matrix at the end of a year (optionally only some organisations)."""
     cells = al.matrix_cells(tables, year)
     if org_ids is not None:
         cells = cells[cells["org_id"].isin(org_ids)]
-    fig = plot_membership_matrix(
+    return matrix_html(
         cells,
         title=matrix_title(year),
+        description=al.describe_matrix(cells, year),
         source_ids=_source_ids(cells),
     )
-    return fig, al.describe_matrix(cells, year)
-
-
-def _hex(colour: tuple) -> str:
-    """An RGB tuple (0-1) as a CSS hex colour."""
-    return "#" + "".join(f"{round(c * 255):02x}" for c in colour[:3])
-
-
-def _ink(colour: tuple) -> str:
-    """Black or white text, whichever has the higher contrast on a background colour (WCAG)."""
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in colour[:3]]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#000" if luminance > 0.179 else "#fff"
 
 
 def _recolour_labels(ax: object, codes: pd.DataFrame, colours: list[tuple]) -> None:
     """Give each heatmap label the text colour with the best contrast on its cell."""
     for text, code in zip(ax.texts, codes.to_numpy().ravel(), strict=True):
-        text.set_color(_ink(colours[int(code)]))
+        text.set_color(ink_on(colours[int(code)]))
 
 
 def _cell_title(cell: pd.Series) -> str:
@@ -176,9 +91,9 @@ def _cell_title(cell: pd.Series) -> str:
 def matrix_html(
     cells: pd.DataFrame, *, title: str, description: str, source_ids: list[str]
 ) -> HTML:
-    """The membership matrix as a coloured HTML grid: same colours, labels and marks as the figure.
+    """The membership matrix as a coloured HTML grid: a status (word and colour) in every cell.
 
-    Hover a cell for its dates and source. Fast enough to redraw on every slider move.
+    Hatching marks an unknown start, ° medium confidence; hover a cell for its dates and source.
     """
     states = cells.drop_duplicates("country_id")
     orgs = cells.drop_duplicates("org_id")
@@ -199,7 +114,7 @@ def matrix_html(
             cell = by_cell.loc[(state.country_id, org)]
             status = cell["status"]
             colour = STATUS_COLOURS.get(status, (1, 1, 1))
-            style = f"{_TD}{border}background:{_hex(colour)};color:{_ink(colour)};"
+            style = f"{_TD}{border}background:{css_colour(colour)};color:{ink_on(colour)};"
             if cell["start_unknown"] and status != al.UNKNOWN:
                 style += _HATCH_CSS
             text = "?" if status == al.UNKNOWN else status
@@ -214,7 +129,7 @@ def matrix_html(
             + "</tr>"
         )
     legend = " ".join(
-        f'<span style="{_CHIP}background:{_hex(c)};color:{_ink(c)}">'
+        f'<span style="{_CHIP}background:{css_colour(c)};color:{ink_on(c)}">'
         f"{'?' if s == al.UNKNOWN else s}</span>"
         for s, c in STATUS_COLOURS.items()
     )
@@ -258,14 +173,7 @@ def membership_explorer(tables: Tables, year: int | None = None) -> w.VBox:
     def draw() -> list[object]:
         if not chosen.value:
             return [hint("Pick at least one organisation in the list (Ctrl/Cmd-click for more).")]
-        cells = al.matrix_cells(tables, slider.value)
-        cells = cells[cells["org_id"].isin(chosen.value)]
-        grid = matrix_html(
-            cells,
-            title=matrix_title(slider.value),
-            description=al.describe_matrix(cells, slider.value),
-            source_ids=_source_ids(cells),
-        )
+        grid = membership_grid(tables, slider.value, list(chosen.value))
         changes = al.status_changes(tables, slider.value)
         changes = changes[changes["organisation"].isin(short[list(chosen.value)])]
         caption = f"What changed during {slider.value}"
@@ -467,11 +375,10 @@ def describe_cross_pressures(grid: pd.DataFrame, names: pd.Series) -> str:
 
 def cross_pressure_figure(tables: Tables) -> tuple:
     """The cross-pressure grid of today's record and its description."""
-    grid = al.cross_pressure_grid(tables)
+    by_state = al.cross_pressures_by_state(tables, al.ots_states(tables)["country_id"])
+    grid = al.pressure_grid(by_state)
     names = tables.countries.set_index("country_id")["name"]
-    sources = pd.concat(
-        [al.cross_pressures(tables, c)[["source_id"]] for c in grid.columns], ignore_index=True
-    )
+    sources = pd.concat(by_state.values(), ignore_index=True)
     fig = plot_cross_pressures(
         grid,
         names,

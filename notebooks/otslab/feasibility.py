@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from otslab.alignments import commitment_parties, cross_pressures, current_year
+from otslab.alignments import commitment_parties, cross_pressures_by_state, current_year
 from otslab.data import DATA_DIR, Tables
 
 COLLECTIVE_DEFENCE = "collective_defence_clause"
@@ -159,12 +159,11 @@ def factor_support(factors: pd.DataFrame, claim_sources: pd.DataFrame) -> pd.Dat
 
 def factor_reach(factors: pd.DataFrame, country_ids: list[str]) -> pd.DataFrame:
     """Factors x states: True where the factor bears on the state (empty applies_to: on all)."""
-    reach = pd.DataFrame(False, index=factors["factor_id"], columns=country_ids)
-    for row in factors.itertuples():
-        targets = split_ids(row.applies_to)
-        for cid in country_ids:
-            reach.loc[row.factor_id, cid] = not targets or cid in targets
-    return reach
+    rows = []
+    for applies_to in factors["applies_to"]:
+        targets = split_ids(applies_to)
+        rows.append([not targets or cid in targets for cid in country_ids])
+    return pd.DataFrame(rows, index=factors["factor_id"], columns=country_ids, dtype=bool)
 
 
 # --- commitments and clashes ------------------------------------------------------------------
@@ -181,10 +180,8 @@ def requirement_clashes(
     year = current_year() if year is None else year
     cols = ["commitment_id", "name", "requirement", "effect", "reason", "source_id", "locator"]
     parts = [
-        cross_pressures(tables, cid, year).assign(
-            country_id=cid, requirement=COLLECTIVE_DEFENCE, reason=lambda f: f["conflict"]
-        )
-        for cid in country_ids
+        rows.assign(country_id=cid, requirement=COLLECTIVE_DEFENCE, reason=lambda f: f["conflict"])
+        for cid, rows in cross_pressures_by_state(tables, country_ids, year).items()
     ]
     further = tables.commitment_requirements
     if (further["requirement"].astype(str) == COLLECTIVE_DEFENCE).any():
@@ -264,19 +261,21 @@ def coefficients(
     reach = factor_reach(factors, country_ids)
     direction = factors.set_index("factor_id")["direction"].astype(str)
     index = pd.MultiIndex.from_product([country_ids, list(steps.index)], names=["country", "rung"])
-    coefs = pd.DataFrame(0.0, index=index, columns=[*factors["factor_id"], *CLASH_WEIGHTS])
-    for (cid, rung), depth in zip(index, np.tile(steps["depth"], len(country_ids)), strict=True):
-        for fid in factors["factor_id"]:
-            if reach.loc[fid, cid]:
-                coefs.loc[(cid, rung), fid] = 1.0 if direction[fid] == "driver" else -depth
+    # A factor counts +1 for a driver and -depth for an obstacle, where it bears on the state.
+    per_rung = np.where(
+        (direction == "driver").to_numpy()[None, :], 1.0, -steps["depth"].to_numpy()[:, None]
+    )  # rungs x factors
+    values = reach.T.to_numpy()[:, None, :] * per_rung[None, :, :]  # states x rungs x factors
+    coefs = pd.DataFrame(
+        values.reshape(len(index), -1) + 0.0, index=index, columns=list(factors["factor_id"])
+    )
     found = rung_clashes(scenarios, clashes, country_ids)
     unknown = set(found["effect"]) - set(CLASH_WEIGHTS)
     if unknown:
         raise ValueError(f"clash effects without a weight: {sorted(unknown)}")
-    counts = found.groupby(["country_id", "rung", "effect"]).size()
-    for (cid, rung, effect), n in counts.items():
-        coefs.loc[(cid, rung), effect] = -float(n)
-    return coefs
+    counts = found.groupby(["country_id", "rung", "effect"]).size().unstack("effect")
+    counts = counts.reindex(index=index, columns=list(CLASH_WEIGHTS)).fillna(0)
+    return pd.concat([coefs, -counts.astype(float) + 0.0], axis=1)
 
 
 def check_weights(coefs: pd.DataFrame, weights: Mapping[str, float]) -> pd.Series:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable
+from html import escape
 
 import ipywidgets as w
 import numpy as np
@@ -13,12 +14,19 @@ from IPython.display import HTML, Markdown
 from matplotlib import colormaps
 from matplotlib.colors import ListedColormap, TwoSlopeNorm
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch, Rectangle
+from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from otslab import feasibility as fz
 from otslab.data import Tables
-from otslab.plots import PALETTE, add_source_note, new_figure, source_ids_of
+from otslab.plots import (
+    PALETTE,
+    add_source_note,
+    css_colour,
+    ink_on,
+    new_figure,
+    source_ids_of,
+)
 from otslab.widgets import OUTPUT_LAYOUT, TABLE_STYLE, hint, redraw_on, render_into, table_html
 
 READINESS_CMAP = "PuOr"
@@ -204,53 +212,68 @@ def describe_factor_support(support: pd.DataFrame) -> str:
     return "Bar chart of how many sources back each factor: " + "; ".join(parts) + "."
 
 
-def plot_clash_grid(
+CLASH_COLOURS = dict(
+    zip(fz.CLASH_WEIGHTS, [sns.color_palette(PALETTE)[i] for i in (3, 1, 0)], strict=True)
+)
+"""The colour of each clash effect, hardest first: vermilion, orange, blue."""
+
+_CELL = "padding:3px 8px;border:2px solid #fff;text-align:center;min-width:3.2em;"
+
+
+def _clash_title(rows: pd.DataFrame, where: str) -> str:
+    """Tooltip of one clash-grid cell: every commitment in it, with its effect and source."""
+    lines = [f"{r.name}: {r.effect} ({r.source_id})" for r in rows.itertuples()]
+    return escape(where + ":\n" + "\n".join(lines))
+
+
+def clash_grid_html(
     clashes: pd.DataFrame, states: list[str], codes: list[str], names: dict[str, str]
-) -> Figure:
-    """States x requirements: the hardest effect of any clash, with the number of commitments."""
+) -> HTML:
+    """States x requirements: the hardest effect of any clash, and the number of commitments.
+
+    Hover over a cell to list the commitments behind it, each with its effect and source.
+    """
     grid = fz.clash_grid(clashes, states, codes)
-    effects = list(fz.CLASH_WEIGHTS)
-    palette = sns.color_palette(PALETTE)
-    colours = {"rules out": palette[3], "limits": palette[1], "pulls elsewhere": palette[0]}
-    fig = new_figure(10, 0.45 * len(states) + 2.2)
-    ax = fig.subplots()
-    ax.grid(False)
-    for i, state in enumerate(states):
-        for j, code in enumerate(codes):
-            effect = grid["hardest"].loc[state, code]
-            colour = colours[effect] if effect else "0.94"
-            ax.add_patch(Rectangle((j - 0.45, i - 0.4), 0.9, 0.8, color=colour))
-            if effect:
-                ax.text(
-                    j,
-                    i,
-                    str(grid["count"].loc[state, code]),
-                    ha="center",
-                    va="center",
-                    fontsize=9,
-                    color="white",
-                    fontweight="bold",
-                )
-    ax.set_xticks(range(len(codes)), [c.replace("_", " ") for c in codes], fontsize=9)
-    ax.tick_params(axis="x", labelrotation=40)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("right")
-        label.set_rotation_mode("anchor")
-    ax.set_yticks(range(len(states)), [names[s] for s in states])
-    ax.set_xlim(-0.5, len(codes) - 0.5)
-    ax.set_ylim(len(states) - 0.5, -0.5)
-    ax.set_title("Where commitments already signed meet the ladder", loc="left", fontsize=13)
-    ax.set_xlabel("Requirement of the ladder")
-    ax.set_ylabel("State")
-    ax.legend(
-        handles=[Patch(color=colours[e], label=e) for e in effects],
-        title="Hardest effect (number: commitments)",
-        frameon=False,
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
+    mine = clashes[clashes["country_id"].isin(states)].drop_duplicates(
+        ["country_id", "commitment_id", "name", "requirement"]
     )
-    add_source_note(fig, source_ids_of(clashes[clashes["country_id"].isin(states)]))
-    return fig
+    head = "".join(f"<th style='{_CELL}'>{escape(c.replace('_', ' '))}</th>" for c in codes)
+    body = []
+    for state in states:
+        cells = []
+        for code in codes:
+            effect = grid["hardest"].loc[state, code]
+            if not effect:
+                cells.append(
+                    f"<td data-cell='{state} {code}' style='{_CELL}background:#f0f0f0'></td>"
+                )
+                continue
+            colour = CLASH_COLOURS[effect]
+            rows = mine[(mine["country_id"] == state) & (mine["requirement"] == code)]
+            title = _clash_title(rows, f"{names[state]} – {code.replace('_', ' ')}")
+            cells.append(
+                f"<td data-cell='{state} {code}' data-effect='{effect}' title='{title}' "
+                f"style='{_CELL}background:{css_colour(colour)};color:{ink_on(colour)};"
+                f"font-weight:bold'>{grid['count'].loc[state, code]}</td>"
+            )
+        body.append(
+            f"<tr><th style='text-align:right'>{escape(names[state])}</th>{''.join(cells)}</tr>"
+        )
+    legend = " ".join(
+        f"<span style='padding:1px 6px;margin-right:4px;background:{css_colour(c)};"
+        f"color:{ink_on(c)}'>{e}</span>"
+        for e, c in CLASH_COLOURS.items()
+    )
+    sources = ", ".join(source_ids_of(mine))
+    return HTML(
+        "<p class='otslab-caption'><b>Where commitments already signed meet the ladder</b></p>"
+        f"<table style='border-collapse:collapse'><tr><th>State</th>{head}</tr>{''.join(body)}"
+        f"</table><p style='font-size:85%;line-height:2'>Hardest effect in the cell: {legend}"
+        " · number: how many commitments · grey: none · hover a cell for the commitments</p>"
+        "<p class='otslab-description'><i>Description:</i> "
+        f"{escape(describe_clash_grid(clashes, states, codes, names))}</p>"
+        f"<p style='font-size:85%;color:#555'>Source: {sources} (see data/sources.csv)</p>"
+    )
 
 
 def describe_clash_grid(
