@@ -3,6 +3,7 @@
 import csv
 import re
 from collections.abc import Callable
+from html import escape
 from html.parser import HTMLParser
 from itertools import combinations
 
@@ -474,6 +475,29 @@ def test_timeline_explorer_follows_every_control(T) -> None:
     )
 
 
+def test_timeline_grid_puts_each_event_under_its_kind_and_year(T) -> None:
+    """Each event shown is one chip, in its kind's row and its year's column (CSV rows)."""
+    years, kinds, _country, _undated, output = timeline_controls(views.timeline_explorer(T))
+    years.value = (2018, 2025)
+    grid = html_tables(shown_text(output))[0].set_index("kind")
+    placed = [
+        (event, kind, str(column))
+        for kind, row in grid.iterrows()
+        for column, cell in row.items()
+        for event in re.findall(r"E\d+", str(cell))
+    ]
+    shown = expected_events(years.value, list(kinds.options), "")
+    want = [
+        (r["event_id"], r["kind"], r["date"][:4] or "date not stated")
+        for r in read_csv("events.csv")
+        if r["event_id"] in shown
+    ]
+    assert sorted(placed) == sorted(want)
+    assert list(grid.columns) == [*map(str, range(2018, 2026)), "date not stated"]
+    e034 = next(r for r in read_csv("events.csv") if r["event_id"] == "E034")
+    assert escape(e034["title"]) in shown_text(output)  # in the chip's hover text
+
+
 def test_timeline_shows_absent_states_and_a_source_for_every_event(T) -> None:
     """Türkiye's exercises include the one it stayed away from; every row cites its sources."""
     years, kinds, country, _undated, output = timeline_controls(views.timeline_explorer(T))
@@ -639,14 +663,20 @@ def test_dyad_explorer_for_one_state_lists_only_its_pairs(T) -> None:
     view = views.dyad_explorer(T)
     (state, kinds), output = view.children[0].children, view.children[1]
     all_pairs = tie_pairs(lambda r: r["kind"] in net.DYAD_KINDS)
-    table = html_tables(shown_text(output))[0]
+    table = html_tables(shown_text(output))[-1]
     assert set(zip(table["state_a"], table["state_b"], strict=True)) == all_pairs
+    # the grid above the list: one filled cell per pair, holding the pair's total
+    cells = re.findall(r"data-pair='(\w+) (\w+)'[^>]*>(\d*)</td>", shown_text(output))
+    filled = {frozenset((a, b)): int(n) for a, b, n in cells if n}
+    pairs = zip(table["state_a"], table["state_b"], table["total"], strict=True)
+    totals = {frozenset((a, b)): int(n) for a, b, n in pairs}
+    assert filled == totals
     state.value = "TUR"
-    table = html_tables(shown_text(output))[0]
+    table = html_tables(shown_text(output))[-1]
     got = set(zip(table["state_a"], table["state_b"], strict=True))
     assert got == {p for p in all_pairs if "TUR" in p} and got
     kinds.value = ("exercise",)
-    table = html_tables(shown_text(output))[0]
+    table = html_tables(shown_text(output))[-1]
     exercises = tie_pairs(lambda r: r["kind"] == "exercise")
     assert set(zip(table["state_a"], table["state_b"], strict=True)) == {
         p for p in exercises if "TUR" in p

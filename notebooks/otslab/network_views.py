@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from html import escape
 
 import ipywidgets as w
 import matplotlib.dates as mdates
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from IPython.display import HTML
+from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
@@ -19,7 +21,15 @@ from matplotlib.transforms import ScaledTranslation
 
 from otslab import network as net
 from otslab.data import Tables
-from otslab.plots import PALETTE, add_source_note, figure_html, new_figure, source_ids_of
+from otslab.plots import (
+    PALETTE,
+    add_source_note,
+    css_colour,
+    figure_html,
+    ink_on,
+    new_figure,
+    source_ids_of,
+)
 from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
 
 LABEL_FONT = 8
@@ -217,74 +227,70 @@ def _circle_positions(states: list[str]) -> dict[str, np.ndarray]:
 def plot_network(
     graph: nx.Graph, countries: pd.DataFrame, *, title: str, source_ids: list[str]
 ) -> Figure:
-    """States on a circle, ties as lines as thick as their number of joint events."""
+    """States on a circle, ties as lines as thick as their number of joint events.
+
+    Lines and circles are drawn as collections on fixed axes: the figure is redrawn on every
+    move of the explorer's controls, and this keeps it quick.
+    """
     info = countries.set_index("country_id")
     states = [s for s in countries["country_id"] if s in graph]
     pos = _circle_positions(states)
-    fig = new_figure(9, 8)
-    ax = fig.subplots()
+    fig = new_figure(9, 7.6, fixed=True)
+    ax = fig.add_axes((0.02, 0.11, 0.96, 0.82))  # room for the title above, the legend below
     palette = sns.color_palette(PALETTE, 10)
     status_colour = {"member": palette[0], "observer": palette[1], "none": palette[7]}
-    heaviest = max((d for _a, _b, d in graph.edges(data="weight")), default=1)
-    for a, b, weight in graph.edges(data="weight"):
-        (xa, ya), (xb, yb) = pos[a], pos[b]
-        ax.plot(
-            [xa, xb],
-            [ya, yb],
-            color="0.35",
+    edges = list(graph.edges(data="weight"))
+    heaviest = max((weight for *_ab, weight in edges), default=1)
+    ax.add_collection(
+        LineCollection(
+            [[pos[a], pos[b]] for a, b, _weight in edges],
+            colors="0.35",
             alpha=0.55,
-            linewidth=0.6 + 5.4 * weight / heaviest,
-            solid_capstyle="round",
+            linewidths=[0.6 + 5.4 * weight / heaviest for *_ab, weight in edges],
+            capstyle="round",
             zorder=1,
         )
+    )
     events_of = {
         s: len({e for *_ab, ev in graph.edges(s, data="events") for e in ev}) for s in states
     }
     most = max(events_of.values(), default=1) or 1
+    nodes, rings, faces, edge_colours, widths = [], [], [], [], []
     for state in states:
         x, y = pos[state]
         colour = status_colour[str(info.loc[state, "ots_status"])]
         radius = 0.045 + 0.06 * math.sqrt(events_of[state] / most)
         tied = graph.degree(state) > 0
-        ax.add_patch(
-            Circle(
-                (x, y),
-                radius,
-                facecolor=colour if tied else "white",
-                edgecolor=colour if not tied else "0.2",
-                linewidth=2 if not tied else 0.8,
-                zorder=3,
-            )
-        )
-        if graph.nodes[state]["absent_from"]:
-            ax.add_patch(
-                Circle(
-                    (x, y),
-                    radius + 0.035,
-                    fill=False,
-                    edgecolor="0.1",
-                    linestyle="--",
-                    linewidth=1.6,
-                    zorder=4,
-                )
-            )
-        lx, ly = 1.2 * x, 1.2 * y
+        nodes.append(Circle((x, y), radius))
+        faces.append(colour if tied else "white")
+        edge_colours.append("0.2" if tied else colour)
+        widths.append(0.8 if tied else 2)
         label = str(info.loc[state, "name"])
         if graph.nodes[state]["absent_from"]:
+            rings.append(Circle((x, y), radius + 0.035))
             label += f"\n(absent from {', '.join(graph.nodes[state]['absent_from'])})"
         ax.text(
-            lx,
-            ly,
+            1.2 * x,
+            1.2 * y,
             label,
             ha="center" if abs(x) < 0.15 else ("left" if x > 0 else "right"),
             va="center" if abs(y) < 0.9 else ("bottom" if y > 0 else "top"),
             fontsize=9,
         )
+    ax.add_collection(
+        PatchCollection(
+            nodes, facecolors=faces, edgecolors=edge_colours, linewidths=widths, zorder=3
+        )
+    )
+    ax.add_collection(
+        PatchCollection(
+            rings, facecolors="none", edgecolors="0.1", linestyles="--", linewidths=1.6, zorder=4
+        )
+    )
     ax.set_xlim(-1.75, 1.75)
     ax.set_ylim(-1.45, 1.45)
     ax.set_aspect("equal")
     ax.axis("off")
-    # The layout keeps room for a figure title; an axes title of an axis-less plot gets cut.
     fig.suptitle(title, x=0.02, ha="left", fontsize=13)
     handles = [
         Line2D([], [], marker="o", linestyle="", markersize=10, color=status_colour[s], label=lab)
@@ -333,7 +339,7 @@ def plot_network(
     ax.legend(
         handles=handles,
         loc="upper center",
-        bbox_to_anchor=(0.5, 0.02),
+        bbox_to_anchor=(0.5, 0.0),
         ncol=3,
         frameon=False,
         fontsize=9,
@@ -392,8 +398,9 @@ def plot_partner_bars(
     partner = dyads["state_b"].where(dyads["state_a"] == state, dyads["state_a"])
     counts = dyads.assign(partner=partner.map(names)).set_index("partner")[[f"{k}s" for k in kinds]]
     counts = counts.loc[counts.sum(axis=1).sort_values().index]
-    fig = new_figure(8, 2.2 + 0.4 * max(len(counts), 2))
-    ax = fig.subplots()
+    height = 1.3 + 0.4 * max(len(counts), 2)
+    fig = new_figure(8, height, fixed=True)  # redrawn in a view: margins set here, in inches
+    ax = fig.add_axes((2.1 / 8, 0.65 / height, 1 - 3.8 / 8, 1 - 1.15 / height))
     colours = sns.color_palette(PALETTE, n_colors=len(net.DYAD_KINDS))
     left = pd.Series(0, index=counts.index)
     for kind, column in zip(kinds, counts.columns, strict=True):
@@ -473,6 +480,70 @@ def timeline_figure(
     return fig, net.describe_timeline(shown, tables.events)
 
 
+_CHIP = "padding:0 4px;margin:1px;border-radius:3px;display:inline-block;white-space:nowrap;"
+_GRID_CELL = "border:1px solid #e4e4e4;padding:2px;vertical-align:top;text-align:left;"
+
+
+def timeline_grid_html(
+    tables: Tables, table: pd.DataFrame, years: tuple[int, int], who: str = "", undated: bool = True
+) -> HTML:
+    """The timeline as a grid: a row per kind, a column per year, one chip per event.
+
+    Chips are coloured by framework, like the timeline figure; hovering one shows the event's
+    title, date, states and sources. `table` is `net.timeline_table` of the events shown.
+    """
+    colours = framework_colours(list(tables.events["framework"].cat.categories))
+    year_of = tables.events.set_index("event_id")["date_year"]
+    columns: list[int | str] = list(range(years[0], years[1] + 1))
+    if undated:
+        columns.append(net.UNDATED)
+    cells: dict[tuple[str, int | str], list[str]] = {}
+    for row in table.to_dict("records"):
+        event, colour = row["event"], colours[row["framework"]]
+        tip = " · ".join(
+            [event, row["title"], row["date"], row["framework"], row["states and roles"]]
+        )
+        chip = (
+            f'<span data-event="{event}" title="{escape(tip + " · sources: " + row["sources"])}" '
+            f'style="{_CHIP}background:{css_colour(colour)};color:{ink_on(colour)}">{event}</span>'
+        )
+        year = year_of[event]
+        cells.setdefault((row["kind"], net.UNDATED if pd.isna(year) else int(year)), []).append(
+            chip
+        )
+    kinds = [k for k in tables.events["kind"].cat.categories if k in set(table["kind"])]
+    head = "".join(
+        f"<th style='{_GRID_CELL}'>{'date not stated' if c == net.UNDATED else c}</th>"
+        for c in columns
+    )
+    body = "".join(
+        f"<tr><th style='{_GRID_CELL}'>{kind}</th>"
+        + "".join(
+            f"<td style='{_GRID_CELL}'>{''.join(cells.get((kind, c), []))}</td>" for c in columns
+        )
+        + "</tr>"
+        for kind in kinds
+    )
+    shown = [f for f in colours if f in set(table["framework"])]
+    legend = " ".join(
+        f'<span style="{_CHIP}background:{css_colour(colours[f])};color:{ink_on(colours[f])}">'
+        f"{f}</span>"
+        for f in shown
+    )
+    events = tables.events[tables.events["event_id"].isin(table["event"])]
+    return HTML(
+        f"<p class='otslab-caption'><b>Events in the record, {years[0]}–{years[1]}{who}</b></p>"
+        "<div style='overflow-x:auto'><table style='border-collapse:collapse;font-size:80%'>"
+        f"<tr><th style='{_GRID_CELL}'>kind</th>{head}</tr>{body}</table></div>"
+        f"<p style='font-size:85%;line-height:2'>Framework: {legend} · hover an event for its "
+        "title, date, states and sources</p>"
+        "<p class='otslab-description'><i>Description:</i> "
+        f"{escape(net.describe_timeline(events, tables.events))}</p>"
+        f"<p style='font-size:85%;color:#555'>Source: {', '.join(_sources_of(tables, events))} "
+        "(see data/sources.csv)</p>"
+    )
+
+
 def timeline_view(
     tables: Tables,
     years: tuple[int, int],
@@ -502,7 +573,7 @@ def timeline_view(
     table = net.timeline_table(shown, tables.event_participants, tables.event_sources)
     undated_n = int(shown["date_year"].isna().sum())
     return [
-        figure_html(*timeline_figure(tables, shown, years, who, undated)),
+        timeline_grid_html(tables, table, years, who, undated),
         table_html(
             table,
             f"{len(table)} events shown ({undated_n} with no stated date); "
@@ -538,10 +609,10 @@ def network_kinds(tables: Tables) -> list[str]:
 
 
 def network_figure(
-    tables: Tables, chosen: pd.DataFrame, years: tuple[int, int]
+    tables: Tables, chosen: pd.DataFrame, years: tuple[int, int], graph: nx.Graph | None = None
 ) -> tuple[Figure, str]:
-    """The network of the chosen events, and its text description."""
-    graph = net.build_network(chosen, tables.event_participants)
+    """The network of the chosen events (built from them unless given), and its description."""
+    graph = net.build_network(chosen, tables.event_participants) if graph is None else graph
     undated = " (and undated events)" if chosen["date_year"].isna().any() else ""
     fig = plot_network(
         graph,
@@ -573,7 +644,7 @@ def network_view(
         ]
     away = net.absences(chosen, tables.event_participants)
     items = [
-        figure_html(*network_figure(tables, chosen, years)),
+        figure_html(*network_figure(tables, chosen, years, graph)),
         table_html(
             net.centrality_table(graph, tables.countries),
             "Centrality: partners, joint events, degree and betweenness",
@@ -604,14 +675,19 @@ def network_explorer(tables: Tables) -> w.VBox:
     return w.VBox([w.HBox([years, undated]), kinds, output])
 
 
+def _dyad_sources(tables: Tables, dyads: pd.DataFrame) -> list[str]:
+    """Source ids of the events counted in a dyad table."""
+    involved = {e for ids in dyads["events"] for e in ids.split(", ")}
+    return _sources_of(tables, tables.events[tables.events["event_id"].isin(involved)])
+
+
 def dyad_figure(
     tables: Tables, dyads: pd.DataFrame, state: str = "", focus: str = "TUR"
 ) -> tuple[Figure, str]:
     """A heatmap of all dyads (described with the share of `focus`), or one state's partners."""
     names = tables.countries.set_index("country_id")["name"]
     counted = [c.removesuffix("s") for c in dyads.columns if c in {f"{k}s" for k in net.DYAD_KINDS}]
-    involved = {e for ids in dyads["events"] for e in ids.split(", ")}
-    sources = _sources_of(tables, tables.events[tables.events["event_id"].isin(involved)])
+    sources = _dyad_sources(tables, dyads)
     what = " and ".join(f"{k}s" for k in counted)
     if state:
         fig = plot_partner_bars(
@@ -642,17 +718,54 @@ def dyad_view(tables: Tables, state: str, kinds: list[str]) -> list[object]:
     if dyads.empty:
         who = f" involving {state}" if state else ""
         return [hint(f"No pair of states shares {' or '.join(kinds)}s{who} in the record.")]
-    return [
-        figure_html(*dyad_figure(tables, dyads, state)),
-        table_html(dyads, f"{len(dyads)} pairs of states, most joint events first"),
-    ]
+    picture = (
+        figure_html(*dyad_figure(tables, dyads, state))
+        if state
+        else dyad_matrix_html(tables, dyads)
+    )
+    return [picture, table_html(dyads, f"{len(dyads)} pairs of states, most joint events first")]
 
 
-def dyad_explorer(tables: Tables) -> w.VBox:
-    """Dyads of states for one state or all, counting agreements, exercises or both."""
+def dyad_matrix_html(tables: Tables, dyads: pd.DataFrame, focus: str = "TUR") -> HTML:
+    """The dyad heatmap as an HTML table: the lower triangle, each cell shaded by its count."""
+    names = tables.countries.set_index("country_id")["name"]
+    shown = net.dyad_matrix(dyads, tables.countries["country_id"]).iloc[1:, :-1]
+    blues, most = sns.color_palette("Blues", as_cmap=True), max(int(shown.to_numpy().max()), 1)
+    head = "".join(f"<th style='{_GRID_CELL}'>{escape(names[c])}</th>" for c in shown.columns)
+    rows = []
+    for i, (state, counts) in enumerate(shown.iterrows()):
+        cells = []
+        for j, (other, n) in enumerate(counts.items()):
+            if j > i:
+                cells.append("<td></td>")
+                continue
+            colour = blues(0.15 + 0.85 * n / most) if n else (1, 1, 1)
+            cells.append(
+                f"<td data-pair='{other} {state}' title='{escape(names[other])} – "
+                f"{escape(names[state])}: {n}' style='{_GRID_CELL}text-align:center;"
+                f"background:{css_colour(colour)};color:{ink_on(colour)}'>{n or ''}</td>"
+            )
+        rows.append(
+            f"<tr><th style='{_GRID_CELL}'>{escape(names[state])}</th>{''.join(cells)}</tr>"
+        )
+    counted = [c for c in dyads.columns if c in {f"{k}s" for k in net.DYAD_KINDS}]
+    return HTML(
+        f"<p class='otslab-caption'><b>Pairs of states: joint {' and '.join(counted)}</b></p>"
+        "<div style='overflow-x:auto'><table style='border-collapse:collapse;font-size:80%'>"
+        f"<tr><th></th>{head}</tr>{''.join(rows)}</table></div>"
+        "<p class='otslab-description'><i>Description:</i> "
+        f"{escape(net.describe_dyads(dyads, focus, names))}</p>"
+        f"<p style='font-size:85%;color:#555'>Source: {', '.join(_dyad_sources(tables, dyads))} "
+        "(see data/sources.csv)</p>"
+    )
+
+
+def dyad_explorer(tables: Tables, start: str = "") -> w.VBox:
+    """Dyads for one state (at first `start`; "" for all), counting agreements and/or exercises."""
     pairs = net.dyad_table(tables.events, tables.event_participants)[["state_a", "state_b"]]
     in_pairs = tables.countries["country_id"].isin(pairs.stack())
     state = _state_dropdown(tables.countries[in_pairs], "all states")
+    state.value = start
     kinds = w.SelectMultiple(
         options=list(net.DYAD_KINDS), value=list(net.DYAD_KINDS), rows=2, description="Count"
     )

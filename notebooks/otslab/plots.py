@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import base64
-from io import BytesIO
+from html import escape
+from io import BytesIO, StringIO
 
 import pandas as pd
 import seaborn as sns
 from IPython.display import HTML, Image, Markdown, display
+from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -16,14 +18,16 @@ PALETTE = "colorblind"
 """Seaborn's colour-blind-safe palette, used for every categorical colour in the course."""
 
 
-def new_figure(width: float = 9, height: float = 4.5) -> Figure:
+def new_figure(width: float = 9, height: float = 4.5, *, fixed: bool = False) -> Figure:
     """A figure in the course theme, not attached to pyplot (so nothing is drawn twice).
 
+    Its layout is constrained (fitted to its labels at drawing time) unless `fixed`: then the
+    caller places the axes itself, which saves a layout pass for figures redrawn in a view.
     It gets its own Agg canvas, so text measurements (seaborn's tick-label checks, the layout)
     reuse one renderer instead of rendering a throwaway PNG each time (slow, and ~40 MB a time).
     """
     sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = Figure(figsize=(width, height), layout=None if fixed else "constrained")
     FigureCanvasAgg(fig)
     return fig
 
@@ -34,10 +38,19 @@ NOTE_INCHES = 0.3
 
 def add_source_note(fig: Figure, source_ids: list[str]) -> None:
     """Write 'Source: ...' in a strip added below the figure's layout, bottom left."""
-    height = fig.get_figheight() + NOTE_INCHES
+    old_height = fig.get_figheight()
+    height = old_height + NOTE_INCHES
     fig.set_figheight(height)
     share = NOTE_INCHES / height
-    fig.get_layout_engine().set(rect=(0, share, 1, 1 - share))
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        engine.set(rect=(0, share, 1, 1 - share))
+    else:  # fixed layout: keep every axes where it was, measured from the top
+        for ax in fig.axes:
+            box = ax.get_position()
+            ax.set_position(
+                (box.x0, share + box.y0 * (1 - share), box.width, box.height * (1 - share))
+            )
     fig.text(
         0.01,
         0.01,
@@ -86,18 +99,33 @@ def plot_events_per_year(counts: pd.DataFrame, *, title: str, source_ids: list[s
 
 
 def to_png(fig: Figure, dpi: int = 100) -> bytes:
-    """Render a figure to PNG bytes in one drawing pass (the layout already fits everything in)."""
+    """Render a figure to PNG bytes in one drawing pass (the layout already fits everything in).
+
+    Light compression: a third of the time of the default level, for files about 10% larger.
+    """
     buffer = BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi)
+    fig.savefig(buffer, format="png", dpi=dpi, pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
+
+
+def to_svg(fig: Figure) -> str:
+    """Render a figure to SVG with its words kept as text: about a third of the PNG time."""
+    buffer = StringIO()
+    with rc_context({"svg.fonttype": "none", "svg.hashsalt": "otslab"}):
+        fig.savefig(buffer, format="svg")
     return buffer.getvalue()
 
 
 def figure_html(fig: Figure, description: str) -> HTML:
-    """A figure as an inline PNG with its text description, for drawing inside a widget view."""
-    data = base64.b64encode(to_png(fig)).decode("ascii")
+    """A figure for a widget view (redrawn on every move): an SVG image and its description.
+
+    SVG because it is quick to draw and sharp at any zoom; static figures stay PNG (`show`).
+    """
+    data = base64.b64encode(to_svg(fig).encode("utf-8")).decode("ascii")
     return HTML(
-        f'<img src="data:image/png;base64,{data}" alt="{description}" style="max-width:100%">'
-        f'<p class="otslab-description"><i>Figure description:</i> {description}</p>'
+        f'<img src="data:image/svg+xml;base64,{data}" alt="{escape(description)}" '
+        'style="max-width:100%">'
+        f'<p class="otslab-description"><i>Figure description:</i> {escape(description)}</p>'
     )
 
 
