@@ -8,6 +8,7 @@ import csv
 import html
 import math
 import re
+from html import escape
 
 import pandas as pd
 import pytest
@@ -486,15 +487,27 @@ def test_matrix_grid_has_title_legend_source_and_a_status_per_cell(T) -> None:
     assert len(hatched) == (cells["start_unknown"] & (cells["status"] != al.UNKNOWN)).sum() > 0
 
 
-def test_similarity_and_cross_pressure_figures_render(T) -> None:
-    """Both figures have titles, axis labels and source notes, and descriptions from the data."""
-    for fig, text in (views.similarity_figure(T, 2013), views.cross_pressure_figure(T)):
-        ax = fig.axes[0]
-        assert ax.get_title(loc="left") and ax.get_xlabel() and ax.get_ylabel()
-        assert any(t.get_text().startswith("Source:") for t in fig.texts)
-        assert to_png(fig).startswith(b"\x89PNG") and text
-    _fig, text = views.cross_pressure_figure(T)
-    assert "Turkmenistan" in text and "rules out" in text
+def test_similarity_figure_renders(T) -> None:
+    """The figure has a title, axis labels, a source note, and a description from the data."""
+    fig, text = views.similarity_figure(T, 2013)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") and ax.get_xlabel() and ax.get_ylabel()
+    assert any(t.get_text().startswith("Source:") for t in fig.texts)
+    assert to_png(fig).startswith(b"\x89PNG") and "2013" in text
+
+
+def test_cross_pressure_grid_shows_each_clash_with_its_source_on_hover(T) -> None:
+    """One cell per commitment and OTS state; each filled cell names its effect and source."""
+    html = views.cross_pressure_html(T).data
+    grid = al.cross_pressure_grid(T)
+    cells = re.findall(r'<td data-cell="(\w+)"([^>]*)>([^<]*)</td>', html)
+    assert len(cells) == grid.size
+    assert [text for *_, text in cells] == [e for _, row in grid.iterrows() for e in row]
+    kaz = al.cross_pressures(T, "KAZ")
+    csto = kaz[kaz["commitment_id"] == "K001"].iloc[0]
+    hover = next(a for s, a, t in cells if s == "KAZ" and escape(csto["name"]) in a)
+    assert csto["source_id"] in hover and f'data-effect="{csto["effect"]}"' in hover
+    assert "Turkmenistan" in html and "Source: S0" in html
 
 
 # --- widget views ----------------------------------------------------------------------------

@@ -467,7 +467,6 @@ def test_figures_have_titles_labels_sources_and_render(T, model) -> None:
         fv.plot_ladder(T.scenarios, codes),
         fv.plot_voice_positions(T.voices),
         fv.plot_factor_support(fz.factor_support(T.factors, T.claim_sources)),
-        fv.plot_readiness(ready, members, names, T.scenarios, fv.model_sources(T)),
     ]
     for fig in figures:
         ax = fig.axes[0]
@@ -522,6 +521,9 @@ def test_readiness_view_shows_the_formula_at_default_weights(T, panel, model) ->
     shown = cell_values(output)
     assert len(shown) == expected.size
     assert all(shown[(s, r)] == pytest.approx(expected.loc[s, r]) for s, r in shown)
+    text = shown_text(output)
+    assert "Readiness of each state for each rung" in text
+    assert f"Source: {', '.join(fv.model_sources(T))}" in text
 
 
 def test_a_driver_slider_moves_only_the_states_it_bears_on(T, panel) -> None:

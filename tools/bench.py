@@ -40,7 +40,7 @@ import traitlets as _traitlets
 def _values(widget, changes):
     options = [o[1] if isinstance(o, tuple) else o for o in getattr(widget, "options", ())]
     if isinstance(widget, _w.SelectMultiple):
-        pool = [tuple(options[i:i + 2]) for i in range(len(options) - 1)] or [tuple(options)]
+        pool = [(o,) for o in options] + [tuple(options[i:i + 2]) for i in range(len(options) - 1)]
     elif isinstance(widget, (_w.IntRangeSlider, _w.FloatRangeSlider)):
         lo, hi = widget.min, widget.max
         pool = [(lo, hi), (lo + (hi - lo) // 2, hi), (lo, lo + (hi - lo) // 2)]
@@ -53,7 +53,14 @@ def _values(widget, changes):
         pool = ["Uzbekistan", "CSTO", "2025", ""]
     else:
         pool = options
-    return [pool[i % len(pool)] for i in range(changes)]
+    values, last, i = [], widget.value, 0
+    while len(values) < changes and len(set(map(repr, pool))) > 1:
+        value = pool[i % len(pool)]
+        i += 1
+        if value != last:  # every change must be a real change, or nothing is redrawn
+            values.append(value)
+            last = value
+    return values
 
 _results = []
 with _warnings.catch_warnings():  # the registry of live widgets; its accessor is deprecated

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from html import escape
 
 import ipywidgets as w
@@ -10,9 +9,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from IPython.display import HTML
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from otslab import alignments as al
 from otslab.data import Tables
@@ -46,11 +43,6 @@ EFFECT_COLOURS = {"rules out": _COLOURS[3], "limits": _COLOURS[8], "pulls elsewh
 """Dark, light and mid colours for the three effects, so they differ in lightness too."""
 
 
-def _wrap(label: str, width: int) -> str:
-    """Break a long label into lines of at most width characters."""
-    return "\n".join(textwrap.wrap(label, width, break_long_words=False)) or label
-
-
 def _source_ids(cells: pd.DataFrame) -> list[str]:
     """Source ids of the membership rows behind the non-empty cells."""
     return source_ids_of(cells.dropna(subset=["source_id"]))
@@ -67,12 +59,6 @@ def membership_grid(tables: Tables, year: int, org_ids: list[str] | None = None)
         description=al.describe_matrix(cells, year),
         source_ids=_source_ids(cells),
     )
-
-
-def _recolour_labels(ax: object, codes: pd.DataFrame, colours: list[tuple]) -> None:
-    """Give each heatmap label the text colour with the best contrast on its cell."""
-    for text, code in zip(ax.texts, codes.to_numpy().ravel(), strict=True):
-        text.set_color(ink_on(colours[int(code)]))
 
 
 def _cell_title(cell: pd.Series) -> str:
@@ -316,50 +302,6 @@ def similarity_view(tables: Tables, country_id: str = "TUR", year: int | None = 
     return w.VBox([w.HBox([state, slider]), output])
 
 
-def plot_cross_pressures(
-    grid: pd.DataFrame, names: pd.Series, *, title: str, source_ids: list[str]
-) -> Figure:
-    """Commitments x OTS states, each cell coloured and labelled by the commitment's effect."""
-    order = list(EFFECT_COLOURS)
-    codes = grid.map(lambda e: order.index(e) + 1 if e else 0).astype(float)
-    labels = grid.map(lambda e: e.replace("pulls elsewhere", "pulls\nelsewhere"))
-    fig = new_figure(13, 0.55 * len(grid) + 2.4)
-    ax = fig.subplots()
-    sns.heatmap(
-        codes,
-        cmap=ListedColormap([(1, 1, 1), *EFFECT_COLOURS.values()]),
-        vmin=-0.5,
-        vmax=len(order) + 0.5,
-        cbar=False,
-        annot=labels.to_numpy(),
-        fmt="",
-        annot_kws={"fontsize": 8},
-        linewidths=0.8,
-        linecolor="0.85",
-        ax=ax,
-    )
-    _recolour_labels(ax, codes, [(1, 1, 1), *EFFECT_COLOURS.values()])
-    ax.set_yticklabels([_wrap(name, 48) for name in grid.index], rotation=0, fontsize=8.5)
-    ax.set_xticklabels(
-        [_wrap(names[c], 11) for c in grid.columns], rotation=0, fontsize=8.5, linespacing=1.0
-    )
-    ax.xaxis.tick_top()
-    ax.xaxis.set_label_position("top")
-    ax.set_xlabel("OTS member or observer")
-    ax.set_ylabel("Commitment")
-    ax.set_title(title, loc="left", fontsize=13)
-    ax.legend(
-        handles=[Patch(facecolor=EFFECT_COLOURS[e], label=e) for e in order],
-        title="Effect on a collective-defence clause",
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.02),
-        ncols=3,
-        frameon=False,
-    )
-    add_source_note(fig, source_ids)
-    return fig
-
-
 def describe_cross_pressures(grid: pd.DataFrame, names: pd.Series) -> str:
     """One sentence on the cross-pressure grid: who has a 'rules out' and who has nothing."""
     ruled = [names[c] for c in grid.columns if (grid[c] == "rules out").any()]
@@ -373,19 +315,60 @@ def describe_cross_pressures(grid: pd.DataFrame, names: pd.Series) -> str:
     )
 
 
-def cross_pressure_figure(tables: Tables) -> tuple:
-    """The cross-pressure grid of today's record and its description."""
+def _pressure_title(rows: pd.DataFrame, where: str) -> str:
+    """Tooltip of one cross-pressure cell: the commitment(s), how each clashes, since, source."""
+    lines = [
+        f"{r.name} ({r.form}, since {r.since}; {r.source_id}): {r.conflict}"
+        for r in rows.itertuples()
+    ]
+    return escape(where + ":\n" + "\n".join(lines))
+
+
+def cross_pressure_html(tables: Tables) -> HTML:
+    """Commitments x OTS states as a coloured HTML grid; hover a cell for the clash and its source.
+
+    All foreign bases share one row, as in `al.cross_pressure_grid`; rows run from the hardest
+    effect to the softest.
+    """
     by_state = al.cross_pressures_by_state(tables, al.ots_states(tables)["country_id"])
     grid = al.pressure_grid(by_state)
     names = tables.countries.set_index("country_id")["name"]
-    sources = pd.concat(by_state.values(), ignore_index=True)
-    fig = plot_cross_pressures(
-        grid,
-        names,
-        title="What would clash with a collective-defence clause, state by state",
-        source_ids=source_ids_of(sources),
+    head = "".join(f'<th style="{_TH}">{escape(names[c])}</th>' for c in grid.columns)
+    body = []
+    for commitment, row in grid.iterrows():
+        tds = []
+        for state, effect in row.items():
+            if not effect:
+                tds.append(f'<td data-cell="{state}" style="{_TD}"></td>')
+                continue
+            mine = by_state[state]
+            label = mine["form"].eq("basing agreement") if commitment == al.BASE_NAME else None
+            rows = mine[label] if label is not None else mine[mine["name"] == commitment]
+            colour = EFFECT_COLOURS[effect]
+            title = _pressure_title(rows, f"{names[state]} – {commitment}")
+            tds.append(
+                f'<td data-cell="{state}" data-effect="{effect}" title="{title}" style="{_TD}'
+                f'background:{css_colour(colour)};color:{ink_on(colour)}">{effect}</td>'
+            )
+        body.append(
+            f'<tr><th style="{_TH}text-align:right">{escape(commitment)}</th>{"".join(tds)}</tr>'
+        )
+    legend = " ".join(
+        f'<span style="{_CHIP}background:{css_colour(c)};color:{ink_on(c)}">{e}</span>'
+        for e, c in EFFECT_COLOURS.items()
     )
-    return fig, describe_cross_pressures(grid, names)
+    sources = source_ids_of(pd.concat(by_state.values(), ignore_index=True))
+    return HTML(
+        "<p class='otslab-caption'><b>What would clash with a collective-defence clause, "
+        "state by state</b></p>"
+        f'<table style="border-collapse:collapse"><tr><th></th>{head}</tr>{"".join(body)}</table>'
+        f'<p style="font-size:85%;line-height:2">Effect on a collective-defence clause: {legend}'
+        " · hover a cell for the clash, its date and its source</p>"
+        f'<p class="otslab-description"><i>Description:</i> '
+        f"{escape(describe_cross_pressures(grid, names))}</p>"
+        f'<p style="font-size:85%;color:#555">Source: {", ".join(sources)} '
+        "(see data/sources.csv)</p>"
+    )
 
 
 def cross_pressure_table(tables: Tables, country_id: str) -> pd.DataFrame:

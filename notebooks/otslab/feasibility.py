@@ -499,13 +499,17 @@ def claim_lines(tables: Tables, claim_ids: list[str]) -> list[str]:
     """One Markdown line per claim: id, type, statement, and which sources assert or dispute it."""
     lines = []
     claims = tables.claims.set_index("claim_id")
+    sources: dict[tuple[str, str], list[str]] = {}
+    for cid, stance, source_id in tables.claim_sources[
+        ["claim_id", "stance", "source_id"]
+    ].itertuples(index=False):
+        sources.setdefault((cid, str(stance)), []).append(source_id)
     for cid in claim_ids:
-        links = tables.claim_sources[tables.claim_sources["claim_id"] == cid]
-        parts = []
-        for stance, verb in STANCE_VERBS.items():
-            ids = sorted(links.loc[links["stance"].astype(str) == stance, "source_id"])
-            if ids:
-                parts.append(f"{verb} by {', '.join(ids)}")
+        parts = [
+            f"{verb} by {', '.join(sorted(sources[(cid, stance)]))}"
+            for stance, verb in STANCE_VERBS.items()
+            if (cid, stance) in sources
+        ]
         row = claims.loc[cid]
         lines.append(f"- **{cid}** ({row['claim_type']}; {'; '.join(parts)}): {row['statement']}")
     return lines
@@ -567,7 +571,8 @@ def role_card(tables: Tables, country_id: str, clashes: pd.DataFrame) -> str:
     outside = str(country["ots_status"]) not in ("member", "observer")
     out += _outside_levers(tables, country_id) if outside else _clash_lines(clashes, country_id)
     basing = tables.events[tables.events["domain"].astype(str) == "basing"]
-    hosts = tables.event_participants.query("country_id == @country_id and role == 'party'")
+    people = tables.event_participants
+    hosts = people[(people["country_id"] == country_id) & (people["role"] == "party")]
     bases = basing[basing["event_id"].isin(hosts["event_id"])]
     if not bases.empty:
         out += ["", "## Bases in the record", ""]

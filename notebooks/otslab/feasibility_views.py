@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Callable
 from html import escape
 
@@ -18,6 +17,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from otslab import feasibility as fz
+from otslab.alignments_views import EFFECT_COLOURS
 from otslab.data import Tables
 from otslab.plots import (
     PALETTE,
@@ -186,7 +186,7 @@ def plot_factor_support(support: pd.DataFrame) -> Figure:
     ax.set_xlim(0, frame["n_asserting"].max() + 1.2)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_title("How many sources back each argument", loc="left", fontsize=13)
-    ax.set_xlabel("Distinct sources asserting at least one of the factor's evidence claims")
+    ax.set_xlabel("Sources asserting at least one of its evidence claims")
     ax.set_ylabel("Factor")
     ax.legend(
         handles=[Patch(color=c, label=d) for d, c in colours.items()],
@@ -211,11 +211,6 @@ def describe_factor_support(support: pd.DataFrame) -> str:
         )
     return "Bar chart of how many sources back each factor: " + "; ".join(parts) + "."
 
-
-CLASH_COLOURS = dict(
-    zip(fz.CLASH_WEIGHTS, [sns.color_palette(PALETTE)[i] for i in (3, 1, 0)], strict=True)
-)
-"""The colour of each clash effect, hardest first: vermilion, orange, blue."""
 
 _CELL = "padding:3px 8px;border:2px solid #fff;text-align:center;min-width:3.2em;"
 
@@ -248,7 +243,7 @@ def clash_grid_html(
                     f"<td data-cell='{state} {code}' style='{_CELL}background:#f0f0f0'></td>"
                 )
                 continue
-            colour = CLASH_COLOURS[effect]
+            colour = EFFECT_COLOURS[effect]
             rows = mine[(mine["country_id"] == state) & (mine["requirement"] == code)]
             title = _clash_title(rows, f"{names[state]} – {code.replace('_', ' ')}")
             cells.append(
@@ -262,7 +257,7 @@ def clash_grid_html(
     legend = " ".join(
         f"<span style='padding:1px 6px;margin-right:4px;background:{css_colour(c)};"
         f"color:{ink_on(c)}'>{e}</span>"
-        for e, c in CLASH_COLOURS.items()
+        for e, c in EFFECT_COLOURS.items()
     )
     sources = ", ".join(source_ids_of(mine))
     return HTML(
@@ -288,64 +283,9 @@ def describe_clash_grid(
     return text + (f". No clash at all: {', '.join(free)}." if free else ".")
 
 
-def rung_labels(scenarios: pd.DataFrame) -> list[str]:
-    """Column labels for rungs: the number and the wrapped name."""
-    steps = fz.ladder(scenarios)
-    return [f"{r}\n" + textwrap.fill(steps.loc[r, "name"], 16) for r in steps.index]
-
-
 def readiness_norm(values: np.ndarray) -> TwoSlopeNorm:
     """Colour scale centred on 0, each side stretched to its own extreme (at least 1)."""
     return TwoSlopeNorm(0, min(-1.0, float(values.min())), max(1.0, float(values.max())))
-
-
-def plot_readiness(
-    ready: pd.DataFrame,
-    group: list[str],
-    names: dict[str, str],
-    scenarios: pd.DataFrame,
-    source_ids: list[str],
-) -> Figure:
-    """Heatmap of readiness (states x rungs) with the group's highest common rung marked."""
-    fig = new_figure(10, 0.42 * len(ready) + 2.4)
-    ax = fig.subplots()
-    values = ready.to_numpy()
-    norm = readiness_norm(values)
-    ax.imshow(values, cmap=READINESS_CMAP, norm=norm, aspect="auto")
-    ax.grid(False)
-    for (i, j), value in np.ndenumerate(values):
-        dark = abs(norm(value) - 0.5) > 0.3
-        mark = "\u2713" if value >= 0 else "\u2717"
-        ax.text(
-            j,
-            i,
-            f"{value:+.1f} {mark}",
-            ha="center",
-            va="center",
-            fontsize=9,
-            color="white" if dark else "black",
-        )
-    ax.set_xticks(range(ready.shape[1]), rung_labels(scenarios), fontsize=8)
-    labels = [names[c] + ("" if c in group else " (not in group)") for c in ready.index]
-    ax.set_yticks(range(len(ready)), labels)
-    common = fz.highest_common_rung(ready, group)
-    ax.axvline(common - 0.5, color="black", linewidth=2.5)
-    ax.text(
-        common - 0.45,
-        -0.62,
-        f"\u2190 all {len(group)} in the group accept up to rung {common}",
-        ha="left",
-        va="bottom",
-        fontsize=9,
-        fontweight="bold",
-    )
-    ax.set_title(
-        "Readiness of each state for each rung (\u2713 = accepts)", loc="left", fontsize=13, pad=22
-    )
-    ax.set_xlabel("Rung of the ladder")
-    ax.set_ylabel("State")
-    add_source_note(fig, source_ids)
-    return fig
 
 
 def describe_readiness(ready: pd.DataFrame, group: list[str], names: dict[str, str]) -> str:
@@ -366,7 +306,7 @@ def describe_readiness(ready: pd.DataFrame, group: list[str], names: dict[str, s
 def readiness_html(
     ready: pd.DataFrame, group: list[str], names: dict[str, str], scenarios: pd.DataFrame
 ) -> HTML:
-    """The readiness heatmap as a coloured HTML table (fast to redraw; same colours as the PNG)."""
+    """The readiness of each state on each rung as a coloured HTML table (fast to redraw)."""
     norm, cmap = readiness_norm(ready.to_numpy()), colormaps[READINESS_CMAP]
     common = fz.highest_common_rung(ready, group)
     tops = fz.ceilings(ready)
@@ -549,6 +489,7 @@ class WeightPanel:
         self.tables = tables
         self.clashes, self.coefs = fz.model(tables)
         self.names = state_names(tables.countries)
+        self.sources = model_sources(tables)
         self.defaults = fz.default_weights(tables.factors)
         factors = tables.factors.set_index("factor_id")
         self.sliders = {}
@@ -626,8 +567,16 @@ def readiness_items(panel: WeightPanel) -> list[object]:
     ready = fz.readiness(panel.coefs, panel.weights())
     group, names = panel.group(), panel.names
     return [
-        HTML(f"<p>{describe_readiness(ready, group, names)}</p>"),
+        HTML(
+            "<p class='otslab-caption'><b>Readiness of each state for each rung "
+            "(\u2713 = accepts)</b></p>"
+            f"<p class='otslab-description'>{describe_readiness(ready, group, names)}</p>"
+        ),
         readiness_html(ready, group, names, panel.tables.scenarios),
+        HTML(
+            f"<p style='font-size:85%;color:#555'>Source: {', '.join(panel.sources)} "
+            "(see data/sources.csv)</p>"
+        ),
     ]
 
 
