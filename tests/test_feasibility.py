@@ -464,7 +464,6 @@ def test_figures_have_titles_labels_sources_and_render(T, model) -> None:
     ready = fz.readiness(coefs, fz.default_weights(T.factors))
     members = fz.ots_states(T.countries)
     figures = [
-        fv.plot_ladder(T.scenarios, codes),
         fv.plot_voice_positions(T.voices),
         fv.plot_factor_support(fz.factor_support(T.factors, T.claim_sources)),
     ]
@@ -476,6 +475,24 @@ def test_figures_have_titles_labels_sources_and_render(T, model) -> None:
     text = fv.describe_readiness(ready, members, names)
     assert f"up to rung {fz.highest_common_rung(ready, members)}" in text
     assert "No rung requires foreign_basing" in fv.describe_ladder(T.scenarios, codes)
+
+
+def test_ladder_grid_marks_new_and_kept_requirements(T) -> None:
+    """Each cell is 2 where a rung first requires a code, 1 where it keeps it, 0 elsewhere."""
+    codes = list(fz.requirement_meanings())
+    html = fv.ladder_html(T.scenarios, codes).data
+    cells = re.findall(r"data-rung='(\d)' data-code='(\w+)' data-level='(\d)'", html)
+    assert len(cells) == len(T.scenarios) * len(codes)
+    requires = {
+        (int(r.rung), code.strip())
+        for r in T.scenarios.itertuples()
+        for code in r.requirements.split(";")
+    }
+    for rung, code, level in cells:
+        below = any((lower, code) in requires for lower in range(1, int(rung)))
+        want = 0 if (int(rung), code) not in requires else (1 if below else 2)
+        assert int(level) == want, (rung, code)
+    assert escape(fz.requirement_meanings()["unified_command"]) in html  # hover text
 
 
 def test_clash_grid_shows_each_cell_with_its_commitments_on_hover(T, model) -> None:

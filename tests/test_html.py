@@ -46,6 +46,25 @@ def test_each_page_has_its_figures_and_no_errors(edition, notebook) -> None:
     assert "Loading widget" not in page and "widget-view+json" not in page
 
 
+VIEW_DEFAULTS = {
+    "02_member_alignments": ["Who belonged to what at the end of 2012", "they differ in"],
+    "03_agreements_and_exercises": ["Events in the record, 2009", "data:image/svg+xml;base64"],
+    "04_feasibility_debate": ["Readiness of each state for each rung", "Role card:"],
+}
+"""Text a reader sees in each page only if its views show their default content."""
+
+
+@pytest.mark.parametrize("stem", VIEW_DEFAULTS)
+def test_views_show_their_default_content_with_a_note(edition, stem) -> None:
+    """Each view is replaced by what it showed when the notebook ran, then a note."""
+    page = (edition / f"{stem}.html").read_text(encoding="utf-8")
+    for text in VIEW_DEFAULTS[stem]:
+        assert text in page, text
+    nb = nbformat.read(REPO / "notebooks" / f"{stem}.ipynb", as_version=4)
+    views = sum(c.cell_type == "code" and "explorer(" in c.source for c in nb.cells)
+    assert page.count('class="otslab-static-note"') >= views > 0
+
+
 def test_answer_keys_are_up_to_date() -> None:
     """notebooks/ANSWER_KEYS.md matches what the notebooks ask and answer when they run."""
     result = subprocess.run(

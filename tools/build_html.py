@@ -1,7 +1,8 @@
 """Build the static HTML edition: every notebook executed, plus a landing page (`make html`).
 
-Interactive views need a kernel; in the static pages each one is replaced by a short note, and
-the static default figure or table drawn above it carries the content.
+Interactive views need a kernel. In the static pages each one shows what it showed when the
+notebook ran (its default figure, grid or table, kept in the saved widget state), followed by a
+short note that the controls work in JupyterLab.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from run_notebook import execute
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 VIEW_NOTE = (
-    '<p class="otslab-static-note"><i>Interactive view: open this notebook in JupyterLab '
-    "(or on Binder) to use it. The figure or table above shows its default.</i></p>"
+    '<p class="otslab-static-note"><i>Interactive view, shown here with its default settings '
+    "(listed above it): open this notebook in JupyterLab (or on Binder) to use its controls."
+    "</i></p>"
 )
 
 
@@ -32,14 +35,59 @@ def title_of(nb: nbformat.NotebookNode) -> str:
     return "Untitled"
 
 
+def control_html(state: dict) -> str | None:
+    """A control as a line of text with its setting ("Year: 2012"), or None for other widgets."""
+    model, label = state.get("_model_name", ""), html.escape(state.get("description", ""))
+    labels = state.get("_options_labels", [])
+    if model == "HTMLModel":
+        return state.get("value", "")
+    if model == "RadioButtonsModel":
+        return "<ul>" + "".join(f"<li>{html.escape(o)}</li>" for o in labels) + "</ul>"
+    if model in ("DropdownModel", "SelectModel") and state.get("index") is not None:
+        value = labels[state["index"]]
+    elif model == "SelectMultipleModel":
+        value = ", ".join(labels[i] for i in state.get("index", [])) or "(none)"
+    elif model == "CheckboxModel":
+        value = "ticked" if state.get("value") else "not ticked"
+    elif model.endswith("SliderModel") or model == "TextModel":
+        value = state.get("value")
+        value = "–".join(map(str, value)) if isinstance(value, list) else value
+    else:
+        return None
+    return f'<p style="margin:0"><b>{label}</b>: {html.escape(str(value))}</p>'
+
+
+def view_outputs(states: dict, model_id: str) -> list[dict]:
+    """What a widget view shows, in display order: its controls' settings and its outputs."""
+    state = states.get(model_id, {}).get("state", {})
+    if state.get("_model_name") == "OutputModel":
+        return list(state.get("outputs", []))
+    if "children" not in state:
+        text = control_html(state)
+        return [] if not text else [nbformat.v4.new_output("display_data", {"text/html": text})]
+    found = []
+    for child in state["children"]:
+        found += view_outputs(states, child.removeprefix("IPY_MODEL_"))
+    return found
+
+
 def replace_widget_views(nb: nbformat.NotebookNode) -> int:
-    """Swap each widget view output for a note readable without a kernel; return how many."""
+    """Swap each widget view for the outputs it showed and a note; return how many views."""
+    states = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     count = 0
     for cell in nb.cells:
+        outputs = []
         for output in cell.get("outputs", []):
-            if WIDGET_VIEW in output.get("data", {}):
-                output["data"] = {"text/html": VIEW_NOTE}
-                count += 1
+            view = output.get("data", {}).get(WIDGET_VIEW)
+            if view is None:
+                outputs.append(output)
+                continue
+            shown = view_outputs(states, view["model_id"])
+            outputs += [nbformat.from_dict(o) for o in shown]
+            outputs.append(nbformat.v4.new_output("display_data", {"text/html": VIEW_NOTE}))
+            count += 1
+        if "outputs" in cell:
+            cell["outputs"] = outputs
     return count
 
 
@@ -67,8 +115,8 @@ def landing_page(pages: list[tuple[str, str]]) -> str:
 </head><body>
 <h1>Is a "Turkic NATO" taking shape?</h1>
 <p>The static edition of the course: every notebook has been run, and each interactive view
-shows its default figure or table. To use the views, open the notebooks in JupyterLab
-(<code>make lab</code>) or on Binder.</p>
+shows what it shows with its default settings. To use the views' controls, open the notebooks in
+JupyterLab (<code>make lab</code>) or on Binder.</p>
 <ol>
 {items}
 </ol>

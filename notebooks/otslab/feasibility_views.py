@@ -11,7 +11,7 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import HTML, Markdown
 from matplotlib import colormaps
-from matplotlib.colors import ListedColormap, TwoSlopeNorm
+from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
@@ -76,41 +76,47 @@ class MarkdownText(Markdown):
 # --- figures ----------------------------------------------------------------------------------
 
 
-def plot_ladder(scenarios: pd.DataFrame, codes: list[str]) -> Figure:
-    """The ladder as a grid: rungs (top: highest) x requirement codes, new vs kept requirements."""
+def ladder_html(scenarios: pd.DataFrame, codes: list[str]) -> HTML:
+    """The ladder as a grid: rungs (top: highest) x requirements, new vs kept requirements.
+
+    Hover over a column heading for what the requirement means (from data/README.md).
+    """
     matrix = fz.requirement_matrix(scenarios).reindex(columns=codes, fill_value=0)
-    steps = fz.ladder(scenarios)
-    fig = new_figure(11, 5.2)
-    ax = fig.subplots()
+    steps, meanings = fz.ladder(scenarios), fz.requirement_meanings()
     blue = sns.color_palette(PALETTE)[0]
-    cmap = ListedColormap(["white", (*blue, 0.35), blue])
-    ax.imshow(matrix.iloc[::-1].to_numpy(), cmap=cmap, vmin=0, vmax=2, aspect="auto")
-    ax.set_xticks(range(len(codes)), [c.replace("_", " ") for c in codes], fontsize=9)
-    ax.tick_params(axis="x", labelrotation=40)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("right")
-        label.set_rotation_mode("anchor")
-    labels = [f"{rung} \u00b7 {steps.loc[rung, 'name']}" for rung in matrix.index[::-1]]
-    ax.set_yticks(range(len(labels)), labels)
-    ax.set_xticks(np.arange(-0.5, len(codes)), minor=True)
-    ax.set_yticks(np.arange(-0.5, len(labels)), minor=True)
-    ax.grid(which="minor", color="0.8", linewidth=0.8)
-    ax.grid(which="major", visible=False)
-    ax.tick_params(which="minor", length=0)
-    ax.set_title("The ladder: what each rung requires", loc="left", fontsize=13)
-    ax.set_xlabel("Requirement (see data/README.md for the meaning of each code)")
-    ax.set_ylabel("Rung (1 = loosest)")
-    ax.legend(
-        handles=[
-            Patch(color=blue, label="first required at this rung"),
-            Patch(color=(*blue, 0.35), label="kept from the rung below"),
-        ],
-        frameon=False,
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
+    fills = {0: "#fff", 1: f"rgba({','.join(str(round(c * 255)) for c in blue)},0.35)"}
+    fills[2] = css_colour(blue)
+    cell = "border:1px solid #ccc;min-width:4.5em;height:1.8em;"
+    head = "".join(
+        f"<th title='{escape(meanings.get(c, ''))}' style='font-size:85%;padding:2px 4px'>"
+        f"{c.replace('_', ' ')}</th>"
+        for c in codes
     )
-    add_source_note(fig, source_ids_of(scenarios))
-    return fig
+    rows = "".join(
+        f"<tr><th style='text-align:right;padding-right:6px'>{rung} · "
+        f"{escape(steps.loc[rung, 'name'])}</th>"
+        + "".join(
+            f"<td data-rung='{rung}' data-code='{c}' data-level='{int(matrix.loc[rung, c])}' "
+            f"style='{cell}background:{fills[int(matrix.loc[rung, c])]}'></td>"
+            for c in codes
+        )
+        + "</tr>"
+        for rung in matrix.index[::-1]
+    )
+    legend = (
+        f"<span style='padding:0 10px;background:{fills[2]}'>&nbsp;</span> first required at "
+        f"this rung · <span style='padding:0 10px;background:{fills[1]}'>&nbsp;</span> kept "
+        "from the rung below · hover a requirement for its meaning"
+    )
+    return HTML(
+        "<p class='otslab-caption'><b>The ladder: what each rung requires</b></p>"
+        f"<table style='border-collapse:collapse'><tr><th>Rung (1 = loosest)</th>{head}</tr>"
+        f"{rows}</table><p style='font-size:85%'>{legend}</p>"
+        f"<p class='otslab-description'><i>Description:</i> "
+        f"{escape(describe_ladder(scenarios, codes))}</p>"
+        f"<p style='font-size:85%;color:#555'>Source: {', '.join(source_ids_of(scenarios))} "
+        "(see data/sources.csv)</p>"
+    )
 
 
 def describe_ladder(scenarios: pd.DataFrame, codes: list[str]) -> str:

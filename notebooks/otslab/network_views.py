@@ -348,43 +348,6 @@ def plot_network(
     return fig
 
 
-def plot_dyad_heatmap(
-    matrix: pd.DataFrame, names: pd.Series, *, title: str, source_ids: list[str]
-) -> Figure:
-    """Lower triangle of a states x states table of joint agreements and exercises."""
-    shown = matrix.iloc[1:, :-1]
-    size = 2.5 + 0.42 * len(shown)
-    fig = new_figure(size + 1.5, size)
-    ax = fig.subplots()
-    mask = np.triu(np.ones(shown.shape, dtype=bool), k=1)
-    labels = shown.astype(str).where(shown > 0, "")
-    sns.heatmap(
-        shown.where(shown > 0),
-        mask=mask,
-        annot=labels,
-        fmt="",
-        cmap="Blues",
-        vmin=0,
-        linewidths=1,
-        linecolor="white",
-        cbar_kws={"label": "Joint agreements and exercises"},
-        ax=ax,
-    )
-    ax.set_xticks(np.arange(len(shown.columns)) + 0.5, [names[s] for s in shown.columns])
-    ax.set_yticks(np.arange(len(shown.index)) + 0.5, [names[s] for s in shown.index])
-    ax.tick_params(axis="x", labelrotation=45)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("right")
-        label.set_rotation_mode("anchor")
-    ax.tick_params(axis="y", labelrotation=0)
-    ax.grid(False)
-    ax.set_xlabel("State")
-    ax.set_ylabel("State")
-    ax.set_title(title, loc="left", fontsize=13)
-    add_source_note(fig, source_ids)
-    return fig
-
-
 def plot_partner_bars(
     dyads: pd.DataFrame,
     state: str,
@@ -681,31 +644,20 @@ def _dyad_sources(tables: Tables, dyads: pd.DataFrame) -> list[str]:
     return _sources_of(tables, tables.events[tables.events["event_id"].isin(involved)])
 
 
-def dyad_figure(
-    tables: Tables, dyads: pd.DataFrame, state: str = "", focus: str = "TUR"
-) -> tuple[Figure, str]:
-    """A heatmap of all dyads (described with the share of `focus`), or one state's partners."""
+def dyad_figure(tables: Tables, dyads: pd.DataFrame, state: str) -> tuple[Figure, str]:
+    """One state's partners as bars, and the description."""
     names = tables.countries.set_index("country_id")["name"]
     counted = [c.removesuffix("s") for c in dyads.columns if c in {f"{k}s" for k in net.DYAD_KINDS}]
-    sources = _dyad_sources(tables, dyads)
     what = " and ".join(f"{k}s" for k in counted)
-    if state:
-        fig = plot_partner_bars(
-            dyads,
-            state,
-            names,
-            counted,
-            title=f"{names[state]}'s partners in {what}",
-            source_ids=sources,
-        )
-        return fig, net.describe_partners(dyads, state, names)
-    fig = plot_dyad_heatmap(
-        net.dyad_matrix(dyads, tables.countries["country_id"]),
+    fig = plot_partner_bars(
+        dyads,
+        state,
         names,
-        title=f"Pairs of states: joint {what}",
-        source_ids=sources,
+        counted,
+        title=f"{names[state]}'s partners in {what}",
+        source_ids=_dyad_sources(tables, dyads),
     )
-    return fig, net.describe_dyads(dyads, focus, names)
+    return fig, net.describe_partners(dyads, state, names)
 
 
 def dyad_view(tables: Tables, state: str, kinds: list[str]) -> list[object]:
