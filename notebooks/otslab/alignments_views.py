@@ -342,8 +342,10 @@ def cross_pressure_html(tables: Tables) -> HTML:
                 tds.append(f'<td data-cell="{state}" style="{_TD}"></td>')
                 continue
             mine = by_state[state]
-            label = mine["form"].eq("basing agreement") if commitment == al.BASE_NAME else None
-            rows = mine[label] if label is not None else mine[mine["name"] == commitment]
+            if commitment == al.BASE_NAME:  # all basing agreements share this row
+                rows = mine[mine["form"] == "basing agreement"]
+            else:
+                rows = mine[mine["name"] == commitment]
             colour = EFFECT_COLOURS[effect]
             title = _pressure_title(rows, f"{names[state]} – {commitment}")
             tds.append(

@@ -261,7 +261,7 @@ def coefficients(
     reach = factor_reach(factors, country_ids)
     direction = factors.set_index("factor_id")["direction"].astype(str)
     index = pd.MultiIndex.from_product([country_ids, list(steps.index)], names=["country", "rung"])
-    # A factor counts +1 for a driver and -depth for an obstacle, where it bears on the state.
+    # A factor counts +1 for a driver and -depth for a constraint, where it bears on the state.
     per_rung = np.where(
         (direction == "driver").to_numpy()[None, :], 1.0, -steps["depth"].to_numpy()[:, None]
     )  # rungs x factors

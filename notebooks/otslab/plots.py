@@ -38,8 +38,7 @@ NOTE_INCHES = 0.3
 
 def add_source_note(fig: Figure, source_ids: list[str]) -> None:
     """Write 'Source: ...' in a strip added below the figure's layout, bottom left."""
-    old_height = fig.get_figheight()
-    height = old_height + NOTE_INCHES
+    height = fig.get_figheight() + NOTE_INCHES
     fig.set_figheight(height)
     share = NOTE_INCHES / height
     engine = fig.get_layout_engine()
