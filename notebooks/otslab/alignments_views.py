@@ -16,9 +16,10 @@ from otslab.data import Tables
 from otslab.plots import (
     PALETTE,
     add_source_note,
-    css_colour,
-    ink_on,
+    colour_chips,
+    grid_html,
     new_figure,
+    on_colour,
     source_ids_of,
 )
 from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
@@ -100,7 +101,7 @@ def matrix_html(
             cell = by_cell.loc[(state.country_id, org)]
             status = cell["status"]
             colour = STATUS_COLOURS.get(status, (1, 1, 1))
-            style = f"{_TD}{border}background:{css_colour(colour)};color:{ink_on(colour)};"
+            style = f"{_TD}{border}{on_colour(colour)}"
             if cell["start_unknown"] and status != al.UNKNOWN:
                 style += _HATCH_CSS
             text = "?" if status == al.UNKNOWN else status
@@ -114,24 +115,21 @@ def matrix_html(
             + "".join(tds)
             + "</tr>"
         )
-    legend = " ".join(
-        f'<span style="{_CHIP}background:{css_colour(c)};color:{ink_on(c)}">'
-        f"{'?' if s == al.UNKNOWN else s}</span>"
-        for s, c in STATUS_COLOURS.items()
+    legend = colour_chips(
+        {"?" if s == al.UNKNOWN else s: c for s, c in STATUS_COLOURS.items()}, _CHIP
     )
     legend += (
         f' <span style="{_CHIP}{_HATCH_CSS}">hatched: start date unknown</span>'
         " ? = unknown before the source's date · blank = no status in the data"
         " · ° = medium confidence · hover a cell for its dates and source"
     )
-    return HTML(
-        f'<p class="otslab-caption"><b>{escape(title)}</b></p>'
-        f'<table class="otslab-matrix" style="border-collapse:collapse">'
-        f"<tr><th></th>{head}</tr>{''.join(body)}</table>"
-        f'<p style="font-size:85%;line-height:2">{legend}</p>'
-        f'<p class="otslab-description"><i>Description:</i> {escape(description)}</p>'
-        f'<p style="font-size:85%;color:#555">Source: {", ".join(source_ids)} '
-        "(see data/sources.csv)</p>"
+    return grid_html(
+        title,
+        '<table class="otslab-matrix" style="border-collapse:collapse">'
+        f"<tr><th></th>{head}</tr>{''.join(body)}</table>",
+        legend=legend,
+        description=description,
+        source_ids=source_ids,
     )
 
 
@@ -349,27 +347,20 @@ def cross_pressure_html(tables: Tables) -> HTML:
             colour = EFFECT_COLOURS[effect]
             title = _pressure_title(rows, f"{names[state]} – {commitment}")
             tds.append(
-                f'<td data-cell="{state}" data-effect="{effect}" title="{title}" style="{_TD}'
-                f'background:{css_colour(colour)};color:{ink_on(colour)}">{effect}</td>'
+                f'<td data-cell="{state}" data-effect="{effect}" title="{title}" '
+                f'style="{_TD}{on_colour(colour)}">{effect}</td>'
             )
         body.append(
             f'<tr><th style="{_TH}text-align:right">{escape(commitment)}</th>{"".join(tds)}</tr>'
         )
-    legend = " ".join(
-        f'<span style="{_CHIP}background:{css_colour(c)};color:{ink_on(c)}">{e}</span>'
-        for e, c in EFFECT_COLOURS.items()
-    )
-    sources = source_ids_of(pd.concat(by_state.values(), ignore_index=True))
-    return HTML(
-        "<p class='otslab-caption'><b>What would clash with a collective-defence clause, "
-        "state by state</b></p>"
-        f'<table style="border-collapse:collapse"><tr><th></th>{head}</tr>{"".join(body)}</table>'
-        f'<p style="font-size:85%;line-height:2">Effect on a collective-defence clause: {legend}'
-        " · hover a cell for the clash, its date and its source</p>"
-        f'<p class="otslab-description"><i>Description:</i> '
-        f"{escape(describe_cross_pressures(grid, names))}</p>"
-        f'<p style="font-size:85%;color:#555">Source: {", ".join(sources)} '
-        "(see data/sources.csv)</p>"
+    legend = colour_chips(EFFECT_COLOURS, _CHIP)
+    return grid_html(
+        "What would clash with a collective-defence clause, state by state",
+        f'<table style="border-collapse:collapse"><tr><th></th>{head}</tr>{"".join(body)}</table>',
+        legend=f"Effect on a collective-defence clause: {legend} · hover a cell for the clash, "
+        "its date and its source",
+        description=describe_cross_pressures(grid, names),
+        source_ids=source_ids_of(pd.concat(by_state.values(), ignore_index=True)),
     )
 
 

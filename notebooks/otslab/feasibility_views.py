@@ -22,9 +22,11 @@ from otslab.data import Tables
 from otslab.plots import (
     PALETTE,
     add_source_note,
+    colour_chips,
     css_colour,
-    ink_on,
+    grid_html,
     new_figure,
+    on_colour,
     source_ids_of,
 )
 from otslab.widgets import OUTPUT_LAYOUT, TABLE_STYLE, hint, redraw_on, render_into, table_html
@@ -108,14 +110,13 @@ def ladder_html(scenarios: pd.DataFrame, codes: list[str]) -> HTML:
         f"this rung · <span style='padding:0 10px;background:{fills[1]}'>&nbsp;</span> kept "
         "from the rung below · hover a requirement for its meaning"
     )
-    return HTML(
-        "<p class='otslab-caption'><b>The ladder: what each rung requires</b></p>"
+    return grid_html(
+        "The ladder: what each rung requires",
         f"<table style='border-collapse:collapse'><tr><th>Rung (1 = loosest)</th>{head}</tr>"
-        f"{rows}</table><p style='font-size:85%'>{legend}</p>"
-        f"<p class='otslab-description'><i>Description:</i> "
-        f"{escape(describe_ladder(scenarios, codes))}</p>"
-        f"<p style='font-size:85%;color:#555'>Source: {', '.join(source_ids_of(scenarios))} "
-        "(see data/sources.csv)</p>"
+        f"{rows}</table>",
+        legend=legend,
+        description=describe_ladder(scenarios, codes),
+        source_ids=source_ids_of(scenarios),
     )
 
 
@@ -254,37 +255,32 @@ def clash_grid_html(
             title = _clash_title(rows, f"{names[state]} – {code.replace('_', ' ')}")
             cells.append(
                 f"<td data-cell='{state} {code}' data-effect='{effect}' title='{title}' "
-                f"style='{_CELL}background:{css_colour(colour)};color:{ink_on(colour)};"
-                f"font-weight:bold'>{grid['count'].loc[state, code]}</td>"
+                f"style='{_CELL}{on_colour(colour)}font-weight:bold'>"
+                f"{grid['count'].loc[state, code]}</td>"
             )
         body.append(
             f"<tr><th style='text-align:right'>{escape(names[state])}</th>{''.join(cells)}</tr>"
         )
-    legend = " ".join(
-        f"<span style='padding:1px 6px;margin-right:4px;background:{css_colour(c)};"
-        f"color:{ink_on(c)}'>{e}</span>"
-        for e, c in EFFECT_COLOURS.items()
-    )
-    sources = ", ".join(source_ids_of(mine))
-    return HTML(
-        "<p class='otslab-caption'><b>Where commitments already signed meet the ladder</b></p>"
+    legend = colour_chips(EFFECT_COLOURS, "padding:1px 6px;margin-right:4px;")
+    return grid_html(
+        "Where commitments already signed meet the ladder",
         f"<table style='border-collapse:collapse'><tr><th>State</th>{head}</tr>{''.join(body)}"
-        f"</table><p style='font-size:85%;line-height:2'>Hardest effect in the cell: {legend}"
-        " · number: how many commitments · grey: none · hover a cell for the commitments</p>"
-        "<p class='otslab-description'><i>Description:</i> "
-        f"{escape(describe_clash_grid(clashes, states, codes, names))}</p>"
-        f"<p style='font-size:85%;color:#555'>Source: {sources} (see data/sources.csv)</p>"
+        "</table>",
+        legend=f"Hardest effect in the cell: {legend} · number: how many commitments · "
+        "grey: none · hover a cell for the commitments",
+        description=describe_clash_grid(grid["hardest"], names),
+        source_ids=source_ids_of(mine),
     )
 
 
-def describe_clash_grid(
-    clashes: pd.DataFrame, states: list[str], codes: list[str], names: dict[str, str]
-) -> str:
-    """One line: which states have a 'rules out' clash, and which have none at all."""
-    grid = fz.clash_grid(clashes, states, codes)["hardest"]
-    ruled = {names[s]: [c for c in grid.columns if grid.loc[s, c] == "rules out"] for s in states}
+def describe_clash_grid(hardest: pd.DataFrame, names: dict[str, str]) -> str:
+    """One line on clash_grid's 'hardest': which states have a 'rules out', which have none."""
+    ruled = {
+        names[s]: [c for c in hardest.columns if hardest.loc[s, c] == "rules out"]
+        for s in hardest.index
+    }
     parts = [f"{n}: {', '.join(c)}" for n, c in ruled.items() if c]
-    free = [names[s] for s in states if not grid.loc[s].astype(bool).any()]
+    free = [names[s] for s in hardest.index if not hardest.loc[s].astype(bool).any()]
     text = "Grid of clashes between commitments and requirements. Ruled out: " + "; ".join(parts)
     return text + (f". No clash at all: {', '.join(free)}." if free else ".")
 

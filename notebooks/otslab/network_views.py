@@ -24,10 +24,11 @@ from otslab.data import Tables
 from otslab.plots import (
     PALETTE,
     add_source_note,
-    css_colour,
+    colour_chips,
     figure_html,
-    ink_on,
+    grid_html,
     new_figure,
+    on_colour,
     source_ids_of,
 )
 from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
@@ -468,7 +469,7 @@ def timeline_grid_html(
         )
         chip = (
             f'<span data-event="{event}" title="{escape(tip + " · sources: " + row["sources"])}" '
-            f'style="{_CHIP}background:{css_colour(colour)};color:{ink_on(colour)}">{event}</span>'
+            f'style="{_CHIP}{on_colour(colour)}">{event}</span>'
         )
         year = year_of[event]
         cells.setdefault((row["kind"], net.UNDATED if pd.isna(year) else int(year)), []).append(
@@ -487,23 +488,16 @@ def timeline_grid_html(
         + "</tr>"
         for kind in kinds
     )
-    shown = [f for f in colours if f in set(table["framework"])]
-    legend = " ".join(
-        f'<span style="{_CHIP}background:{css_colour(colours[f])};color:{ink_on(colours[f])}">'
-        f"{f}</span>"
-        for f in shown
-    )
+    shown = {f: c for f, c in colours.items() if f in set(table["framework"])}
+    legend = colour_chips(shown, _CHIP)
     events = tables.events[tables.events["event_id"].isin(table["event"])]
-    return HTML(
-        f"<p class='otslab-caption'><b>Events in the record, {years[0]}–{years[1]}{who}</b></p>"
+    return grid_html(
+        f"Events in the record, {years[0]}–{years[1]}{who}",
         "<div style='overflow-x:auto'><table style='border-collapse:collapse;font-size:80%'>"
-        f"<tr><th style='{_GRID_CELL}'>kind</th>{head}</tr>{body}</table></div>"
-        f"<p style='font-size:85%;line-height:2'>Framework: {legend} · hover an event for its "
-        "title, date, states and sources</p>"
-        "<p class='otslab-description'><i>Description:</i> "
-        f"{escape(net.describe_timeline(events, tables.events))}</p>"
-        f"<p style='font-size:85%;color:#555'>Source: {', '.join(_sources_of(tables, events))} "
-        "(see data/sources.csv)</p>"
+        f"<tr><th style='{_GRID_CELL}'>kind</th>{head}</tr>{body}</table></div>",
+        legend=f"Framework: {legend} · hover an event for its title, date, states and sources",
+        description=net.describe_timeline(events, tables.events),
+        source_ids=_sources_of(tables, events),
     )
 
 
@@ -695,20 +689,19 @@ def dyad_matrix_html(tables: Tables, dyads: pd.DataFrame, focus: str = "TUR") ->
             cells.append(
                 f"<td data-pair='{other} {state}' title='{escape(names[other])} – "
                 f"{escape(names[state])}: {n}' style='{_GRID_CELL}text-align:center;"
-                f"background:{css_colour(colour)};color:{ink_on(colour)}'>{n or ''}</td>"
+                f"{on_colour(colour)}'>{n or ''}</td>"
             )
         rows.append(
             f"<tr><th style='{_GRID_CELL}'>{escape(names[state])}</th>{''.join(cells)}</tr>"
         )
     counted = [c for c in dyads.columns if c in {f"{k}s" for k in net.DYAD_KINDS}]
-    return HTML(
-        f"<p class='otslab-caption'><b>Pairs of states: joint {' and '.join(counted)}</b></p>"
+    return grid_html(
+        f"Pairs of states: joint {' and '.join(counted)}",
         "<div style='overflow-x:auto'><table style='border-collapse:collapse;font-size:80%'>"
-        f"<tr><th></th>{head}</tr>{''.join(rows)}</table></div>"
-        "<p class='otslab-description'><i>Description:</i> "
-        f"{escape(net.describe_dyads(dyads, focus, names))}</p>"
-        f"<p style='font-size:85%;color:#555'>Source: {', '.join(_dyad_sources(tables, dyads))} "
-        "(see data/sources.csv)</p>"
+        f"<tr><th></th>{head}</tr>{''.join(rows)}</table></div>",
+        legend="",
+        description=net.describe_dyads(dyads, focus, names),
+        source_ids=_dyad_sources(tables, dyads),
     )
 
 

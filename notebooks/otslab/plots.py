@@ -73,6 +73,32 @@ def ink_on(colour: tuple) -> str:
     return "#000" if luminance > 0.179 else "#fff"
 
 
+def on_colour(colour: tuple) -> str:
+    """CSS for a cell or chip filled with colour, with black or white text, whichever reads."""
+    return f"background:{css_colour(colour)};color:{ink_on(colour)};"
+
+
+def colour_chips(colours: dict[str, tuple], style: str) -> str:
+    """A legend in HTML: each label on its own colour, in a chip with the given style."""
+    return " ".join(
+        f'<span style="{style}{on_colour(colour)}">{escape(label)}</span>'
+        for label, colour in colours.items()
+    )
+
+
+def grid_html(
+    title: str, grid: str, *, legend: str, description: str, source_ids: list[str]
+) -> HTML:
+    """An HTML grid framed like a figure: its title, the grid, legend, description and sources."""
+    key = f'<p style="font-size:85%;line-height:2">{legend}</p>' if legend else ""
+    return HTML(
+        f'<p class="otslab-caption"><b>{escape(title)}</b></p>{grid}{key}'
+        f'<p class="otslab-description"><i>Description:</i> {escape(description)}</p>'
+        f'<p style="font-size:85%;color:#555">Source: {", ".join(source_ids)} '
+        "(see data/sources.csv)</p>"
+    )
+
+
 def source_ids_of(frame: pd.DataFrame) -> list[str]:
     """The distinct source ids behind the rows of a table: seed texts first, then references."""
     return sorted(frame["source_id"].dropna().unique(), key=lambda s: (not s.startswith("S"), s))
