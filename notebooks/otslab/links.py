@@ -1,0 +1,55 @@
+"""Links that open the course for a student: a JupyterHub's nbgitpuller link."""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from urllib.parse import quote, urlencode, urlsplit
+
+PLACEHOLDER = re.compile(r"[<>{}]")
+SPACE = re.compile(r"\s")
+
+
+def _check(value: str, what: str, spaces: bool = False) -> str:
+    """Return value, or raise ValueError when it is empty or looks like a template placeholder."""
+    if not value or PLACEHOLDER.search(value) or (not spaces and SPACE.search(value)):
+        raise ValueError(f"{what} {value!r} is empty or holds a placeholder, bracket or space")
+    return value
+
+
+def repo_folder(repo_url: str) -> str:
+    """Return the folder a clone of repo_url lands in: its last path part, without `.git`."""
+    url = _check(repo_url, "repository URL")
+    path = urlsplit(url).path if "://" in url else url
+    name = path.rstrip("/").rsplit("/", 1)[-1].removesuffix(".git")
+    if name in {"", ".", ".."} or ":" in name:
+        raise ValueError(f"repository URL {repo_url!r} names no folder")
+    return name
+
+
+def nbgitpuller_link(
+    hub_url: str, repo_url: str, branch: str, notebook: str, target_path: str | None = None
+) -> str:
+    """Return the hub link that clones or updates repo_url and opens notebook in JupyterLab.
+
+    The clone goes to target_path in the student's home (default: the repository's name),
+    and notebook is a path inside the repository, e.g. "notebooks/00_start_here.ipynb".
+    """
+    hub = urlsplit(_check(hub_url, "hub URL"))
+    if hub.scheme not in {"http", "https"} or not hub.netloc or hub.query or hub.fragment:
+        raise ValueError(f"hub URL {hub_url!r} is not an http(s) address like https://hub.example")
+    target = _check(target_path, "target path") if target_path else repo_folder(repo_url)
+    parts = PurePosixPath(_check(notebook, "notebook", spaces=True)).parts
+    if PurePosixPath(notebook).is_absolute() or ".." in parts or ".." in target.split("/"):
+        raise ValueError(f"notebook {notebook!r} must be a path inside the repository")
+    query = urlencode(
+        {
+            "repo": _check(repo_url, "repository URL"),
+            "urlpath": "lab/tree/" + quote(f"{target}/{PurePosixPath(*parts)}"),
+            "branch": _check(branch, "branch"),
+            "targetPath": target,
+        },
+        quote_via=quote,
+        safe="/:",
+    )
+    return f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
