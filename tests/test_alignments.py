@@ -8,6 +8,7 @@ import csv
 import html
 import math
 import re
+from datetime import date
 from html import escape
 
 import pandas as pd
@@ -604,3 +605,48 @@ def test_cross_pressure_view_follows_the_dropdown(T) -> None:
     state.value = "XNC"
     assert expected_commitments(T, "XNC", year) == set()
     assert "otslab-hint" in shown_text(output)
+
+
+def small_record(tmp_path, event_dates: list[str], published: list[str]) -> None:
+    """A data folder holding only the two columns the record's closing date is read from."""
+    pd.DataFrame(
+        {"event_id": [f"E{i:03d}" for i in range(len(event_dates))], "date": event_dates}
+    ).to_csv(tmp_path / "events.csv", index=False)
+    pd.DataFrame(
+        {"source_id": [f"S{i:03d}" for i in range(len(published))], "published": published}
+    ).to_csv(tmp_path / "sources.csv", index=False)
+
+
+def test_record_closes_at_its_latest_dated_event_or_source(tmp_path) -> None:
+    """The closing date is the latest date in the record, as precise as given; undated rows skip."""
+    small_record(tmp_path, ["2018-08-12", "2019-05", "", "2017"], ["2019-04-30", ""])
+    assert al.record_closes(tmp_path) == "2019-05"
+    assert al.closing_in_words(tmp_path) == "May 2019"
+    small_record(tmp_path, ["2018-08-12"], ["2019-11-07"])
+    assert al.closing_in_words(tmp_path) == "7 November 2019"
+
+
+def test_current_year_stops_at_the_record(tmp_path) -> None:
+    """A record that closes in 2019 shows 2019 as its last year, not this calendar year."""
+    small_record(tmp_path, ["2012-12-19", "2019-05"], [""])
+    assert al.current_year(tmp_path) == 2019
+    small_record(tmp_path, ["3000-01"], [""])
+    assert al.current_year(tmp_path) == date.today().year
+
+
+def test_record_without_dates_is_an_error(tmp_path) -> None:
+    """No dated row at all gives a clear error naming the folder."""
+    small_record(tmp_path, [""], [""])
+    with pytest.raises(ValueError, match="no dated event or source"):
+        al.current_year(tmp_path)
+
+
+def test_views_name_the_last_year_after_the_record_close(T) -> None:
+    """The course record closes with its latest row; the views name that date in words."""
+    latest = max(
+        [r["date"] for r in csv_rows("events") if r["date"]]
+        + [r["published"] for r in csv_rows("sources") if r["published"]]
+    )
+    assert al.current_year() == min(int(latest[:4]), date.today().year)
+    grid = views.membership_grid(T, al.current_year()).data
+    assert f"as of {al.closing_in_words()}, when the record closes" in html.unescape(grid)

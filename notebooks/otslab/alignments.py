@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
-from otslab.data import Tables
+from otslab.data import DATA_DIR, Tables
 
 FIRST_YEAR = 1991
 """First year of the time-travel views: the Soviet Union dissolved and the CIS was founded."""
@@ -45,9 +46,35 @@ BASE_CONFLICT = (
 """How a foreign base bears on a collective-defence clause ({foreign}: the foreign state)."""
 
 
-def current_year() -> int:
-    """The calendar year today: the last year of the time-travel views."""
-    return date.today().year
+MONTHS = (
+    "January February March April May June July August September October November December".split()
+)
+
+
+def record_closes(data_dir: Path = DATA_DIR) -> str:
+    """The date the record closes: its latest dated event or publication (ISO, as given)."""
+    dates = [
+        *pd.read_csv(Path(data_dir) / "events.csv", usecols=["date"], dtype=str)["date"].dropna(),
+        *pd.read_csv(Path(data_dir) / "sources.csv", usecols=["published"], dtype=str)[
+            "published"
+        ].dropna(),
+    ]
+    if not dates:
+        raise ValueError(f"no dated event or source in {data_dir}: the record has no closing date")
+    return max(dates)
+
+
+def closing_in_words(data_dir: Path = DATA_DIR) -> str:
+    """The record's closing date in words: 'April 2026' (or '7 January 2026', or '2026')."""
+    parts = [int(part) for part in record_closes(data_dir).split("-")]
+    words = [str(parts[2])] if len(parts) == 3 else []
+    words += [MONTHS[parts[1] - 1]] if len(parts) >= 2 else []
+    return " ".join([*words, str(parts[0])])
+
+
+def current_year(data_dir: Path = DATA_DIR) -> int:
+    """The last year the views show: the year the record closes, never a later calendar year."""
+    return min(date.today().year, int(record_closes(data_dir)[:4]))
 
 
 def _check_year(year: int) -> None:
@@ -533,9 +560,9 @@ def compare_states(tables: Tables, first: str, second: str) -> pd.DataFrame:
 
 
 def as_of(year: int) -> str:
-    """'at the end of 1999' for a past year; 'in 2026, as the data stand' for the current one."""
+    """'at the end of 1999' for a past year; 'as of April 2026, when the record closes' after."""
     if year >= current_year():
-        return f"in {year}, as the data stand"
+        return f"as of {closing_in_words()}, when the record closes"
     return f"at the end of {year}"
 
 
