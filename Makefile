@@ -7,7 +7,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Jupyter refuses to run as root unless told; the server only listens on 127.0.0.1.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test check-data bench html answer-keys term-counts clean
+.PHONY: lab test check-data bench html answer-keys term-counts boundaries clean
 
 lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=. $(ALLOW_ROOT) \
@@ -35,6 +35,12 @@ check-data: $(VENV)/.stamp-runtime
 # Recount the vocabulary in the seed texts (../shared/seeds) into data/term_counts.csv.
 term-counts: $(VENV)/.stamp-runtime
 	cd notebooks && ../$(BIN)/python -m otslab.sources
+
+# Regional country boundaries for the map (data/geo) from npm world-atlas 2.0.2, cut with the
+# standard library; see data/geo/README.md. Needs npm; the course itself reads the committed file.
+boundaries:
+	npm ci --prefix tools/geo --no-audit --no-fund
+	$(PYTHON) tools/cut_boundaries.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts build
