@@ -650,3 +650,10 @@ def test_views_name_the_last_year_after_the_record_close(T) -> None:
     assert al.current_year() == min(int(latest[:4]), date.today().year)
     grid = views.membership_grid(T, al.current_year()).data
     assert f"as of {al.closing_in_words()}, when the record closes" in html.unescape(grid)
+
+
+def test_record_note_names_the_closing_date(tmp_path) -> None:
+    """The note at the top of each notebook gives the closing date and the last year shown."""
+    small_record(tmp_path, ["2019-05"], ["2018"])
+    note = al.record_note(tmp_path)
+    assert "closes in May 2019" in note and "last year the views show is 2019" in note

@@ -77,6 +77,15 @@ def current_year(data_dir: Path = DATA_DIR) -> int:
     return min(date.today().year, int(record_closes(data_dir)[:4]))
 
 
+def record_note(data_dir: Path = DATA_DIR) -> str:
+    """One sentence for the top of a notebook: when the record closes, and what 'now' means."""
+    closes = closing_in_words(data_dir)
+    return (
+        f"The record closes in {closes}: nothing later is in the data, so the last year the views "
+        f"show is {current_year(data_dir)}, and 'now' or 'today' in this notebook means {closes}."
+    )
+
+
 def _check_year(year: int) -> None:
     """Reject a year that is not a plain integer."""
     if isinstance(year, bool) or not isinstance(year, int):
