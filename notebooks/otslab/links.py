@@ -1,13 +1,14 @@
-"""Links that open the course for a student: a JupyterHub's nbgitpuller link."""
+"""Links that open the course for a student: a JupyterHub's nbgitpuller link, and Binder's."""
 
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlencode, urlsplit
 
 PLACEHOLDER = re.compile(r"[<>{}]")
 SPACE = re.compile(r"\s")
+BINDERHUB = "https://mybinder.org"
 
 
 def _check(value: str, what: str, spaces: bool = False) -> str:
@@ -53,3 +54,28 @@ def nbgitpuller_link(
         safe="/:",
     )
     return f"{hub_url.rstrip('/')}/hub/user-redirect/git-pull?{query}"
+
+
+def binder_link(repo_url: str, ref: str, notebook: str, binderhub: str = BINDERHUB) -> str:
+    """Return the Binder link that builds repo_url at ref and opens notebook in JupyterLab."""
+    url = urlsplit(_check(repo_url, "repository URL"))
+    if url.scheme != "https" or not url.netloc or url.query or url.fragment:
+        raise ValueError(f"repository URL {repo_url!r} is not an https address of a repository")
+    if PurePosixPath(notebook).is_absolute() or ".." in PurePosixPath(notebook).parts:
+        raise ValueError(f"notebook {notebook!r} must be a path inside the repository")
+    owner_repo = url.path.strip("/").removesuffix(".git")
+    if url.netloc == "github.com" and owner_repo.count("/") == 1:
+        spec = f"gh/{owner_repo}/{quote(_check(ref, 'ref'), safe='')}"
+    else:
+        spec = f"git/{quote(repo_url, safe='')}/{quote(_check(ref, 'ref'), safe='')}"
+    path = _check(notebook, "notebook", spaces=True)
+    return f"{binderhub}/v2/{spec}?urlpath=" + quote(f"lab/tree/{path}")
+
+
+def repository_url(citation: Path) -> str | None:
+    """Return the `repository-code` URL in a CITATION.cff file, or None when it names none."""
+    for line in citation.read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "repository-code":
+            return _check(value.strip().strip("'\""), f"{citation.name}: repository-code")
+    return None
