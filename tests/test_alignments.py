@@ -582,7 +582,7 @@ def test_similarity_view_ranks_and_hints_when_a_state_has_no_tie(T) -> None:
     """The ranking follows the dropdown and the year; a state without ties gets a hint."""
     view = views.similarity_view(T, "KAZ", 2013)
     (state, slider), output = view.children[0].children, view.children[1]
-    assert "ties are to Kazakhstan's, at the end of 2013" in shown_text(output)
+    assert "ties are to Kazakhstan&#39;s, at the end of 2013" in shown_text(output)
     xnc = next(r for r in csv_rows("memberships") if r["country_id"] == "XNC")
     state.value = "XNC"
     slider.value = int(xnc["start"][:4]) - 1

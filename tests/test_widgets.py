@@ -39,7 +39,7 @@ def test_table_browser_search_keeps_matching_rows(T) -> None:
     table.value = "memberships"
     search.value = "UZB"
     text = shown_text(output)
-    shown = int(re.search(r"(\d+) containing 'UZB'", text).group(1))
+    shown = int(re.search(r"(\d+) containing &#39;UZB&#39;", text).group(1))
     body_rows = text.split("<tbody>")[1].split("<tr>")[1:]
     assert len(body_rows) == shown
     assert shown >= int((T.memberships["country_id"] == "UZB").sum())
@@ -52,7 +52,7 @@ def test_table_browser_empty_result_shows_a_hint(T) -> None:
     table, search, output = controls(table_browser(T))
     search.value = "no such word anywhere"
     text = shown_text(output)
-    assert "otslab-hint" in text and "No row of 'events' contains" in text
+    assert "otslab-hint" in text and "No row of &#39;events&#39; contains" in text
     assert "<table" not in text and "Traceback" not in text
     search.value = ""
     assert f"Table: events — {len(T.events)} rows" in shown_text(output)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 import ipywidgets as w
 import numpy as np
 import pandas as pd
@@ -13,6 +11,7 @@ from matplotlib.figure import Figure
 
 from otslab import alignments as al
 from otslab.data import Tables
+from otslab.markup import html, join
 from otslab.plots import (
     PALETTE,
     add_source_note,
@@ -85,10 +84,13 @@ def matrix_html(
     states = cells.drop_duplicates("country_id")
     orgs = cells.drop_duplicates("org_id")
     by_cell = cells.set_index(["country_id", "org_id"])
-    head = "".join(
-        f'<th style="{_TH}">{escape(o.organisation)}'
-        + (f"<br><small>(from {o.founded_year})</small>" if o.founded_later else "")
-        + "</th>"
+    head = join(
+        html(
+            '<th style="{}">{}{}</th>',
+            _TH,
+            o.organisation,
+            html("<br><small>(from {})</small>", o.founded_year) if o.founded_later else "",
+        )
         for o in orgs.itertuples()
     )
     body = []
@@ -107,26 +109,42 @@ def matrix_html(
             text = "?" if status == al.UNKNOWN else status
             text += "°" if cell["medium"] and text not in ("?", "") else ""
             tds.append(
-                f'<td data-cell="{state.country_id} {org}" title="{escape(_cell_title(cell))}" '
-                f'style="{style}">{escape(text)}</td>'
+                html(
+                    '<td data-cell="{} {}" title="{}" style="{}">{}</td>',
+                    state.country_id,
+                    org,
+                    _cell_title(cell),
+                    style,
+                    text,
+                )
             )
         body.append(
-            f'<tr><th style="{_TH}text-align:right;{border}">{escape(state.state)}</th>'
-            + "".join(tds)
-            + "</tr>"
+            html(
+                '<tr><th style="{}text-align:right;{}">{}</th>{}</tr>',
+                _TH,
+                border,
+                state.state,
+                join(tds),
+            )
         )
     legend = colour_chips(
         {"?" if s == al.UNKNOWN else s: c for s, c in STATUS_COLOURS.items()}, _CHIP
     )
-    legend += (
-        f' <span style="{_CHIP}{_HATCH_CSS}">hatched: start date unknown</span>'
+    legend += html(
+        ' <span style="{}{}">hatched: start date unknown</span>'
         " ? = unknown before the source's date · blank = no status in the data"
-        " · ° = medium confidence · hover a cell for its dates and source"
+        " · ° = medium confidence · hover a cell for its dates and source",
+        _CHIP,
+        _HATCH_CSS,
     )
     return grid_html(
         title,
-        '<table class="otslab-matrix" style="border-collapse:collapse">'
-        f"<tr><th></th>{head}</tr>{''.join(body)}</table>",
+        html(
+            '<table class="otslab-matrix" style="border-collapse:collapse">'
+            "<tr><th></th>{}</tr>{}</table>",
+            head,
+            join(body),
+        ),
         legend=legend,
         description=description,
         source_ids=source_ids,
@@ -319,7 +337,7 @@ def _pressure_title(rows: pd.DataFrame, where: str) -> str:
         f"{r.name} ({r.form}, since {r.since}; {r.source_id}): {r.conflict}"
         for r in rows.itertuples()
     ]
-    return escape(where + ":\n" + "\n".join(lines))
+    return where + ":\n" + "\n".join(lines)
 
 
 def cross_pressure_html(tables: Tables) -> HTML:
@@ -331,13 +349,13 @@ def cross_pressure_html(tables: Tables) -> HTML:
     by_state = al.cross_pressures_by_state(tables, al.ots_states(tables)["country_id"])
     grid = al.pressure_grid(by_state)
     names = tables.countries.set_index("country_id")["name"]
-    head = "".join(f'<th style="{_TH}">{escape(names[c])}</th>' for c in grid.columns)
+    head = join(html('<th style="{}">{}</th>', _TH, names[c]) for c in grid.columns)
     body = []
     for commitment, row in grid.iterrows():
         tds = []
         for state, effect in row.items():
             if not effect:
-                tds.append(f'<td data-cell="{state}" style="{_TD}"></td>')
+                tds.append(html('<td data-cell="{}" style="{}"></td>', state, _TD))
                 continue
             mine = by_state[state]
             if commitment == al.BASE_NAME:  # all basing agreements share this row
@@ -347,18 +365,32 @@ def cross_pressure_html(tables: Tables) -> HTML:
             colour = EFFECT_COLOURS[effect]
             title = _pressure_title(rows, f"{names[state]} – {commitment}")
             tds.append(
-                f'<td data-cell="{state}" data-effect="{effect}" title="{title}" '
-                f'style="{_TD}{on_colour(colour)}">{effect}</td>'
+                html(
+                    '<td data-cell="{state}" data-effect="{effect}" title="{title}" '
+                    'style="{td}{colour}">{effect}</td>',
+                    state=state,
+                    effect=effect,
+                    title=title,
+                    td=_TD,
+                    colour=on_colour(colour),
+                )
             )
         body.append(
-            f'<tr><th style="{_TH}text-align:right">{escape(commitment)}</th>{"".join(tds)}</tr>'
+            html('<tr><th style="{}text-align:right">{}</th>{}</tr>', _TH, commitment, join(tds))
         )
     legend = colour_chips(EFFECT_COLOURS, _CHIP)
     return grid_html(
         "What would clash with a collective-defence clause, state by state",
-        f'<table style="border-collapse:collapse"><tr><th></th>{head}</tr>{"".join(body)}</table>',
-        legend=f"Effect on a collective-defence clause: {legend} · hover a cell for the clash, "
-        "its date and its source",
+        html(
+            '<table style="border-collapse:collapse"><tr><th></th>{}</tr>{}</table>',
+            head,
+            join(body),
+        ),
+        legend=html(
+            "Effect on a collective-defence clause: {} · hover a cell for the clash, "
+            "its date and its source",
+            legend,
+        ),
         description=describe_cross_pressures(grid, names),
         source_ids=source_ids_of(pd.concat(by_state.values(), ignore_index=True)),
     )

@@ -6,6 +6,7 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
 import sys
 import tempfile
@@ -70,6 +71,20 @@ class Tables(dict):
             return self[name]
         except KeyError as exc:
             raise AttributeError(f"no table named {name!r}; tables: {', '.join(self)}") from exc
+
+
+def write_atomically(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Write a file whole or not at all (a temporary file beside it, then renamed over it)."""
+    path = Path(path)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
 
 
 def read_descriptor(data_dir: Path = DATA_DIR) -> dict:

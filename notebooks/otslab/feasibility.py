@@ -13,6 +13,9 @@ rung by rung: its ceiling is the highest rung up to which it accepts every rung.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -21,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from otslab.alignments import commitment_parties, cross_pressures_by_state, current_year
-from otslab.data import DATA_DIR, Tables
+from otslab.data import DATA_DIR, Tables, write_atomically
+from otslab.markup import md_text as md
 
 COLLECTIVE_DEFENCE = "collective_defence_clause"
 """The requirement every row of commitments.csv is judged against (its `effect`)."""
@@ -506,12 +510,14 @@ def claim_lines(tables: Tables, claim_ids: list[str]) -> list[str]:
         sources.setdefault((cid, str(stance)), []).append(source_id)
     for cid in claim_ids:
         parts = [
-            f"{verb} by {', '.join(sorted(sources[(cid, stance)]))}"
+            f"{verb} by {md(', '.join(sorted(sources[(cid, stance)])))}"
             for stance, verb in STANCE_VERBS.items()
             if (cid, stance) in sources
         ]
         row = claims.loc[cid]
-        lines.append(f"- **{cid}** ({row['claim_type']}; {'; '.join(parts)}): {row['statement']}")
+        lines.append(
+            f"- **{md(cid)}** ({md(row['claim_type'])}; {'; '.join(parts)}): {md(row['statement'])}"
+        )
     return lines
 
 
@@ -527,8 +533,8 @@ def _clash_lines(clashes: pd.DataFrame, country_id: str) -> list[str]:
     for row in mine.assign(order=order).sort_values(["order", "requirement"]).itertuples():
         label = f"{row.commitment_id}, " if row.commitment_id else ""
         out.append(
-            f"- **{row.effect}** `{row.requirement}`: {row.name} ({label}{row.source_id}). "
-            f"{row.reason}"
+            f"- **{md(row.effect)}** {md(row.requirement)}: {md(row.name)} "
+            f"({md(label + row.source_id)}). {md(row.reason)}"
         )
     return out
 
@@ -545,8 +551,8 @@ def _outside_levers(tables: Tables, country_id: str) -> list[str]:
         shared = [names[c] for c in ots if c in set(bound)]
         if shared:
             out.append(
-                f"- **{row.commitment_id} {row.name}** ({row.effect}; {row.source_id}): "
-                f"also binds {', '.join(shared)}. {row.conflict}"
+                f"- **{md(row.commitment_id)} {md(row.name)}** ({md(row.effect)}; "
+                f"{md(row.source_id)}): also binds {md(', '.join(shared))}. {md(row.conflict)}"
             )
     return ["", "## Your levers: commitments you share with OTS states", "", *out] if out else []
 
@@ -555,19 +561,19 @@ def role_card(tables: Tables, country_id: str, clashes: pd.DataFrame) -> str:
     """A role card in Markdown for one state, built only from the data."""
     country = _country_row(tables, country_id)
     name = country["name"]
-    out = [f"# Role card: {name}", "", f"*{role_of(str(country['ots_status']))}*", ""]
+    out = [f"# Role card: {md(name)}", "", f"*{role_of(str(country['ots_status']))}*", ""]
     if pd.notna(country["security_posture"]):
         out += [
             "## Your position in one line",
             "",
-            f"{country['security_posture']} ({country['posture_source_id']}: "
-            f"\u201c{country['posture_locator']}\u201d)",
+            f"{md(country['security_posture'])} ({md(country['posture_source_id'])}: "
+            f"\u201c{md(country['posture_locator'])}\u201d)",
             "",
         ]
     out += ["## Your commitments today", ""]
     for row in current_memberships(tables, country_id).itertuples():
         since = f" since {row.start}" if pd.notna(row.start) else ""
-        out.append(f"- {row.org}: {row.status}{since} ({row.source_id})")
+        out.append(f"- {md(row.org)}: {md(f'{row.status}{since}')} ({md(row.source_id)})")
     outside = str(country["ots_status"]) not in ("member", "observer")
     out += _outside_levers(tables, country_id) if outside else _clash_lines(clashes, country_id)
     basing = tables.events[tables.events["domain"].astype(str) == "basing"]
@@ -576,7 +582,7 @@ def role_card(tables: Tables, country_id: str, clashes: pd.DataFrame) -> str:
     bases = basing[basing["event_id"].isin(hosts["event_id"])]
     if not bases.empty:
         out += ["", "## Bases in the record", ""]
-        out += [f"- {r.title} ({r.date}, {r.source_id})" for r in bases.itertuples()]
+        out += [f"- {md(r.title)} ({md(f'{r.date}, {r.source_id}')})" for r in bases.itertuples()]
     factors = tables.factors[
         tables.factors["applies_to"].map(lambda cell: country_id in split_ids(cell))
         | tables.factors["name"].map(lambda t: mentions(t, name))
@@ -585,8 +591,8 @@ def role_card(tables: Tables, country_id: str, clashes: pd.DataFrame) -> str:
     if not factors.empty:
         out += ["", "## Pressures and interests the sources see", ""]
         out += [
-            f"- {r.direction} **{r.factor_id} {r.name}**: {r.description} (claims "
-            f"{', '.join(split_ids(r.evidence))})"
+            f"- {md(r.direction)} **{md(r.factor_id)} {md(r.name)}**: {md(r.description)} "
+            f"(claims {md(', '.join(split_ids(r.evidence)))})"
             for r in factors.itertuples()
         ]
     voices = tables.voices[tables.voices["country_id"] == country_id]
@@ -594,8 +600,8 @@ def role_card(tables: Tables, country_id: str, clashes: pd.DataFrame) -> str:
     if voices.empty:
         out.append("- The sources quote no voice from your side: argue from the claims below.")
     out += [
-        f"- **{r.name}** ({r.affiliation}; {r.source_id}): {r.position} "
-        f"In the source's words: *{r.locator}*"
+        f"- **{md(r.name)}** ({md(r.affiliation)}; {md(r.source_id)}): {md(r.position)} "
+        f"In the source's words: *{md(r.locator)}*"
         for r in voices.itertuples()
     ]
     claim_ids = list(
@@ -621,7 +627,10 @@ def decision_point(tables: Tables) -> str:
     clause = first_rung_with(tables.scenarios, "solidarity_clause")
     defence = first_rung_with(tables.scenarios, COLLECTIVE_DEFENCE)
     out = ["## Decision point", "", "The OTS heads of state meet. On the record before them:", ""]
-    out += [f"- {r.title} ({r.date}, {r.source_id}): {r.summary}" for r in proposals.itertuples()]
+    out += [
+        f"- {md(r.title)} ({md(f'{r.date}, {r.source_id}')}): {md(r.summary)}"
+        for r in proposals.itertuples()
+    ]
     for kind in ("summit", "document"):
         dated = events[
             (events["kind"].astype(str) == kind) & (events["framework"].astype(str) == "OTS")
@@ -629,20 +638,22 @@ def decision_point(tables: Tables) -> str:
         if not dated.empty:
             last = dated.sort_values("date_earliest").iloc[-1]
             out.append(
-                f"- {last['title']} ({last['date']}, {last['source_id']}): {last['summary']}"
+                f"- {md(last['title'])} ({md(last['date'] + ', ' + last['source_id'])}): "
+                f"{md(last['summary'])}"
             )
     out.append(
         f"- Collective-defence clause in the OTS founding documents: "
-        f"{ots['collective_defense_clause']} ({ots['clause_source_id']}: "
-        f"\u201c{ots['clause_locator']}\u201d)"
+        f"{md(ots['collective_defense_clause'])} ({md(ots['clause_source_id'])}: "
+        f"\u201c{md(ots['clause_locator'])}\u201d)"
     )
     out += [
         "",
         f"**Question 1.** Hold exercises under the OTS flag (rung {exercise}, "
-        f"\u201c{scenarios.loc[exercise, 'name']}\u201d)?",
+        f"\u201c{md(scenarios.loc[exercise, 'name'])}\u201d)?",
         "",
-        f"**Question 2.** Adopt a clause: rung {clause} (\u201c{scenarios.loc[clause, 'name']}"
-        f"\u201d) or rung {defence} (\u201c{scenarios.loc[defence, 'name']}\u201d)?",
+        f"**Question 2.** Adopt a clause: rung {clause} "
+        f"(\u201c{md(scenarios.loc[clause, 'name'])}\u201d) or rung {defence} "
+        f"(\u201c{md(scenarios.loc[defence, 'name'])}\u201d)?",
     ]
     return "\n".join(out)
 
@@ -654,9 +665,9 @@ def procedure(tables: Tables) -> str:
     observers = [c for c in ots_states(tables.countries, True) if c not in members]
     outside = [c for c in role_card_states(tables.countries) if c not in members + observers]
     return PROCEDURE.format(
-        members=", ".join(names[members]),
-        observers=", ".join(names[observers]),
-        outside=" and ".join(names[outside]),
+        members=md(", ".join(names[members])),
+        observers=md(", ".join(names[observers])),
+        outside=md(" and ".join(names[outside])),
     )
 
 
@@ -672,14 +683,81 @@ def role_card_states(countries: pd.DataFrame) -> list[str]:
     return [*ots_states(countries, include_observers=True), "RUS", "CHN"]
 
 
+KIT_DIR = Path(__file__).resolve().parents[1] / "roleplay_kit"
+"""Where notebook 04 writes the role-play kit: notebooks/roleplay_kit, seen in the file browser."""
+
+KIT_MANIFEST = ".kit-manifest.json"
+"""In the kit folder: the SHA-256 of every file as the course last wrote it."""
+
+
+def _digest(data: bytes) -> str:
+    """SHA-256 of some bytes, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_manifest(folder: Path) -> dict[str, str]:
+    """The kit's manifest (file name -> hash we wrote), or {} when missing or unreadable."""
+    try:
+        found = json.loads((folder / KIT_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _kit_target(folder: Path, name: str, data: bytes, manifest: dict[str, str]) -> Path:
+    """Where to write a kit file: its own name, unless someone changed that file since we wrote it.
+
+    A changed file is kept; the new version goes beside it as `<name>.new.md` (or `.new-2.md`...).
+    """
+    candidates = [name] + [
+        name.removesuffix(".md") + (".new.md" if n == 1 else f".new-{n}.md") for n in range(1, 100)
+    ]
+    for candidate in candidates:
+        path = folder / candidate
+        if not path.exists():
+            return path
+        current = _digest(path.read_bytes())
+        if current == _digest(data) or manifest.get(candidate) == current:
+            return path
+    raise FileExistsError(f"{folder}: too many edited copies of {name}; tidy the folder")
+
+
 def export_kit(tables: Tables, folder: Path, clashes: pd.DataFrame) -> list[Path]:
-    """Write the briefing and one Markdown role card per state into folder; return the paths."""
+    """Write the briefing and one Markdown role card per state into folder; return the paths.
+
+    A file changed since the course wrote it is never overwritten: the new version is written
+    beside it (`describe_kit` says which). Each file is written whole or not at all.
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    written = [folder / "00_briefing.md"]
-    written[0].write_text(briefing(tables) + "\n", encoding="utf-8")
+    manifest = _read_manifest(folder)
+    texts = {"00_briefing.md": briefing(tables)}
     for number, cid in enumerate(role_card_states(tables.countries), start=1):
-        path = folder / f"{number:02d}_role_card_{cid}.md"
-        path.write_text(role_card(tables, cid, clashes) + "\n", encoding="utf-8")
+        texts[f"{number:02d}_role_card_{cid}.md"] = role_card(tables, cid, clashes)
+    written = []
+    for name, text in texts.items():
+        data = (text + "\n").encode("utf-8")
+        path = _kit_target(folder, name, data, manifest)
+        if not path.exists() or path.read_bytes() != data:
+            write_atomically(path, data, mode=0o644)
+        manifest[path.name] = _digest(data)
         written.append(path)
+    write_atomically(
+        folder / KIT_MANIFEST, json.dumps(manifest, indent=1).encode("utf-8"), mode=0o644
+    )
     return written
+
+
+def describe_kit(written: list[Path]) -> str:
+    """What export_kit did, in words: where the kit is and which edited files it left alone."""
+    folder = os.path.relpath(written[0].parent)
+    kept = [p for p in written if ".new" in p.name]
+    lines = [f"The kit ({len(written)} Markdown files) is in {folder}."]
+    lines += [
+        f"{p.name.split('.new')[0]}.md was changed after it was written: it is kept as it is, "
+        f"and the version from the data is in {p.name}."
+        for p in kept
+    ]
+    return "\n".join(lines)

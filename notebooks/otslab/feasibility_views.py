@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from html import escape
 
 import ipywidgets as w
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from IPython.display import HTML, Markdown
+from IPython.display import HTML
 from matplotlib import colormaps
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
@@ -19,6 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from otslab import feasibility as fz
 from otslab.alignments_views import EFFECT_COLOURS
 from otslab.data import Tables
+from otslab.markup import Markup, html, join, markdown_html, rendered
 from otslab.plots import (
     PALETTE,
     add_source_note,
@@ -68,11 +68,14 @@ def model_sources(tables: Tables) -> list[str]:
     )
 
 
-class MarkdownText(Markdown):
-    """Markdown that also shows its own text as plain text (for tests and exports)."""
+def markdown_view(markdown: str) -> HTML:
+    """Markdown built by `otslab.feasibility` (data escaped) shown as HTML, raw HTML as text."""
+    return rendered(markdown_html(markdown))
 
-    def __repr__(self) -> str:
-        return self.data
+
+def briefing_view(tables: Tables) -> HTML:
+    """The role play's briefing (decision point, procedure, debrief), shown as HTML."""
+    return markdown_view(fz.briefing(tables))
 
 
 # --- figures ----------------------------------------------------------------------------------
@@ -89,31 +92,49 @@ def ladder_html(scenarios: pd.DataFrame, codes: list[str]) -> HTML:
     fills = {0: "#fff", 1: f"rgba({','.join(str(round(c * 255)) for c in blue)},0.35)"}
     fills[2] = css_colour(blue)
     cell = "border:1px solid #ccc;min-width:4.5em;height:1.8em;"
-    head = "".join(
-        f"<th title='{escape(meanings.get(c, ''))}' style='font-size:85%;padding:2px 4px'>"
-        f"{c.replace('_', ' ')}</th>"
+    head = join(
+        html(
+            "<th title='{}' style='font-size:85%;padding:2px 4px'>{}</th>",
+            meanings.get(c, ""),
+            c.replace("_", " "),
+        )
         for c in codes
     )
-    rows = "".join(
-        f"<tr><th style='text-align:right;padding-right:6px'>{rung} · "
-        f"{escape(steps.loc[rung, 'name'])}</th>"
-        + "".join(
-            f"<td data-rung='{rung}' data-code='{c}' data-level='{int(matrix.loc[rung, c])}' "
-            f"style='{cell}background:{fills[int(matrix.loc[rung, c])]}'></td>"
-            for c in codes
+    rows = join(
+        html(
+            "<tr><th style='text-align:right;padding-right:6px'>{} · {}</th>{}</tr>",
+            rung,
+            steps.loc[rung, "name"],
+            join(
+                html(
+                    "<td data-rung='{rung}' data-code='{code}' data-level='{level}' "
+                    "style='{cell}background:{fill}'></td>",
+                    rung=rung,
+                    code=c,
+                    level=int(matrix.loc[rung, c]),
+                    cell=cell,
+                    fill=fills[int(matrix.loc[rung, c])],
+                )
+                for c in codes
+            ),
         )
-        + "</tr>"
         for rung in matrix.index[::-1]
     )
-    legend = (
-        f"<span style='padding:0 10px;background:{fills[2]}'>&nbsp;</span> first required at "
-        f"this rung · <span style='padding:0 10px;background:{fills[1]}'>&nbsp;</span> kept "
-        "from the rung below · hover a requirement for its meaning"
+    legend = html(
+        "<span style='padding:0 10px;background:{}'>&nbsp;</span> first required at "
+        "this rung · <span style='padding:0 10px;background:{}'>&nbsp;</span> kept "
+        "from the rung below · hover a requirement for its meaning",
+        fills[2],
+        fills[1],
     )
     return grid_html(
         "The ladder: what each rung requires",
-        f"<table style='border-collapse:collapse'><tr><th>Rung (1 = loosest)</th>{head}</tr>"
-        f"{rows}</table>",
+        html(
+            "<table style='border-collapse:collapse'><tr><th>Rung (1 = loosest)</th>{}</tr>"
+            "{}</table>",
+            head,
+            rows,
+        ),
         legend=legend,
         description=describe_ladder(scenarios, codes),
         source_ids=source_ids_of(scenarios),
@@ -225,7 +246,7 @@ _CELL = "padding:3px 8px;border:2px solid #fff;text-align:center;min-width:3.2em
 def _clash_title(rows: pd.DataFrame, where: str) -> str:
     """Tooltip of one clash-grid cell: every commitment in it, with its effect and source."""
     lines = [f"{r.name}: {r.effect} ({r.source_id})" for r in rows.itertuples()]
-    return escape(where + ":\n" + "\n".join(lines))
+    return where + ":\n" + "\n".join(lines)
 
 
 def clash_grid_html(
@@ -239,7 +260,7 @@ def clash_grid_html(
     mine = clashes[clashes["country_id"].isin(states)].drop_duplicates(
         ["country_id", "commitment_id", "name", "requirement"]
     )
-    head = "".join(f"<th style='{_CELL}'>{escape(c.replace('_', ' '))}</th>" for c in codes)
+    head = join(html("<th style='{}'>{}</th>", _CELL, c.replace("_", " ")) for c in codes)
     body = []
     for state in states:
         cells = []
@@ -247,27 +268,46 @@ def clash_grid_html(
             effect = grid["hardest"].loc[state, code]
             if not effect:
                 cells.append(
-                    f"<td data-cell='{state} {code}' style='{_CELL}background:#f0f0f0'></td>"
+                    html(
+                        "<td data-cell='{} {}' style='{}background:#f0f0f0'></td>",
+                        state,
+                        code,
+                        _CELL,
+                    )
                 )
                 continue
             colour = EFFECT_COLOURS[effect]
             rows = mine[(mine["country_id"] == state) & (mine["requirement"] == code)]
             title = _clash_title(rows, f"{names[state]} – {code.replace('_', ' ')}")
             cells.append(
-                f"<td data-cell='{state} {code}' data-effect='{effect}' title='{title}' "
-                f"style='{_CELL}{on_colour(colour)}font-weight:bold'>"
-                f"{grid['count'].loc[state, code]}</td>"
+                html(
+                    "<td data-cell='{state} {code}' data-effect='{effect}' title='{title}' "
+                    "style='{cell}{colour}font-weight:bold'>{count}</td>",
+                    state=state,
+                    code=code,
+                    effect=effect,
+                    title=title,
+                    cell=_CELL,
+                    colour=on_colour(colour),
+                    count=grid["count"].loc[state, code],
+                )
             )
         body.append(
-            f"<tr><th style='text-align:right'>{escape(names[state])}</th>{''.join(cells)}</tr>"
+            html("<tr><th style='text-align:right'>{}</th>{}</tr>", names[state], join(cells))
         )
     legend = colour_chips(EFFECT_COLOURS, "padding:1px 6px;margin-right:4px;")
     return grid_html(
         "Where commitments already signed meet the ladder",
-        f"<table style='border-collapse:collapse'><tr><th>State</th>{head}</tr>{''.join(body)}"
-        "</table>",
-        legend=f"Hardest effect in the cell: {legend} · number: how many commitments · "
-        "grey: none · hover a cell for the commitments",
+        html(
+            "<table style='border-collapse:collapse'><tr><th>State</th>{}</tr>{}</table>",
+            head,
+            join(body),
+        ),
+        legend=html(
+            "Hardest effect in the cell: {} · number: how many commitments · "
+            "grey: none · hover a cell for the commitments",
+            legend,
+        ),
         description=describe_clash_grid(grid["hardest"], names),
         source_ids=source_ids_of(mine),
     )
@@ -314,8 +354,8 @@ def readiness_html(
     tops = fz.ceilings(ready)
     steps = fz.ladder(scenarios)
     line = "border-left:4px solid black;"
-    head = "".join(
-        f"<th style='{line if r == common + 1 else ''}'>{r} {steps.loc[r, 'name']}</th>"
+    head = join(
+        html("<th style='{}'>{} {}</th>", line if r == common + 1 else "", r, steps.loc[r, "name"])
         for r in ready.columns
     )
     rows = []
@@ -331,16 +371,30 @@ def readiness_html(
             )
             mark = "\u2713" if value >= 0 else "\u2717"
             cells.append(
-                f"<td style='{style}' data-state='{state}' data-rung='{rung}' "
-                f"data-value='{value:g}'>{value:+.1f} {mark}</td>"
+                html(
+                    "<td style='{style}' data-state='{state}' data-rung='{rung}' "
+                    "data-value='{value:g}'>{value:+.1f} {mark}</td>",
+                    style=style,
+                    state=state,
+                    rung=rung,
+                    value=value,
+                    mark=mark,
+                )
             )
         label = names[state] + ("" if state in group else " (not in group)")
-        rows.append(f"<tr><th>{label}</th>{''.join(cells)}<td>{tops[state]}</td></tr>")
-    return HTML(
-        f"{TABLE_STYLE}<table class='otslab-table'><thead><tr><th>state</th>{head}"
-        f"<th>highest rung accepted</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
-        f"<p><i>The black line marks the highest rung all {len(group)} states of the group "
-        f"accept: rung {common}. \u2713 accepts (readiness \u2265 0), \u2717 refuses.</i></p>"
+        rows.append(html("<tr><th>{}</th>{}<td>{}</td></tr>", label, join(cells), tops[state]))
+    return rendered(
+        html(
+            "{style}<table class='otslab-table'><thead><tr><th>state</th>{head}"
+            "<th>highest rung accepted</th></tr></thead><tbody>{rows}</tbody></table>"
+            "<p><i>The black line marks the highest rung all {n} states of the group "
+            "accept: rung {common}. \u2713 accepts (readiness \u2265 0), \u2717 refuses.</i></p>",
+            style=TABLE_STYLE,
+            head=head,
+            rows=join(rows),
+            n=len(group),
+            common=common,
+        )
     )
 
 
@@ -396,9 +450,16 @@ def rung_view(tables: Tables, clashes: pd.DataFrame, rung: int) -> list[object]:
         ["voice_id", "name", "source_id", "stance", "rung_basis"]
     ]
     items: list[object] = [
-        HTML(
-            f"<h4>Rung {rung}: {row['name']}</h4><p>{row['description']}</p>"
-            f"<p><i>Source:</i> {row['source_id']}, \u201c{row['locator']}\u201d</p>"
+        rendered(
+            html(
+                "<h4>Rung {rung}: {name}</h4><p>{description}</p>"
+                "<p><i>Source:</i> {source}, \u201c{locator}\u201d</p>",
+                rung=rung,
+                name=row["name"],
+                description=row["description"],
+                source=row["source_id"],
+                locator=row["locator"],
+            )
         ),
         table_html(reqs, f"What rung {rung} requires"),
     ]
@@ -461,9 +522,16 @@ def factor_view(tables: Tables, factor_id: str) -> list[object]:
             }
         )
     return [
-        HTML(
-            f"<h4>{factor_id} {row['name']} ({row['direction']})</h4>"
-            f"<p>{row['description']}</p><p><i>Bears on:</i> {reach}</p>"
+        rendered(
+            html(
+                "<h4>{id} {name} ({direction})</h4><p>{description}</p>"
+                "<p><i>Bears on:</i> {reach}</p>",
+                id=factor_id,
+                name=row["name"],
+                direction=row["direction"],
+                description=row["description"],
+                reach=reach,
+            )
         ),
         table_html(pd.DataFrame(rows), f"The evidence behind {factor_id}: {len(rows)} claims"),
     ]
@@ -554,7 +622,7 @@ class WeightPanel:
         direction = self.tables.factors.set_index("factor_id")["direction"].astype(str)
 
         def column(title: str, names: list[str]) -> w.VBox:
-            return w.VBox([w.HTML(f"<b>{title}</b>"), *(self.sliders[n] for n in names)])
+            return w.VBox([w.HTML(html("<b>{}</b>", title)), *(self.sliders[n] for n in names)])
 
         drivers = [n for n in direction.index if direction[n] == "driver"]
         constraints = [n for n in direction.index if direction[n] == "constraint"]
@@ -569,15 +637,19 @@ def readiness_items(panel: WeightPanel) -> list[object]:
     ready = fz.readiness(panel.coefs, panel.weights())
     group, names = panel.group(), panel.names
     return [
-        HTML(
-            "<p class='otslab-caption'><b>Readiness of each state for each rung "
-            "(\u2713 = accepts)</b></p>"
-            f"<p class='otslab-description'>{describe_readiness(ready, group, names)}</p>"
+        rendered(
+            html(
+                "<p class='otslab-caption'><b>Readiness of each state for each rung "
+                "(\u2713 = accepts)</b></p><p class='otslab-description'>{}</p>",
+                describe_readiness(ready, group, names),
+            )
         ),
         readiness_html(ready, group, names, panel.tables.scenarios),
-        HTML(
-            f"<p style='font-size:85%;color:#555'>Source: {', '.join(panel.sources)} "
-            "(see data/sources.csv)</p>"
+        rendered(
+            html(
+                "<p style='font-size:85%;color:#555'>Source: {} (see data/sources.csv)</p>",
+                ", ".join(panel.sources),
+            )
         ),
     ]
 
@@ -596,16 +668,20 @@ def state_items(panel: WeightPanel, country_id: str) -> list[object]:
     explained = fz.explain(panel.coefs, weights, country_id)
     name = panel.names[country_id]
     top = fz.ceilings(fz.readiness(panel.coefs, weights)).loc[country_id]
-    lines = "<br>".join(formula_lines(explained, weights))
+    lines = join(formula_lines(explained, weights), Markup("<br>"))
     mine = fz.rung_clashes(panel.tables.scenarios, panel.clashes, [country_id])
     first = mine.sort_values("rung").drop_duplicates(["commitment_id", "name", "requirement"])
     table = first[["rung", "requirement", "effect", "name", "source_id"]].rename(
         columns={"rung": "first at rung", "name": "commitment"}
     )
     items: list[object] = [
-        HTML(
-            f"<h4>{name}: highest rung accepted {top}</h4>"
-            f"<p style='font-family:monospace'>{lines}</p>"
+        rendered(
+            html(
+                "<h4>{}: highest rung accepted {}</h4><p style='font-family:monospace'>{}</p>",
+                name,
+                top,
+                lines,
+            )
         ),
         table_html(explained.reset_index(), f"{name}: the terms of the formula per rung"),
     ]
@@ -661,9 +737,14 @@ def sensitivity_items(panel: WeightPanel, direction: str | None) -> list[object]
                     }
                 )
     label = next(k for k, v in DIRECTIONS.items() if v == direction)
-    head = HTML(
-        f"<p>Now the {len(group)} states of the group all accept up to <b>rung {now}</b>. "
-        f"Single weight changes that move this answer ({label}):</p>"
+    head = rendered(
+        html(
+            "<p>Now the {} states of the group all accept up to <b>rung {}</b>. "
+            "Single weight changes that move this answer ({}):</p>",
+            len(group),
+            now,
+            label,
+        )
     )
     if not rows:
         return [head, hint(f"No single weight, anywhere on its slider, moves the answer {label}.")]
@@ -695,7 +776,7 @@ def role_card_explorer(tables: Tables, clashes: pd.DataFrame) -> w.VBox:
     output = w.Output(layout={**OUTPUT_LAYOUT, "height": "520px"})
 
     def draw() -> list[object]:
-        return [MarkdownText(fz.role_card(tables, state.value, clashes))]
+        return [markdown_view(fz.role_card(tables, state.value, clashes))]
 
     redraw_on((state,), output, draw)
     return w.VBox([state, output])

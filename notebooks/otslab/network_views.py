@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from html import escape
 
 import ipywidgets as w
 import matplotlib.dates as mdates
@@ -21,6 +20,7 @@ from matplotlib.transforms import ScaledTranslation
 
 from otslab import network as net
 from otslab.data import Tables
+from otslab.markup import Markup, html, join, rendered
 from otslab.plots import (
     PALETTE,
     add_source_note,
@@ -31,7 +31,7 @@ from otslab.plots import (
     on_colour,
     source_ids_of,
 )
-from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
+from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html, table_markup
 
 LABEL_FONT = 8
 """Font size of event and state labels."""
@@ -382,10 +382,14 @@ def plot_partner_bars(
 
 def focus_box(title: str, evidence: pd.DataFrame) -> HTML:
     """A framed box: a title and the evidence rows with their sources and locators."""
-    table = table_html(evidence, "What the record says, and where").data
-    return HTML(
-        '<div class="otslab-focus" style="border-left:4px solid #0173b2;padding:4px 12px;'
-        f'margin:8px 0;background:#f5f9fc"><h4 style="margin-top:4px">{title}</h4>{table}</div>'
+    table = table_markup(evidence, "What the record says, and where")
+    return rendered(
+        html(
+            '<div class="otslab-focus" style="border-left:4px solid #0173b2;padding:4px 12px;'
+            'margin:8px 0;background:#f5f9fc"><h4 style="margin-top:4px">{}</h4>{}</div>',
+            title,
+            table,
+        )
     )
 
 
@@ -461,31 +465,38 @@ def timeline_grid_html(
     columns: list[int | str] = list(range(years[0], years[1] + 1))
     if undated:
         columns.append(net.UNDATED)
-    cells: dict[tuple[str, int | str], list[str]] = {}
+    cells: dict[tuple[str, int | str], list[Markup]] = {}
     for row in table.to_dict("records"):
         event, colour = row["event"], colours[row["framework"]]
         tip = " · ".join(
             [event, row["title"], row["date"], row["framework"], row["states and roles"]]
         )
-        chip = (
-            f'<span data-event="{event}" title="{escape(tip + " · sources: " + row["sources"])}" '
-            f'style="{_CHIP}{on_colour(colour)}">{event}</span>'
+        chip = html(
+            '<span data-event="{event}" title="{tip}" style="{chip}{colour}">{event}</span>',
+            event=event,
+            tip=tip + " · sources: " + row["sources"],
+            chip=_CHIP,
+            colour=on_colour(colour),
         )
         year = year_of[event]
         cells.setdefault((row["kind"], net.UNDATED if pd.isna(year) else int(year)), []).append(
             chip
         )
     kinds = [k for k in tables.events["kind"].cat.categories if k in set(table["kind"])]
-    head = "".join(
-        f"<th style='{_GRID_CELL}'>{'date not stated' if c == net.UNDATED else c}</th>"
+    head = join(
+        html("<th style='{}'>{}</th>", _GRID_CELL, "date not stated" if c == net.UNDATED else c)
         for c in columns
     )
-    body = "".join(
-        f"<tr><th style='{_GRID_CELL}'>{kind}</th>"
-        + "".join(
-            f"<td style='{_GRID_CELL}'>{''.join(cells.get((kind, c), []))}</td>" for c in columns
+    body = join(
+        html(
+            "<tr><th style='{cell}'>{kind}</th>{tds}</tr>",
+            cell=_GRID_CELL,
+            kind=kind,
+            tds=join(
+                html("<td style='{}'>{}</td>", _GRID_CELL, join(cells.get((kind, c), [])))
+                for c in columns
+            ),
         )
-        + "</tr>"
         for kind in kinds
     )
     shown = {f: c for f, c in colours.items() if f in set(table["framework"])}
@@ -493,9 +504,16 @@ def timeline_grid_html(
     events = tables.events[tables.events["event_id"].isin(table["event"])]
     return grid_html(
         f"Events in the record, {years[0]}–{years[1]}{who}",
-        "<div style='overflow-x:auto'><table style='border-collapse:collapse;font-size:80%'>"
-        f"<tr><th style='{_GRID_CELL}'>kind</th>{head}</tr>{body}</table></div>",
-        legend=f"Framework: {legend} · hover an event for its title, date, states and sources",
+        html(
+            "<div style='overflow-x:auto'><table style='border-collapse:collapse;font-size:80%'>"
+            "<tr><th style='{}'>kind</th>{}</tr>{}</table></div>",
+            _GRID_CELL,
+            head,
+            body,
+        ),
+        legend=html(
+            "Framework: {} · hover an event for its title, date, states and sources", legend
+        ),
         description=net.describe_timeline(events, tables.events),
         source_ids=_sources_of(tables, events),
     )
@@ -677,28 +695,41 @@ def dyad_matrix_html(tables: Tables, dyads: pd.DataFrame, focus: str = "TUR") ->
     names = tables.countries.set_index("country_id")["name"]
     shown = net.dyad_matrix(dyads, tables.countries["country_id"]).iloc[1:, :-1]
     blues, most = sns.color_palette("Blues", as_cmap=True), max(int(shown.to_numpy().max()), 1)
-    head = "".join(f"<th style='{_GRID_CELL}'>{escape(names[c])}</th>" for c in shown.columns)
+    head = join(html("<th style='{}'>{}</th>", _GRID_CELL, names[c]) for c in shown.columns)
     rows = []
     for i, (state, counts) in enumerate(shown.iterrows()):
         cells = []
         for j, (other, n) in enumerate(counts.items()):
             if j > i:
-                cells.append("<td></td>")
+                cells.append(Markup("<td></td>"))
                 continue
             colour = blues(0.15 + 0.85 * n / most) if n else (1, 1, 1)
             cells.append(
-                f"<td data-pair='{other} {state}' title='{escape(names[other])} – "
-                f"{escape(names[state])}: {n}' style='{_GRID_CELL}text-align:center;"
-                f"{on_colour(colour)}'>{n or ''}</td>"
+                html(
+                    "<td data-pair='{other} {state}' title='{other_name} – {state_name}: {n}' "
+                    "style='{cell}text-align:center;{colour}'>{shown}</td>",
+                    other=other,
+                    state=state,
+                    other_name=names[other],
+                    state_name=names[state],
+                    n=n,
+                    cell=_GRID_CELL,
+                    colour=on_colour(colour),
+                    shown=n or "",
+                )
             )
         rows.append(
-            f"<tr><th style='{_GRID_CELL}'>{escape(names[state])}</th>{''.join(cells)}</tr>"
+            html("<tr><th style='{}'>{}</th>{}</tr>", _GRID_CELL, names[state], join(cells))
         )
     counted = [c for c in dyads.columns if c in {f"{k}s" for k in net.DYAD_KINDS}]
     return grid_html(
         f"Pairs of states: joint {' and '.join(counted)}",
-        "<div style='overflow-x:auto'><table style='border-collapse:collapse;font-size:80%'>"
-        f"<tr><th></th>{head}</tr>{''.join(rows)}</table></div>",
+        html(
+            "<div style='overflow-x:auto'><table style='border-collapse:collapse;font-size:80%'>"
+            "<tr><th></th>{}</tr>{}</table></div>",
+            head,
+            join(rows),
+        ),
         legend="",
         description=net.describe_dyads(dyads, focus, names),
         source_ids=_dyad_sources(tables, dyads),

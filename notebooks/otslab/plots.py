@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import base64
-from html import escape
 from io import BytesIO, StringIO
 
 import pandas as pd
 import seaborn as sns
-from IPython.display import HTML, Image, Markdown, display
+from IPython.display import HTML, Image, display
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
+
+from otslab.markup import Markup, html, join, rendered
 
 PALETTE = "colorblind"
 """Seaborn's colour-blind-safe palette, used for every categorical colour in the course."""
@@ -26,7 +27,13 @@ def new_figure(width: float = 9, height: float = 4.5, *, fixed: bool = False) ->
     It gets its own Agg canvas, so text measurements (seaborn's tick-label checks, the layout)
     reuse one renderer instead of rendering a throwaway PNG each time (slow, and ~40 MB a time).
     """
-    sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
+    # Text in figures comes from the data: never read '$...$' in it as math.
+    sns.set_theme(
+        style="whitegrid",
+        palette=PALETTE,
+        context="notebook",
+        rc={"text.parse_math": False, "text.usetex": False},
+    )
     fig = Figure(figsize=(width, height), layout=None if fixed else "constrained")
     FigureCanvasAgg(fig)
     return fig
@@ -78,24 +85,33 @@ def on_colour(colour: tuple) -> str:
     return f"background:{css_colour(colour)};color:{ink_on(colour)};"
 
 
-def colour_chips(colours: dict[str, tuple], style: str) -> str:
+def colour_chips(colours: dict[str, tuple], style: str) -> Markup:
     """A legend in HTML: each label on its own colour, in a chip with the given style."""
-    return " ".join(
-        f'<span style="{style}{on_colour(colour)}">{escape(label)}</span>'
-        for label, colour in colours.items()
+    return join(
+        (
+            html('<span style="{}{}">{}</span>', style, on_colour(colour), label)
+            for label, colour in colours.items()
+        ),
+        " ",
     )
 
 
 def grid_html(
-    title: str, grid: str, *, legend: str, description: str, source_ids: list[str]
+    title: str, grid: Markup, *, legend: Markup | str, description: str, source_ids: list[str]
 ) -> HTML:
     """An HTML grid framed like a figure: its title, the grid, legend, description and sources."""
-    key = f'<p style="font-size:85%;line-height:2">{legend}</p>' if legend else ""
-    return HTML(
-        f'<p class="otslab-caption"><b>{escape(title)}</b></p>{grid}{key}'
-        f'<p class="otslab-description"><i>Description:</i> {escape(description)}</p>'
-        f'<p style="font-size:85%;color:#555">Source: {", ".join(source_ids)} '
-        "(see data/sources.csv)</p>"
+    key = html('<p style="font-size:85%;line-height:2">{}</p>', legend) if legend else ""
+    return rendered(
+        html(
+            '<p class="otslab-caption"><b>{title}</b></p>{grid}{key}'
+            '<p class="otslab-description"><i>Description:</i> {description}</p>'
+            '<p style="font-size:85%;color:#555">Source: {sources} (see data/sources.csv)</p>',
+            title=title,
+            grid=grid,
+            key=key,
+            description=description,
+            sources=", ".join(source_ids),
+        )
     )
 
 
@@ -147,14 +163,22 @@ def figure_html(fig: Figure, description: str) -> HTML:
     SVG because it is quick to draw and sharp at any zoom; static figures stay PNG (`show`).
     """
     data = base64.b64encode(to_svg(fig).encode("utf-8")).decode("ascii")
-    return HTML(
-        f'<img src="data:image/svg+xml;base64,{data}" alt="{escape(description)}" '
-        'style="max-width:100%">'
-        f'<p class="otslab-description"><i>Figure description:</i> {escape(description)}</p>'
+    return rendered(
+        html(
+            '<img src="data:image/svg+xml;base64,{data}" alt="{description}" '
+            'style="max-width:100%">'
+            '<p class="otslab-description"><i>Figure description:</i> {description}</p>',
+            data=data,
+            description=description,
+        )
     )
 
 
 def show(fig: Figure, description: str) -> None:
     """Display a figure as a PNG with its one-line text description underneath."""
     display(Image(data=to_png(fig), format="png"))
-    display(Markdown(f"*Figure description:* {description}"))
+    display(
+        rendered(
+            html('<p class="otslab-description"><i>Figure description:</i> {}</p>', description)
+        )
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ipywidgets as w
 
+from otslab.markup import html
+
 _ASKED: list[dict[str, object]] = []
 """The questions created in this kernel, in order (read by tools/answer_keys.py)."""
 
@@ -36,7 +38,9 @@ def question(prompt: str, options: list[str], answer: str, explanation: str) -> 
     def on_click(_button: w.Button) -> None:
         correct, text = check_answer(choices.value, answer, explanation)
         colour = {True: "#1b7837", False: "#b35806", None: "#555"}[correct]
-        feedback.value = f'<p class="otslab-feedback" style="color:{colour}">{text}</p>'
+        feedback.value = html(
+            '<p class="otslab-feedback mathjax_ignore" style="color:{}">{}</p>', colour, text
+        )
 
     button.on_click(on_click)
-    return w.VBox([w.HTML(f"<b>{prompt}</b>"), choices, button, feedback])
+    return w.VBox([w.HTML(html("<b>{}</b>", prompt)), choices, button, feedback])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 
 import ipywidgets as w
@@ -15,6 +14,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
 from otslab.data import Tables
+from otslab.markup import Markup, html, join, rendered
 from otslab.plots import PALETTE, add_source_note, new_figure, source_ids_of
 from otslab.sources import (
     ALL,
@@ -36,10 +36,10 @@ COLOURS = sns.color_palette(PALETTE)
 TREATMENT_COLOURS = {"adopts": COLOURS[0], "reports": COLOURS[2], "rejects": COLOURS[3]}
 ALL_STANCES = "all stances"
 HEATMAP_CMAP = "mako_r"
-HEATMAP_STYLE = """<style>
+HEATMAP_STYLE = Markup("""<style>
 .otslab-heatmap td {text-align: center; min-width: 7em; padding: 3px 6px;}
 .otslab-heatmap th {text-align: left; padding: 3px 8px; font-weight: normal; white-space: pre-line;}
-</style>"""
+</style>""")
 
 
 def plot_publication_timeline(spans: pd.DataFrame, *, title: str, source_ids: list[str]) -> Figure:
@@ -266,7 +266,7 @@ def heatmap_html(
     cmap = sns.color_palette(HEATMAP_CMAP, as_cmap=True)
     top = float(data.to_numpy().max()) or 1.0
     labels = column_labels or {}
-    head = "".join(f"<th>{html.escape(labels.get(c, c))}</th>" for c in data.columns)
+    head = join(html("<th>{}</th>", labels.get(c, c)) for c in data.columns)
     body = []
     for term, row in data.iterrows():
         cells = []
@@ -274,22 +274,29 @@ def heatmap_html(
             r, g, b, _ = cmap(float(value) / top)
             ink = "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
             colour = f"rgb({r * 255:.0f},{g * 255:.0f},{b * 255:.0f})"
-            cells.append(f'<td style="background:{colour};color:{ink}">{value:g}</td>')
-        body.append(f"<tr><th>{html.escape(str(term))}</th>{''.join(cells)}</tr>")
+            cells.append(html('<td style="background:{};color:{}">{:g}</td>', colour, ink, value))
+        body.append(html("<tr><th>{}</th>{}</tr>", term, join(cells)))
     note = "Source: " + ", ".join(source_ids) + " (see data/sources.csv)"
-    return HTML(
-        f"{HEATMAP_STYLE}<p><b>{html.escape(title)}</b> ({html.escape(unit.lower())}; darker ="
-        f' more)</p><table class="otslab-heatmap"><tr><th>Term</th>{head}</tr>'
-        f'{"".join(body)}</table><p style="font-size:small;color:#555">{note}</p>'
-        f'<p class="otslab-description"><i>Figure description:</i> {html.escape(description)}</p>'
+    return rendered(
+        html(
+            '{style}<p><b>{title}</b> ({unit}; darker = more)</p><table class="otslab-heatmap">'
+            "<tr><th>Term</th>{head}</tr>{body}</table>"
+            '<p style="font-size:small;color:#555">{note}</p>'
+            '<p class="otslab-description"><i>Figure description:</i> {description}</p>',
+            style=HEATMAP_STYLE,
+            title=title,
+            unit=unit.lower(),
+            head=head,
+            body=join(body),
+            note=note,
+            description=description,
+        )
     )
 
 
-def _paragraphs(text: str) -> str:
+def _paragraphs(text: str) -> Markup:
     """Plain text with blank-line paragraphs as escaped HTML paragraphs."""
-    return "".join(
-        f"<p>{html.escape(' '.join(p.split()))}</p>" for p in text.split("\n\n") if p.strip()
-    )
+    return join(html("<p>{}</p>", " ".join(p.split())) for p in text.split("\n\n") if p.strip())
 
 
 def source_card(
@@ -305,7 +312,13 @@ def source_card(
     summary = card_section(source_id, "Summary", cards_dir)
     items = [
         table_html(meta, f"{source_id}: what sources.csv records"),
-        HTML(f"<p><b>Summary (our words, from seeds/{source_id}.md)</b></p>{_paragraphs(summary)}"),
+        rendered(
+            html(
+                "<p><b>Summary (our words, from seeds/{}.md)</b></p>{}",
+                source_id,
+                _paragraphs(summary),
+            )
+        ),
     ]
     only = ", only those no other source asserts" if alone else ""
     if claims.empty:
@@ -391,7 +404,7 @@ def corroboration_items(
     if matrix.empty:
         return [hint(f"No {show} of type '{claim_type}' on topic '{topic}'. Widen a filter.")]
     return [
-        HTML(f"<p>{html.escape(corroboration_summary(tables, matrix, texts_only))}</p>"),
+        rendered(html("<p>{}</p>", corroboration_summary(tables, matrix, texts_only))),
         table_html(matrix, f"Claims x sources: type {claim_type}, topic {topic}, {show}"),
     ]
 

@@ -9,14 +9,17 @@ import pandas as pd
 from IPython.display import HTML
 
 from otslab.data import Tables
+from otslab.markup import Markup, html, rendered
 from otslab.overview import search_rows
 
 OUTPUT_LAYOUT = {"height": "420px", "overflow": "auto", "border": "1px solid #ddd"}
 
 
 def hint(text: str) -> HTML:
-    """A friendly message shown in a view instead of a result."""
-    return HTML(f'<p class="otslab-hint" style="color:#555;font-style:italic">{text}</p>')
+    """A friendly message shown in a view instead of a result (text, escaped)."""
+    return rendered(
+        html('<p class="otslab-hint" style="color:#555;font-style:italic">{}</p>', text)
+    )
 
 
 def render_into(output: w.Output, draw: Callable[[], list[object]]) -> None:
@@ -50,20 +53,28 @@ def shown_text(output: w.Output) -> str:
     return "\n".join(parts)
 
 
-TABLE_STYLE = """<style>
+TABLE_STYLE = Markup("""<style>
 table.otslab-table td, table.otslab-table th {text-align: left !important;
   vertical-align: top !important; min-width: 5em; max-width: 30em; white-space: normal;
   padding: 2px 8px;}
-</style>"""
+</style>""")
 """Readable cells for long text: left-aligned, top-aligned, wrapped at a sensible width."""
 
 
-def table_html(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> HTML:
-    """An HTML table with a caption, cut to max_rows with a note."""
+def table_markup(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> Markup:
+    """A table with a caption (text, escaped), cut to max_rows with a note, as markup."""
     shown = frame.head(max_rows)
     note = f" (first {max_rows} shown)" if len(frame) > max_rows else ""
-    html = shown.to_html(index=False, na_rep="", escape=True, border=0, classes="otslab-table")
-    return HTML(f'{TABLE_STYLE}<p class="otslab-caption"><b>{caption}</b>{note}</p>{html}')
+    # pandas escapes every cell and heading (escape=True), so its table is markup we may trust.
+    table = Markup(
+        shown.to_html(index=False, na_rep="", escape=True, border=0, classes="otslab-table")
+    )
+    return html('{}<p class="otslab-caption"><b>{}</b>{}</p>{}', TABLE_STYLE, caption, note, table)
+
+
+def table_html(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> HTML:
+    """An HTML table with a caption (text, escaped), cut to max_rows with a note."""
+    return rendered(table_markup(frame, caption, max_rows))
 
 
 def table_browser(tables: Tables, start: str = "events") -> w.VBox:
