@@ -1,12 +1,31 @@
 """The hub path: nbgitpuller links, and a real JupyterHub on 127.0.0.1 that a student uses."""
 
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import nbformat
 import pytest
+from hub_local import Hub, local_hub, missing_parts
+from playwright.sync_api import Browser, Page, expect
+from test_browser import (
+    ARTIFACTS,
+    PANEL,
+    STDERR_OUTPUTS,
+    assert_quiet,
+    browser,  # noqa: F401 - the headless Chromium fixture, shared
+    code_cell_count,
+    run_all_cells,
+)
 
+from conftest import REPO, notebook_paths, require_or_skip
 from otslab.links import nbgitpuller_link, repo_folder
 
 START = "notebooks/00_start_here.ipynb"
+BRANCH = "main"
 
 
 def query_of(link: str) -> dict[str, str]:
@@ -78,3 +97,152 @@ def test_link_refuses_placeholders_and_bad_parts(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         nbgitpuller_link(hub, repo, branch, notebook)
+
+
+# --- A real hub: a student follows the link, works, and follows it again after an update ---
+
+STUDENT = "student1"
+TARGET = "course"
+TEACHER_NOTE = "Teacher's update for this class: read the glossary before notebook 01."
+STUDENT_NOTE = "# my note: compare the 2025 and 2026 summits"
+LINK_TIMEOUT_MS = 120_000
+
+
+@dataclass(frozen=True)
+class Course:
+    """The upstream repository a teacher publishes (a bare clone in tmp) and the running hub."""
+
+    upstream: Path
+    hub: Hub
+
+    def link(self) -> str:
+        """The course's nbgitpuller link on this hub."""
+        return nbgitpuller_link(self.hub.url, str(self.upstream), BRANCH, START, TARGET)
+
+    def clone(self) -> Path:
+        """The student's copy of the course in their home on the hub."""
+        return self.hub.homes / STUDENT / TARGET
+
+
+def git(*args: str, cwd: Path) -> str:
+    """Run git in cwd; return its output."""
+    command = ["git", "-c", "user.name=Teacher", "-c", "user.email=teacher@example.org", *args]
+    return subprocess.run(command, cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Course]:
+    """The course's hub on 127.0.0.1, with the repository's committed HEAD as upstream."""
+    require_or_skip(not missing_parts(), "; ".join(missing_parts()))
+    require_or_skip((REPO / ".git").exists(), f"{REPO} is not a git checkout")
+    tmp = tmp_path_factory.mktemp("hub")
+    upstream = tmp / "upstream" / "turkic-nato.git"
+    git("init", "--quiet", "--bare", "--initial-branch", BRANCH, str(upstream), cwd=tmp)
+    git("push", "--quiet", str(upstream), f"HEAD:refs/heads/{BRANCH}", cwd=REPO)
+    with local_hub(tmp / "hub") as hub:
+        yield Course(upstream=upstream, hub=hub)
+
+
+def follow_link(page: Page, course: Course) -> float:
+    """Follow the course link as the student (log in if asked); return seconds until usable."""
+    started = time.monotonic()
+    page.goto(course.link())
+    if "/hub/login" in page.url:
+        page.fill("#username_input", STUDENT)
+        page.fill("#password_input", "any password: the test hub lets anyone in")
+        page.click("#login_submit")
+    lab = f"{course.hub.url}/user/{STUDENT}/lab/tree/{TARGET}/{START}"
+    page.wait_for_url(lab, timeout=LINK_TIMEOUT_MS)
+    kernel_idle = page.locator(f'{PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]')
+    expect(kernel_idle).to_be_visible(timeout=LINK_TIMEOUT_MS)
+    return time.monotonic() - started
+
+
+def save(page: Page) -> None:
+    """Save the notebook on show with the keyboard, and wait until it is saved."""
+    page.locator(PANEL).click(position={"x": 5, "y": 5})  # focus the notebook, not an editor
+    page.keyboard.press("Control+s")
+    expect(page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty")).to_have_count(0)
+
+
+def run_notebook(page: Page, course: Course, notebook: Path) -> None:
+    """Open a notebook of the student's copy, Run All, check it shows no error, and save it."""
+    if not page.url.endswith(notebook.name):
+        page.goto(f"{course.hub.url}/user/{STUDENT}/lab/tree/{TARGET}/notebooks/{notebook.name}")
+    run_all_cells(page, code_cell_count(notebook))
+    errors = page.locator(f"{PANEL} {STDERR_OUTPUTS}").all_inner_texts()
+    assert not errors, f"{notebook.name} shows errors or warnings on the hub:\n" + "\n".join(errors)
+    save(page)
+
+
+def edit_first_code_cell(page: Page) -> None:
+    """Type a note at the top of the start notebook's first code cell, as a student would."""
+    editor = page.locator(f"{PANEL} .jp-CodeCell .cm-content").first
+    editor.click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.type(STUDENT_NOTE + "\n")
+    page.keyboard.press("Escape")
+    save(page)
+
+
+def publish_update(course: Course, workdir: Path) -> str:
+    """The teacher edits the start notebook's last cell, adds a file, pushes; return the commit."""
+    work = workdir / "teacher"
+    git("clone", "--quiet", str(course.upstream), str(work), cwd=workdir)
+    path = work / START
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[-1].source += f"\n\n{TEACHER_NOTE}"
+    nbformat.write(nb, path)
+    (work / "notebooks" / "CLASS_NOTES.md").write_text(f"# Class notes\n\n{TEACHER_NOTE}\n")
+    git("add", "-A", cwd=work)
+    git("commit", "--quiet", "-m", "Teacher's update for this class", cwd=work)
+    git("push", "--quiet", "origin", BRANCH, cwd=work)
+    return git("rev-parse", "HEAD", cwd=work).strip()
+
+
+@pytest.mark.hub
+@pytest.mark.browser
+@pytest.mark.slow
+def test_student_follows_the_link_runs_everything_and_keeps_work_across_an_update(
+    browser: Browser,  # noqa: F811 - the fixture imported above
+    course: Course,
+    tmp_path: Path,
+) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    try:
+        seconds = follow_link(page, course)
+        assert_quiet(page)
+        assert (course.clone() / START).is_file(), "the link did not clone the course"
+        for notebook in notebook_paths():
+            run_notebook(page, course, notebook)
+        page.goto(f"{course.hub.url}/user/{STUDENT}/lab/tree/{TARGET}/{START}")
+        edit_first_code_cell(page)
+        saved = (course.clone() / START).read_text(encoding="utf-8")
+        assert STUDENT_NOTE in saved, "the student's edit was not saved to their home"
+
+        update = publish_update(course, tmp_path)
+        follow_link(page, course)
+        assert_quiet(page)
+        page.screenshot(path=ARTIFACTS / "hub-after-update.png")
+        clone = course.clone()
+        after = (clone / START).read_text(encoding="utf-8")
+        assert STUDENT_NOTE in after, "following the link again lost the student's edit"
+        assert TEACHER_NOTE in after, "the teacher's change to the start notebook did not arrive"
+        assert (clone / "notebooks" / "CLASS_NOTES.md").is_file(), "the new file did not arrive"
+        git("merge-base", "--is-ancestor", update, "HEAD", cwd=clone)  # fails if not merged
+        expect(page.locator(f"{PANEL} .jp-CodeCell .cm-content").first).to_contain_text(
+            STUDENT_NOTE
+        )
+        expect(page.locator(PANEL)).to_contain_text(TEACHER_NOTE)
+        assert not page_errors, f"errors in the page: {page_errors}"
+        print(f"link to a usable notebook: {seconds:.1f} s (first login, server start, clone)")
+    except Exception:
+        page.screenshot(path=ARTIFACTS / "hub-failure.png")
+        log = course.hub.log.read_text(encoding="utf-8").splitlines()
+        print("\n".join(log[-80:]))
+        raise
+    finally:
+        page.close()
