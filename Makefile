@@ -7,7 +7,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Jupyter refuses to run as root unless told; the server only listens on 127.0.0.1.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test check-data bench html answer-keys term-counts boundaries clean
+.PHONY: lab test check-data bench hub-bench html answer-keys term-counts boundaries clean
 
 lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=. $(ALLOW_ROOT) \
@@ -20,6 +20,15 @@ test: $(VENV)/.stamp-dev $(LAB_SETTINGS)
 # Speed and memory against the budgets in ../shared/DESIGN.md; writes build/bench.md.
 bench: $(VENV)/.stamp-dev
 	$(BIN)/python tools/bench.py
+
+# A class on a hub: N students (STUDENTS=16) log in and run every notebook at once on a local
+# JupyterHub; writes build/hub-bench.md. Loads the machine for a few minutes: run it alone.
+STUDENTS ?= 16
+hub-bench: $(VENV)/.stamp-dev $(LAB_SETTINGS) hub/node_modules/.package-lock.json
+	$(BIN)/python tools/hub_bench.py --students $(STUDENTS)
+
+hub/node_modules/.package-lock.json: hub/package-lock.json
+	npm ci --prefix hub --no-audit --no-fund
 
 # The static edition: every notebook executed, with a landing page, in build/html.
 html: $(VENV)/.stamp-dev

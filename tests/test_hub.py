@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import nbformat
 import pytest
-from hub_local import Hub, local_hub, missing_parts
+from hub_local import Hub, local_hub, make_upstream, missing_parts
 from playwright.sync_api import Browser, Page, expect
 from test_browser import (
     ARTIFACTS,
@@ -136,9 +136,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Course]:
     require_or_skip(not missing_parts(), "; ".join(missing_parts()))
     require_or_skip((REPO / ".git").exists(), f"{REPO} is not a git checkout")
     tmp = tmp_path_factory.mktemp("hub")
-    upstream = tmp / "upstream" / "turkic-nato.git"
-    git("init", "--quiet", "--bare", "--initial-branch", BRANCH, str(upstream), cwd=tmp)
-    git("push", "--quiet", str(upstream), f"HEAD:refs/heads/{BRANCH}", cwd=REPO)
+    upstream = make_upstream(tmp / "upstream" / "turkic-nato.git", BRANCH)
     with local_hub(tmp / "hub") as hub:
         yield Course(upstream=upstream, hub=hub)
 

@@ -55,6 +55,17 @@ def missing_parts() -> list[str]:
     return missing
 
 
+def make_upstream(dest: Path, branch: str = "main") -> Path:
+    """Publish the checkout's committed HEAD as branch of a new bare repository at dest."""
+    subprocess.run(
+        ["git", "init", "--quiet", "--bare", "--initial-branch", branch, str(dest)], check=True
+    )
+    subprocess.run(
+        ["git", "push", "--quiet", str(dest), f"HEAD:refs/heads/{branch}"], cwd=REPO, check=True
+    )
+    return dest
+
+
 def free_hub_port() -> int:
     """Return the first port P of this project's range with P, P+1 and P+2 free on 127.0.0.1."""
     for port in PORTS:
