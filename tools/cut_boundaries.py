@@ -1,8 +1,9 @@
 """Cut the course's region out of Natural Earth's country boundaries: `make boundaries`.
 
 Reads the TopoJSON of the npm package world-atlas 2.0.2 (Natural Earth 4.1.0, installed into
-tools/geo/node_modules by `npm ci --prefix tools/geo`), decodes its arcs in plain Python, clips
-every country and the Caspian Sea to the course's frame and writes data/geo/region-50m.geojson.
+tools/geo/node_modules by `npm ci --prefix tools/geo`), decodes its arcs in plain Python, simplifies
+them (Douglas-Peucker), clips every country and the Caspian Sea to the course's frame and writes
+data/geo/region-50m.geojson.
 No GIS package and no download: the only input is the installed npm package.
 """
 
@@ -18,8 +19,12 @@ ATLAS = ROOT / "tools" / "geo" / "node_modules" / "world-atlas"
 OUT = ROOT / "data" / "geo"
 SCALE = "50m"
 """Natural Earth's 1:50m boundaries: Hungary, Cyprus and the Caucasus keep their shapes."""
-FRAME = (8.0, 24.0, 98.0, 60.0)
-"""The region cut out (west, south, east, north, in degrees): Central Europe to western China."""
+FRAME = (0.0, 18.0, 112.0, 68.0)
+"""The region cut out (west, south, east, north, in degrees): wider than the map's view, whose
+projected corners reach further west and east than its edges."""
+TOLERANCE = 0.03
+"""Douglas-Peucker tolerance in degrees (about 3 km): less than a pixel on the course's map.
+Arcs are simplified once each, before rings are built, so neighbours keep a common border."""
 DECIMALS = 3
 """Coordinates rounded to 0.001 degree (about 100 m), well under the data's own precision."""
 CASPIAN_BOX = (46.0, 36.0, 55.5, 47.5)
@@ -40,6 +45,33 @@ def decode_arcs(topology: dict) -> list[Ring]:
             points.append((x * sx + tx, y * sy + ty))
         arcs.append(points)
     return arcs
+
+
+def simplify(points: Ring, tolerance: float = TOLERANCE) -> Ring:
+    """Douglas-Peucker: drop the points of an arc closer than tolerance to its simplified line."""
+    if len(points) < 3:
+        return points
+    keep = [False] * len(points)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(points) - 1)]
+    while stack:
+        first, last = stack.pop()
+        (x0, y0), (x1, y1) = points[first], points[last]
+        dx, dy = x1 - x0, y1 - y0
+        norm = (dx * dx + dy * dy) ** 0.5
+        far, index = 0.0, -1
+        for i in range(first + 1, last):
+            px, py = points[i]
+            if norm:
+                distance = abs(dy * (px - x0) - dx * (py - y0)) / norm
+            else:
+                distance = ((px - x0) ** 2 + (py - y0) ** 2) ** 0.5
+            if distance > far:
+                far, index = distance, i
+        if far > tolerance:
+            keep[index] = True
+            stack += [(first, index), (index, last)]
+    return [p for p, kept in zip(points, keep, strict=True) if kept]
 
 
 def ring_of(indexes: list[int], arcs: list[Ring]) -> Ring:
@@ -127,7 +159,7 @@ def _inside_box(ring: Ring, box: tuple[float, float, float, float]) -> bool:
 
 def caspian(land: dict) -> list[list[list[float]]]:
     """The Caspian Sea: the hole of Natural Earth's land inside CASPIAN_BOX, as a polygon."""
-    arcs = decode_arcs(land)
+    arcs = [simplify(arc) for arc in decode_arcs(land)]
     holes = [
         ring
         for geometry in land["objects"]["land"]["geometries"]
@@ -142,7 +174,7 @@ def caspian(land: dict) -> list[list[list[float]]]:
 
 def region(countries: dict, land: dict, frame: tuple[float, float, float, float]) -> dict:
     """The GeoJSON FeatureCollection of the countries (and the Caspian Sea) within the frame."""
-    arcs = decode_arcs(countries)
+    arcs = [simplify(arc) for arc in decode_arcs(countries)]
     features = []
     for geometry in countries["objects"]["countries"]["geometries"]:
         parts = clipped(polygons_of(geometry, arcs), frame)
@@ -193,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     target.write_text(
         json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
     )
-    print(f"wrote {target} ({target.stat().st_size // 1024} KB, {len(collection['features'])} shapes)")
+    size, count = target.stat().st_size // 1024, len(collection["features"])
+    print(f"wrote {target} ({size} KB, {count} shapes)")
     return 0
 
 

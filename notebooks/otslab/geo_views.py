@@ -1,0 +1,558 @@
+"""The map of the Turkic world's security ties: figure, text table and a view with layers."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from IPython.display import HTML
+from matplotlib.collections import PathCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, PathPatch
+
+from otslab import geo
+from otslab.alignments import current_year
+from otslab.alignments_views import year_slider
+from otslab.data import Tables
+from otslab.plots import PALETTE, add_source_note, figure_html, new_figure, source_ids_of
+from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
+
+_COLOURS = sns.color_palette(PALETTE, 10)
+STATE_FILL = {
+    "member": _COLOURS[0],
+    "observer": _COLOURS[1],
+    "course": (0.80, 0.80, 0.80),
+    "other": (0.93, 0.93, 0.91),
+}
+"""Fill of a country: OTS member, OTS observer, another state of the course, any other."""
+SEA = (0.86, 0.92, 0.97)
+CASPIAN = (0.70, 0.82, 0.93)
+ORG_STYLE = {
+    "NATO": (_COLOURS[4], "////"),
+    "CSTO": (_COLOURS[3], "\\\\\\\\"),
+    "SCO": (_COLOURS[5], "...."),
+    "NEUTRAL": (_COLOURS[2], "oo"),
+}
+"""Colour and hatching of each membership layer: the hatching tells them apart without colour."""
+LAYERS = {
+    "bases": "Russian bases",
+    "summits": "summit sites",
+    "transit": "Türkiye–Kazakhstan transit agreement",
+    "exercises": "exercises and where they were held",
+}
+"""The layers besides memberships, by key, as the checkboxes name them."""
+FRAME_LONLAT = ((15.0, 31.0), (87.0, 56.5))
+"""South-west and north-east corners (lon, lat) of what the map shows."""
+SHORT = {"recognised": "", "member": "", "suspended": " (suspended)"}
+"""How a status reads after the organisation's name on the map (member: nothing)."""
+
+
+def _frame() -> tuple[tuple[float, float], tuple[float, float]]:
+    """The map's x and y limits: the projected box around the edges of FRAME_LONLAT."""
+    (west, south), (east, north) = FRAME_LONLAT
+    along, across = np.linspace(west, east, 40), np.linspace(south, north, 40)
+    lon = np.concatenate([along, along, np.full(40, west), np.full(40, east)])
+    lat = np.concatenate([np.full(40, south), np.full(40, north), across, across])
+    x, y = geo.project(lon, lat)
+    return (float(x.min()), float(x.max())), (float(y.min()), float(y.max()))
+
+
+def state_kinds(
+    tables: Tables, status: dict[str, str], shapes: tuple[geo.Shape, ...]
+) -> dict[str, str]:
+    """How each shape is filled, given OTS statuses: member, observer, course or other."""
+    ids = geo.shape_countries(shapes, tables.countries)
+    kinds = {}
+    for shape in shapes:
+        cid = ids.get(shape.name)
+        kinds[shape.name] = (
+            "other"
+            if cid is None
+            else status.get(cid, "course")
+            if status.get(cid) in ("member", "observer")
+            else "course"
+        )
+    return kinds
+
+
+NAME_NUDGE_KM = {
+    "AZE": (-20, 440),
+    "ARM": (-40, -300),
+    "AFG": (0, -220),
+    "GEO": (-300, 40),
+    "XNC": (0, -110),
+    "HUN": (0, 170),
+    "KGZ": (330, -60),
+    "TJK": (330, -330),
+    "UZB": (-420, 250),
+    "TKM": (200, 60),
+    "TUR": (0, -40),
+}
+"""Where a state's name moves from the middle of its shape (km), so small states stay legible."""
+PLACE_ANCHOR = {
+    "kant_air_base": ("right", "bottom"),
+    "bishkek": ("right", "top"),
+    "cholpon_ata": ("left", "bottom"),
+    "baku": ("left", "top"),
+    "gabala": ("right", "bottom"),
+    "shusha": ("left", "top"),
+    "dushanbe": ("left", "bottom"),
+    "samarkand": ("left", "top"),
+    "ashgabat": ("right", "top"),
+    "istanbul": ("right", "bottom"),
+    "budapest": ("left", "top"),
+    "astana": ("left", "bottom"),
+}
+"""Which side of its mark a place's name sits (horizontal, vertical), to keep names apart."""
+
+
+def _name_points(tables: Tables, shapes: tuple[geo.Shape, ...]) -> dict[str, tuple[float, float]]:
+    """Where each state's name goes: the middle of its largest shape, nudged for small states."""
+    points = {}
+    ids = geo.shape_countries(shapes, tables.countries)
+    for shape in shapes:
+        cid = ids.get(shape.name)
+        if cid:
+            x, y = shape.label_point()
+            dx, dy = NAME_NUDGE_KM.get(cid, (0, 0))
+            points[cid] = (x + dx, y + dy)
+    return points
+
+
+def _arc(start: tuple[float, float], end: tuple[float, float], bend: float = 0.18) -> np.ndarray:
+    """Points of a gentle arc from start to end (a quadratic curve bowed to the left)."""
+    (x0, y0), (x1, y1) = start, end
+    mx, my = (x0 + x1) / 2, (y0 + y1) / 2
+    cx, cy = mx - (y1 - y0) * bend, my + (x1 - x0) * bend
+    t = np.linspace(0, 1, 40)[:, None]
+    return (
+        (1 - t) ** 2 * np.array([x0, y0])
+        + 2 * (1 - t) * t * np.array([cx, cy])
+        + t**2 * np.array([x1, y1])
+    )
+
+
+def map_layers(tables: Tables, year: int, orgs: list[str], layers: list[str]) -> dict:
+    """Everything the map draws for a year and a choice of layers (pure data, no drawing)."""
+    unknown = [layer for layer in layers if layer not in LAYERS]
+    if unknown:
+        raise ValueError(f"no map layer {unknown}; choose from {list(LAYERS)}")
+    return {
+        "ots": geo.ots_layer(tables, year),
+        "memberships": geo.membership_layer(tables, year, orgs),
+        "bases": geo.base_layer(tables, year) if "bases" in layers else None,
+        "summits": geo.summit_layer(tables, year) if "summits" in layers else None,
+        "transit": geo.transit_layer(tables, year) if "transit" in layers else None,
+        "exercises": geo.exercise_layer(tables, year) if "exercises" in layers else None,
+    }
+
+
+def map_table(tables: Tables, year: int, drawn: dict) -> pd.DataFrame:
+    """The map in words: one row per mark, with what, where, when and the source behind it."""
+    names = tables.countries.set_index("country_id")["name"]
+    rows = []
+    for r in drawn["ots"].itertuples():
+        rows.append(
+            [
+                "OTS",
+                f"{names[r.country_id]}: OTS {r.shown}",
+                names[r.country_id],
+                str(r.start),
+                r.source_id,
+                r.locator,
+            ]
+        )
+    for r in drawn["memberships"].itertuples():
+        rows.append(
+            [
+                r.layer,
+                f"{names[r.country_id]}: {r.layer} {r.shown}",
+                names[r.country_id],
+                str(r.start) if pd.notna(r.start) else "start not stated",
+                r.source_id,
+                r.locator,
+            ]
+        )
+    if drawn["bases"] is not None:
+        for r in drawn["bases"].itertuples():
+            where = r.place if pd.notna(r.place) else "place not recorded: not drawn"
+            rows.append(
+                [
+                    "Russian bases",
+                    f"{r.agreement} ({r.event_id})",
+                    f"{where}, {r.host}",
+                    r.date,
+                    r.source_id,
+                    r.locator,
+                ]
+            )
+    if drawn["summits"] is not None:
+        for r in drawn["summits"].itertuples():
+            where = r.place if pd.notna(r.x) else f"{r.place}: not drawn (no map point)"
+            rows.append(
+                ["summits", f"{r.title} ({r.event_id})", where, r.date, r.source_id, r.locator]
+            )
+    if drawn["transit"] is not None:
+        for r in drawn["transit"].itertuples():
+            ends = " and ".join(names[c] for c in r.ends)
+            rows.append(
+                [
+                    "transit",
+                    f"{r.title} ({r.event_id}); since then: {r.since_then}",
+                    f"capitals of {ends} (arc)",
+                    r.date,
+                    r.source_id,
+                    r.locator,
+                ]
+            )
+    if drawn["exercises"] is not None:
+        for r in drawn["exercises"].itertuples():
+            who = ", ".join(names[c] for c in r.taking_part) or "no state recorded"
+            away = f"; absent: {', '.join(names[c] for c in r.absent)}" if r.absent else ""
+            rows.append(
+                [
+                    "exercises",
+                    f"{r.title} ({r.event_id}); taking part: {who}{away}",
+                    r.where,
+                    r.date,
+                    r.source_id,
+                    r.locator,
+                ]
+            )
+    columns = ["layer", "what", "where", "when", "source", "locator"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def describe_map(tables: Tables, year: int, drawn: dict) -> str:
+    """One or two sentences on what the map shows, for the text description and alt text."""
+    shown = drawn["ots"]["shown"]
+    members, observers = int((shown == "member").sum()), int((shown == "observer").sum())
+    parts = [
+        f"Map of the region from Central Europe to western China at the end of {year}: "
+        f"{members} OTS members and {observers} observers filled in colour, the Caspian Sea "
+        "shaded"
+    ]
+    layers = sorted(set(drawn["memberships"]["layer"]))
+    if layers:
+        parts.append("hatching marks " + ", ".join(layers))
+    for key, frame in drawn.items():
+        if key in LAYERS and frame is not None:
+            parts.append(f"{len(frame)} {LAYERS[key].split(' and ')[0]} listed")
+    return "; ".join(parts) + ". The table under the map lists every mark with its source."
+
+
+def _sources(drawn: dict) -> list[str]:
+    """Source ids behind everything drawn."""
+    frames = [f[["source_id"]] for f in drawn.values() if f is not None and len(f)]
+    ids = source_ids_of(pd.concat(frames)) if frames else []
+    return [*ids, "places.csv", "Natural Earth"]
+
+
+@lru_cache(maxsize=1)
+def visible_shapes() -> tuple[geo.Shape, ...]:
+    """The shapes of the boundary file that reach into the map's view."""
+    (x0, x1), (y0, y1) = _frame()
+    shown = []
+    for shape in geo.load_shapes():
+        box = shape.path.get_extents()
+        if box.x1 >= x0 and box.x0 <= x1 and box.y1 >= y0 and box.y0 <= y1:
+            shown.append(shape)
+    return tuple(shown)
+
+
+def _state_labels(tables: Tables, drawn: dict) -> dict[str, str]:
+    """The lines under each state's name: its memberships shown and its exercises."""
+    members = drawn["memberships"]
+    tags = members["org_id"].map(lambda o: {"NEUTRAL": "neutral (UN)"}.get(o, o)) + members[
+        "shown"
+    ].map(lambda s: SHORT.get(s, f" ({s})"))
+    lines: dict[str, list[str]] = {}
+    for cid, tag in zip(members["country_id"], tags, strict=True):
+        lines.setdefault(cid, []).append(tag)
+    labels = {cid: " · ".join(tags) for cid, tags in lines.items()}
+    if drawn["exercises"] is not None:
+        hosts = pd.Series([c for h in drawn["exercises"]["hosts"] for c in h], dtype=object)
+        for cid, n in geo.exercise_counts(drawn["exercises"]).items():
+            hosted = int((hosts == cid).sum())
+            text = f"exercises: {n}" + (f" (host of {hosted})" if hosted else "")
+            labels[cid] = (labels[cid] + "\n" if cid in labels else "") + text
+    return labels
+
+
+def plot_map(tables: Tables, year: int, drawn: dict) -> Figure:
+    """The map: states by OTS status, the Caspian, and the chosen layers (key: `map_key`)."""
+    xlim, ylim = _frame()
+    shapes = visible_shapes()
+    status = dict(zip(drawn["ots"]["country_id"], drawn["ots"]["shown"], strict=True))
+    kinds = state_kinds(tables, status, shapes)
+    ids = geo.shape_countries(shapes, tables.countries)
+    fig = new_figure(12, 6.3, fixed=True)
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.91))
+    ax.set_facecolor(SEA)
+    countries = [s for s in shapes if s.kind == "country"]
+    ax.add_collection(
+        PathCollection(
+            [s.path for s in countries],
+            facecolors=[STATE_FILL[kinds[s.name]] for s in countries],
+            edgecolors="white",
+            linewidths=0.7,
+        )
+    )
+    for sea in (s for s in shapes if s.kind == "sea"):
+        ax.add_patch(PathPatch(sea.path, facecolor=CASPIAN, edgecolor="0.35", linewidth=0.7))
+        x, y = sea.label_point()
+        ax.text(
+            x + 40,
+            y + 330,
+            "Caspian\nSea",
+            ha="center",
+            va="center",
+            fontsize=9,
+            style="italic",
+            color="0.15",
+        )
+    members = drawn["memberships"]
+    path_of = {ids[s.name]: s.path for s in countries if s.name in ids}
+    for org, (colour, hatch) in ORG_STYLE.items():
+        bound = members[(members["org_id"] == org) & members["bound"]]
+        paths = [path_of[c] for c in bound["country_id"] if c in path_of]
+        if paths:
+            ax.add_collection(
+                PathCollection(
+                    paths, facecolors="none", edgecolors=[colour], hatch=hatch, linewidths=1.2
+                )
+            )
+    names = tables.countries.set_index("country_id")["name"]
+    labels = _state_labels(tables, drawn)
+    for cid, (x, y) in _name_points(tables, shapes).items():
+        extra = labels.get(cid, "")
+        ax.text(
+            x,
+            y,
+            str(names[cid]),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+            fontweight="bold",
+            parse_math=False,
+            bbox=_BOX,
+            zorder=6,
+        )
+        if extra:
+            ax.text(
+                x,
+                y - 25,
+                extra,
+                ha="center",
+                va="top",
+                fontsize=8,
+                parse_math=False,
+                bbox=_BOX,
+                zorder=6,
+            )
+    _draw_layers(ax, drawn)
+    ax.set_xlim(*xlim)
+    ax.set_ylim(*ylim)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    fig.suptitle(
+        f"The OTS space at the end of {year}: who belongs where, and what lies between",
+        x=0.01,
+        ha="left",
+        fontsize=13,
+    )
+    add_source_note(fig, _sources(drawn))
+    return fig
+
+
+_BOX = {"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.8, "linewidth": 0}
+"""A light box behind map labels, so they read over hatching."""
+
+
+def _place_label(ax, place_id: str, x: float, y: float, text: str) -> None:
+    """A place's name beside its mark, on the side PLACE_ANCHOR gives (right and above if none)."""
+    ha, va = PLACE_ANCHOR.get(place_id, ("left", "bottom"))
+    dx = 6 if ha == "left" else -6
+    dy = 5 if va == "bottom" else -5
+    ax.annotate(
+        text,
+        (x, y),
+        xytext=(dx, dy),
+        textcoords="offset points",
+        ha=ha,
+        va=va,
+        fontsize=8,
+        parse_math=False,
+        bbox=_BOX,
+        zorder=7,
+    )
+
+
+def _draw_layers(ax, drawn: dict) -> None:
+    """Draw the bases, summit sites and transit arcs chosen."""
+    named: dict[str, list[str]] = {}
+    marks: dict[str, tuple[float, float]] = {}
+    if drawn["bases"] is not None:
+        placed = drawn["bases"].dropna(subset=["x"]).drop_duplicates("place_id")
+        ax.scatter(
+            placed["x"],
+            placed["y"],
+            marker="^",
+            s=130,
+            color=_COLOURS[3],
+            edgecolors="black",
+            zorder=6,
+        )
+        for r in placed.itertuples():
+            named.setdefault(r.place_id, []).append(f"Russian base: {r.place}")
+            marks[r.place_id] = (r.x, r.y)
+    if drawn["summits"] is not None:
+        placed = drawn["summits"].dropna(subset=["x"])
+        counts = placed.groupby(["place_id", "place", "x", "y"]).size().reset_index(name="n")
+        ax.scatter(
+            counts["x"],
+            counts["y"],
+            marker="*",
+            s=190,
+            color=_COLOURS[8],
+            edgecolors="black",
+            zorder=5,
+        )
+        for r in counts.itertuples():
+            times = f" ×{r.n}" if r.n > 1 else ""
+            named.setdefault(r.place_id, []).append(f"{r.place}{times}")
+            marks[r.place_id] = (r.x, r.y)
+    for place_id, texts in named.items():
+        _place_label(ax, place_id, *marks[place_id], "; ".join(texts))
+    if drawn["transit"] is not None:
+        for r in drawn["transit"].itertuples():
+            if len(r.xy) == 2:
+                arc = _arc(r.xy[0], r.xy[1])
+                ax.plot(
+                    arc[:, 0], arc[:, 1], color="black", linestyle="--", linewidth=2.2, zorder=4
+                )
+
+
+def _key_handles() -> list:
+    """Legend entries for every fill, hatching and mark the map can show."""
+    fills = [
+        ("member", "OTS member"),
+        ("observer", "OTS observer"),
+        ("course", "other state in the course data"),
+        ("other", "not in the course data"),
+    ]
+    handles = [Patch(facecolor=STATE_FILL[k], edgecolor="0.5", label=lab) for k, lab in fills]
+    handles.append(Patch(facecolor=CASPIAN, edgecolor="0.35", label="Caspian Sea"))
+    for org, (colour, hatch) in ORG_STYLE.items():
+        label = f"{geo.LAYER_ORGS[org]} member (other statuses: label only)"
+        handles.append(Patch(facecolor="white", edgecolor=colour, hatch=hatch, label=label))
+    marks = [
+        ("^", 10, _COLOURS[3], "Russian base"),
+        ("*", 13, _COLOURS[8], "summit site (×n: summits held)"),
+    ]
+    for marker, size, colour, label in marks:
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker=marker,
+                linestyle="",
+                markersize=size,
+                color=colour,
+                markeredgecolor="black",
+                label=label,
+            )
+        )
+    handles.append(
+        Line2D(
+            [],
+            [],
+            color="black",
+            linestyle="--",
+            linewidth=2.2,
+            label="military transit agreement (capitals joined)",
+        )
+    )
+    handles.append(Line2D([], [], linestyle="", label="exercises: n = exercises taken part in"))
+    return handles
+
+
+@lru_cache(maxsize=1)
+def map_key() -> HTML:
+    """The key to every layer of the map, drawn once (the map redraws without it)."""
+    fig = new_figure(12, 1.25, fixed=True)
+    handles = _key_handles()
+    fig.legend(handles=handles, loc="center", ncol=3, frameon=False, fontsize=9)
+    labels = "; ".join(h.get_label() for h in handles)
+    return figure_html(fig, f"Key to the map: {labels}.")
+
+
+def border_note(tables: Tables) -> str:
+    """Which border conventions the map follows, checked against the boundary file."""
+    checks = geo.border_conventions(tables, geo.load_shapes())
+    drawn = "; ".join(f"{r.area} ({r.place}) is drawn inside {r._3}" for r in checks.itertuples())
+    return (
+        "A map is a claim too. The borders are Natural Earth's (version 4.1.0), which draws who "
+        f"controls the ground (de facto), not what most states recognise: {drawn}. "
+        "See data/geo/README.md and the notes of data/places.csv for what the recognised "
+        "borders are."
+    )
+
+
+def map_view(tables: Tables, year: int, orgs: list[str], layers: list[str]) -> list[object]:
+    """What the map shows: the figure with its description, the table of marks, the border note."""
+    drawn = map_layers(tables, year, orgs, layers)
+    fig = plot_map(tables, year, drawn)
+    table = map_table(tables, year, drawn)
+    return [
+        figure_html(fig, describe_map(tables, year, drawn)),
+        map_key(),
+        table_html(
+            table,
+            f"The map in words: {len(table)} marks at the end of {year}, each with its source",
+        ),
+        hint(border_note(tables)),
+    ]
+
+
+def map_explorer(tables: Tables, year: int | None = None) -> w.VBox:
+    """The map with a year slider (as in notebook 02) and a checkbox for each layer."""
+    slider = year_slider(year if year is not None else current_year())
+    org_boxes = {
+        org: w.Checkbox(
+            value=org in ("NATO", "CSTO"), description=label, indent=False, layout={"width": "auto"}
+        )
+        for org, label in geo.LAYER_ORGS.items()
+    }
+    layer_boxes = {
+        key: w.Checkbox(
+            value=key in ("bases", "transit"),
+            description=label,
+            indent=False,
+            layout={"width": "auto"},
+        )
+        for key, label in LAYERS.items()
+    }
+    output = w.Output(layout=OUTPUT_LAYOUT)
+
+    def draw() -> list[object]:
+        orgs = [o for o, box in org_boxes.items() if box.value]
+        layers = [k for k, box in layer_boxes.items() if box.value]
+        return map_view(tables, slider.value, orgs, layers)
+
+    controls = (slider, *org_boxes.values(), *layer_boxes.values())
+    redraw_on(controls, output, draw)
+    return w.VBox(
+        [
+            slider,
+            w.HBox([w.Label("Memberships:"), *org_boxes.values()]),
+            w.HBox([w.Label("Layers:"), *layer_boxes.values()]),
+            output,
+        ]
+    )
