@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import frictionless
 from frictionless import errors as fl_errors
 
-from otslab.data import Problem, field_names, partial_date_problem
+from otslab.data import INTEGER, Problem, field_names, partial_date_problem, strict_descriptor
 
 
 class PartialDateError(fl_errors.CellError):
@@ -38,6 +39,23 @@ class PartialDates(frictionless.Check):
             problem = partial_date_problem(row[date_field] or "", row[name] or "")
             if problem:
                 yield PartialDateError.from_row(row, note=problem, field_name=date_field)
+
+
+class StrictIntegers(frictionless.Check):
+    """Frictionless check: an integer cell is digits with perhaps a minus sign, nothing else."""
+
+    type = "strict-integers"
+    Errors = [fl_errors.TypeError]
+
+    def validate_row(self, row: frictionless.Row) -> Iterator[fl_errors.Error]:
+        """Yield a type error for ' 3', '+2' or '3.0' in an integer column."""
+        for field, raw in zip(self.resource.schema.fields, row.cells, strict=False):
+            if field.type == "integer" and raw not in (None, "") and not INTEGER.fullmatch(raw):
+                error = fl_errors.TypeError.from_row(
+                    row, note="write the number as digits only", field_name=field.name
+                )
+                error.cell = raw  # as written in the file, not as frictionless read it
+                yield error
 
 
 def problem_from_error(error: fl_errors.Error, resource: dict) -> Problem:
@@ -73,6 +91,16 @@ def problem_from_error(error: fl_errors.Error, resource: dict) -> Problem:
         return Problem(file, line, column, f"'{cell}' is not allowed: expected {expected}")
     if isinstance(error, PartialDateError):
         return Problem(file, line, column, error.note)
+    if isinstance(error, fl_errors.TypeError):
+        field = next(f for f in schema["fields"] if f["name"] == column)
+        expected = {
+            "boolean": " or ".join(
+                field.get("trueValues", ["true"]) + field.get("falseValues", ["false"])
+            ),
+            "integer": "a whole number written as digits (e.g. 3)",
+            "number": "a number written with a decimal point (e.g. 41.3)",
+        }.get(field["type"], f"a {field['type']} value")
+        return Problem(file, line, column, f"'{cell}' is not allowed: expected {expected}")
     if isinstance(error, fl_errors.CellError):
         return Problem(file, line, column, f"{error.title.lower()}: '{cell}' ({error.note})")
     return Problem(file, line, column, f"{error.title.lower()}: {error.note or error.message}")
@@ -80,8 +108,11 @@ def problem_from_error(error: fl_errors.Error, resource: dict) -> Problem:
 
 def frictionless_problems(descriptor: dict, data_dir: Path) -> list[Problem]:
     """Validate the package with frictionless; one Problem per faulty cell, row or key."""
-    package = frictionless.Package(descriptor, basepath=str(data_dir))
-    report = package.validate(checklist=frictionless.Checklist(checks=[PartialDates()]))
+    package = frictionless.Package(strict_descriptor(descriptor), basepath=str(data_dir))
+    report = package.validate(
+        checklist=frictionless.Checklist(checks=[PartialDates(), StrictIntegers()]),
+        limit_errors=sys.maxsize,  # every error, not the first thousand: the count is exact
+    )
     by_name = {res["name"]: res for res in descriptor["resources"]}
     problems: list[Problem] = []
     for task in report.tasks:
