@@ -29,6 +29,8 @@ from otslab.sources import (
     label_grid,
     label_uses,
     part_words,
+    perspective_status,
+    perspective_table,
     rate_comparison,
     read_seed_texts,
     source_claims,
@@ -532,6 +534,38 @@ def test_voices_table_and_counts(T) -> None:
     assert counts.loc["Russia"].sum() == len(russian)
 
 
+def test_perspective_status_from_voices() -> None:
+    """Own words make a perspective heard, reported words second-hand, no voice missing."""
+    voices = pd.DataFrame(
+        {
+            "voice_id": ["V02", "V01", "V03", "V04"],
+            "perspective": ["Russian", "Russian", "Chinese", "Western"],
+            "words": ["reported", "own", "reported", "reported"],
+        }
+    )
+    table = perspective_status(voices, ["Russian", "Chinese", "Iranian"]).set_index("perspective")
+    assert table["status"].tolist() == ["heard", "second-hand", "missing"]
+    assert table.loc["Russian", "own words"] == "V01"
+    assert table.loc["Russian", "reported"] == "V02"
+    assert table.loc["Iranian", "own words"] == table.loc["Iranian", "reported"] == ""
+    with pytest.raises(ValueError, match="voices.words"):
+        perspective_status(voices.assign(words="quoted"), ["Russian"])
+
+
+def test_perspectives_table_matches_the_voices(T) -> None:
+    """perspectives.csv lists every perspective once, with the status and voices the voices give."""
+    stored = rows("perspectives")
+    table = perspective_table(T).set_index("perspective")
+    assert len(table) == len(stored) == len({r["perspective"] for r in stored})
+    for r in stored:
+        computed = table.loc[r["perspective"]]
+        assert r["status"] == computed["status"], r["perspective"]
+        ids = ";".join(i for i in (computed["own words"], computed["reported"]) if i)
+        assert sorted(r["voice_ids"].split(";")) == sorted(ids.split(";")), r["perspective"]
+    named = {r["perspective"] for r in rows("voices")} - {"not stated"}
+    assert named <= set(table.index), "a voice names a perspective perspectives.csv lacks"
+
+
 # --- figures -------------------------------------------------------------------------------------
 
 
@@ -700,14 +734,18 @@ def test_corroboration_explorer_filters_the_matrix(T) -> None:
 
 
 def test_corroboration_explorer_can_leave_out_the_reference_file(T) -> None:
-    """With 'five texts only', R001's column goes and claims it backed may become single-source."""
+    """With 'five texts only', the references' columns go; claims may become single-source."""
     view = corroboration_explorer(T)
     texts_only, status, output = view.children[0], view.children[1].children[2], view.children[2]
-    status.value = "single-source"
-    assert "<th>R001</th>" in shown_text(output)
-    texts_only.value = True
+    status.value = "all claims"
     seeds = {r["source_id"] for r in rows("sources") if r["seed_file"]}
+    references = {r["source_id"] for r in rows("claim_sources")} - seeds
+    assert references, "no claim cites a public reference"
+    columns = set(re.findall(r"<th>([SR]\d{3})</th>", shown_text(output)))
+    assert references <= columns
+    status.value = "single-source"
+    texts_only.value = True
     expected = sorted(c for c, who in asserters().items() if len(who & seeds) == 1)
     text = shown_text(output)
-    assert "<th>R001</th>" not in text
+    assert not set(re.findall(r"<th>([SR]\d{3})</th>", text)) & references
     assert sorted(re.findall(r"<td>(C\d{3})</td>", text)) == expected

@@ -39,6 +39,7 @@ STANCES = [
     "favours cooperation short of alliance",
     "describes without judging",
     "hostile to the project",
+    "not stated",
 ]
 """Order of the voices' stances in legends."""
 

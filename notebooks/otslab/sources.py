@@ -672,6 +672,43 @@ def voices_by_country(tables: Tables) -> pd.DataFrame:
     return counts.loc[counts.sum(axis=1).sort_values(ascending=False, kind="stable").index]
 
 
+PERSPECTIVE_STATUSES = ("heard", "second-hand", "missing")
+"""A perspective is heard (some voice in its own words), second-hand (only reported), or missing."""
+
+
+def perspective_status(voices: pd.DataFrame, perspectives: list[str]) -> pd.DataFrame:
+    """Per perspective: heard, second-hand or missing, from the voices' `perspective` and `words`.
+
+    A voice speaks in its own words when its source quotes it or it wrote the text itself
+    (`words` == 'own'); otherwise the source reports it ('reported').
+    """
+    unknown = sorted(set(voices["words"].astype(str)) - {"own", "reported"})
+    if unknown:
+        raise ValueError(f"voices.words must be 'own' or 'reported', not {unknown}")
+    rows = []
+    for perspective in perspectives:
+        mine = voices[voices["perspective"].astype(str) == perspective]
+        own = mine.loc[mine["words"].astype(str) == "own", "voice_id"].sort_values()
+        reported = mine.loc[mine["words"].astype(str) == "reported", "voice_id"].sort_values()
+        status = "heard" if len(own) else "second-hand" if len(reported) else "missing"
+        rows.append(
+            {
+                "perspective": perspective,
+                "status": status,
+                "own words": ";".join(own),
+                "reported": ";".join(reported),
+            }
+        )
+    return pd.DataFrame(rows, columns=["perspective", "status", "own words", "reported"])
+
+
+def perspective_table(tables: Tables) -> pd.DataFrame:
+    """The perspectives table with the status computed from the voices beside the note."""
+    stored = tables["perspectives"]
+    computed = perspective_status(tables.voices, list(stored["perspective"].astype(str)))
+    return computed.assign(note=stored["note"].fillna("").values)
+
+
 def main() -> int:
     """Regenerate data/term_counts.csv from the seed texts (for `make term-counts`)."""
     seed_dir = default_seed_dir()
