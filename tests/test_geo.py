@@ -1,0 +1,305 @@
+"""otslab.geo, otslab.geo_views and tools/cut_boundaries.py: boundaries, places, layers, the map.
+
+Expectations come from hand-built inputs, from the CSV rows (read with the csv module) or from
+facts about Natural Earth 4.1.0 stated in data/geo/README.md, never from the functions' output.
+"""
+
+import base64
+import csv
+import importlib.util
+import json
+import math
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import REPO
+from otslab import geo
+from otslab import geo_views as gv
+from otslab.data import Tables, load_tables
+from otslab.widgets import shown_text
+
+DATA = REPO / "data"
+ATLAS = REPO / "tools" / "geo" / "node_modules" / "world-atlas"
+
+
+def _cut_module():
+    """tools/cut_boundaries.py imported as a module."""
+    spec = importlib.util.spec_from_file_location(
+        "cut_boundaries", REPO / "tools" / "cut_boundaries.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+cut = _cut_module()
+
+
+def rows(name: str) -> list[dict[str, str]]:
+    """The rows of a data CSV, as the csv module reads them."""
+    with open(DATA / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def T() -> Tables:
+    """The loaded tables."""
+    return load_tables()
+
+
+def copy_of(tables: Tables) -> Tables:
+    """A copy of the tables whose frames can be changed without touching the fixture."""
+    return Tables({name: frame.copy() for name, frame in tables.items()})
+
+
+# --- tools/cut_boundaries.py ----------------------------------------------------------------
+
+
+def test_arcs_are_decoded_from_deltas_and_joined_reversed() -> None:
+    topology = {
+        "transform": {"scale": [0.5, 2.0], "translate": [10.0, 20.0]},
+        "arcs": [[[0, 0], [2, 0], [0, 1]], [[2, 1], [-2, 0], [0, -1]]],
+    }
+    arcs = cut.decode_arcs(topology)
+    assert arcs[0] == [(10.0, 20.0), (11.0, 20.0), (11.0, 22.0)]
+    assert arcs[1] == [(11.0, 22.0), (10.0, 22.0), (10.0, 20.0)]
+    # arcs join end to start, the shared point written once; ~i is arc i reversed
+    square = [(10.0, 20.0), (11.0, 20.0), (11.0, 22.0), (10.0, 22.0), (10.0, 20.0)]
+    assert cut.ring_of([0, 1], arcs) == square
+    assert cut.ring_of([~1, ~0], arcs) == square[::-1]
+
+
+def test_a_ring_is_clipped_to_the_frame() -> None:
+    square = [(0.0, 0.0), (4.0, 0.0), (4.0, 4.0), (0.0, 4.0)]
+    clipped = cut.clip_ring(square, (1.0, 1.0, 3.0, 3.0))
+    assert sorted(set(clipped)) == [(1.0, 1.0), (1.0, 3.0), (3.0, 1.0), (3.0, 3.0)]
+    assert cut.clip_ring(square, (5.0, 5.0, 6.0, 6.0)) == []
+
+
+def test_simplify_keeps_corners_and_drops_near_points() -> None:
+    line = [(0.0, 0.0), (1.0, 0.01), (2.0, 0.0), (2.0, 2.0)]
+    assert cut.simplify(line, tolerance=0.05) == [(0.0, 0.0), (2.0, 0.0), (2.0, 2.0)]
+    assert cut.simplify(line, tolerance=0.001) == line
+
+
+def test_committed_boundaries_are_what_make_boundaries_cuts(tmp_path) -> None:
+    if not (ATLAS / "package.json").exists():
+        pytest.skip("npm world-atlas not installed (run `make boundaries` to install and cut)")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "cut_boundaries.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "region-50m.geojson").read_bytes() == geo.BOUNDARIES.read_bytes()
+
+
+def test_boundary_file_is_small_and_credits_natural_earth() -> None:
+    collection = json.loads(geo.BOUNDARIES.read_text(encoding="utf-8"))
+    assert geo.BOUNDARIES.stat().st_size < 400_000
+    assert "Natural Earth" in collection["source"]
+    readme = (DATA / "geo" / "README.md").read_text(encoding="utf-8")
+    for needed in ("public domain", "world-atlas 2.0.2", "make boundaries", "Crimea", "Karabakh"):
+        assert needed in readme
+
+
+def test_a_broken_boundary_file_names_the_feature(tmp_path) -> None:
+    bad = tmp_path / "bad.geojson"
+    bad.write_text(json.dumps({"features": [{"geometry": {"type": "Point"}, "properties": {}}]}))
+    with pytest.raises(ValueError, match=r"bad.geojson, feature 1"):
+        geo.load_shapes(bad)
+    with pytest.raises(FileNotFoundError, match="make boundaries"):
+        geo.load_shapes(tmp_path / "missing.geojson")
+
+
+# --- otslab.geo: projection, shapes, places -----------------------------------------------
+
+
+def test_projection_puts_the_centre_at_the_origin_and_keeps_areas() -> None:
+    x, y = geo.project(geo.CENTRE[0], geo.CENTRE[1])
+    assert abs(float(x)) < 1e-6 and abs(float(y)) < 1e-6
+    # a 1° x 1° cell at 40-41°N: its area on the sphere is R² Δλ (sin φ2 - sin φ1)
+    lon = [60, 61, 61, 60]
+    lat = [40, 40, 41, 41]
+    px, py = geo.project(lon, lat)
+    shoelace = 0.5 * abs(sum(px[i] * py[i - 1] - px[i - 1] * py[i] for i in range(4)))
+    sphere = (
+        geo.EARTH_KM**2
+        * math.radians(1)
+        * (math.sin(math.radians(41)) - math.sin(math.radians(40)))
+    )
+    assert shoelace == pytest.approx(sphere, rel=2e-3)
+    with pytest.raises(ValueError, match="latitude"):
+        geo.project(0, 95)
+
+
+def test_every_ots_state_has_a_shape_on_the_map(T) -> None:
+    ots = {r["country_id"] for r in rows("countries") if r["ots_status"] in ("member", "observer")}
+    assert ots == {"TUR", "AZE", "KAZ", "KGZ", "UZB", "HUN", "TKM", "XNC"}
+    found = set(geo.shape_countries(geo.load_shapes(), T.countries).values())
+    assert ots <= found
+    caspian = [s for s in geo.load_shapes() if s.kind == "sea"]
+    assert [s.name for s in caspian] == ["Caspian Sea"]
+
+
+def test_border_conventions_are_those_of_natural_earth(T) -> None:
+    checks = geo.border_conventions(T, geo.load_shapes()).set_index("area")["drawn inside"]
+    assert checks.to_dict() == {
+        "Crimea": "Russia",
+        "Karabakh": "Azerbaijan",
+        "Northern Cyprus": "N. Cyprus",
+    }
+    note = gv.border_note(T)
+    assert "a claim too" in note and "Crimea (Simferopol) is drawn inside Russia" in note
+
+
+def test_places_have_checked_public_pages_and_sit_in_their_state(T) -> None:
+    shapes = geo.load_shapes()
+    names = {cid: name for name, cid in geo.shape_countries(shapes, T.countries).items()}
+    by_name = {s.name: s for s in shapes}
+    for row in rows("places"):
+        assert re.match(r"https?://\S+$", row["url"]), row["place_id"]
+        assert row["locator"].strip(), row["place_id"]
+        if not row["country_id"]:
+            continue
+        x, y = (float(v) for v in geo.project(float(row["lon"]), float(row["lat"])))
+        inside = geo.shape_at(shapes, x, y)
+        if inside is None:  # a port may fall just offshore of a simplified coast
+            state = by_name[names[row["country_id"]]]
+            nearest = min(math.dist((x, y), p) for ring in state.rings for p in ring)
+            assert nearest < 15, (row["place_id"], nearest)
+        else:
+            assert inside == names[row["country_id"]], row
+
+
+def test_a_coordinate_that_is_not_a_number_names_file_line_and_column(T) -> None:
+    broken = copy_of(T)
+    broken.places["lat"] = broken.places["lat"].astype(object)
+    broken.places.loc[1, "lat"] = "forty"
+    with pytest.raises(ValueError, match=r"data/places.csv, line 3, column 'lat': 'forty'"):
+        geo.places(broken)
+
+
+def test_event_places_agree_with_the_location_the_events_give() -> None:
+    location = {r["event_id"]: r["location"] for r in rows("events")}
+    place_name = {r["place_id"]: r["name"] for r in rows("places")}
+    checked = 0
+    for row in rows("event_places"):
+        if location[row["event_id"]]:
+            assert location[row["event_id"]] in place_name[row["place_id"]], row
+            checked += 1
+    assert checked >= 15
+
+
+# --- otslab.geo: layers ---------------------------------------------------------------------
+
+
+def test_membership_layer_keeps_held_ties_and_leaves_out_withdrawals(T) -> None:
+    layer = geo.membership_layer(T, 2013, ["NATO", "CSTO"])
+    got = {(r.country_id, r.org_id, r.shown, r.bound) for r in layer.itertuples()}
+    assert ("TUR", "NATO", "member", True) in got
+    assert ("HUN", "NATO", "member", True) in got
+    assert ("UZB", "CSTO", "suspended", False) in got
+    assert not any(c == "AZE" and o == "CSTO" for c, o, _s, _b in got)  # withdrew in 1999
+    with pytest.raises(ValueError, match="no map layer"):
+        geo.membership_layer(T, 2013, ["EU"])
+
+
+def test_bases_sit_where_their_agreements_place_them(T) -> None:
+    layer = geo.base_layer(T, 2013)
+    placed = {(r.event_id, r.place) for r in layer.itertuples() if pd.notna(r.place)}
+    assert placed == {("E003", "Kant air base"), ("E007", "Kant air base"), ("E008", "Dushanbe")}
+    assert set(layer.loc[layer["place"].isna(), "event_id"]) == {"E001"}
+    assert set(geo.base_layer(T, 2005)["event_id"]) == {"E001", "E003"}
+
+
+def test_summits_by_a_year_are_those_the_csv_dates_by_then(T) -> None:
+    expected = {
+        r["event_id"]
+        for r in rows("events")
+        if r["kind"] == "summit" and r["date"] and int(r["date"][:4]) <= 2019
+    }
+    layer = geo.summit_layer(T, 2019)
+    assert set(layer["event_id"]) == expected == {"E012", "E018"}
+    assert list(layer.sort_values("event_id")["place"]) == ["Cholpon-Ata", "Baku"]
+
+
+def test_transit_layer_joins_the_capitals_and_follows_ratification(T) -> None:
+    assert geo.transit_layer(T, 2023).empty
+    before = geo.transit_layer(T, 2025).iloc[0]
+    assert before["ends"] == ["TUR", "KAZ"]
+    assert before["since_then"] == "no ratification recorded by then"
+    after = geo.transit_layer(T, 2026).iloc[0]
+    assert "E054" in after["since_then"] and "E055" in after["since_then"]
+
+
+def test_exercises_say_where_they_were_held_or_that_nobody_says(T) -> None:
+    layer = geo.exercise_layer(T, 2026).set_index("event_id")
+    assert layer.loc["E024", "where"] == "Türkiye" and layer.loc["E024", "hosts"] == ["TUR"]
+    assert layer.loc["E032", "where"] == "not stated in the sources"
+    assert sorted(layer.loc["E032", "absent"]) == ["TKM", "TUR"]
+    assert "E065" not in layer.index  # undated: when is unknown, so not 'by 2026'
+    counts = geo.exercise_counts(geo.exercise_layer(T, 2026))
+    assert counts["TUR"] == 2 and counts["TJK"] == 2
+
+
+# --- the map view ---------------------------------------------------------------------------
+
+
+def _svg_of(html: str) -> str:
+    """The SVG of the first image in a view's HTML."""
+    data = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', html).group(1)
+    return base64.b64decode(data).decode("utf-8")
+
+
+def test_map_explorer_follows_the_year_and_the_layer_checkboxes(T) -> None:
+    view = gv.map_explorer(T, 2026)
+    slider, orgs, layers, output = view.children
+    text = shown_text(output)
+    assert "Uzbekistan: OTS member" in text and "Russian base" in text
+    assert 'alt="Map of the region' in text and "Key to the map" in text
+    assert "Crimea (Simferopol) is drawn inside Russia" in text
+    slider.value = 2015
+    text = shown_text(output)
+    assert "Uzbekistan: OTS member" not in text  # joined in 2019
+    assert "The OTS space at the end of 2015" in _svg_of(text)
+    boxes = {box.description: box for box in layers.children[1:]}
+    boxes["Russian bases"].value = False
+    assert "Russian bases" not in shown_text(output)
+    boxes["summit sites"].value = True
+    assert "Cholpon-Ata" not in shown_text(output)  # first summit on the map: 2018
+    slider.value = 2018
+    assert "6th Turkic Council summit, Cholpon-Ata (E012)" in shown_text(output)
+    nato = {box.description: box for box in orgs.children[1:]}["NATO"]
+    nato.value = False
+    assert "Türkiye: NATO member" not in shown_text(output)
+
+
+def test_hostile_place_names_stay_text_in_the_map_and_its_table(T) -> None:
+    hostile = copy_of(T)
+    i = hostile.places.index[hostile.places["place_id"] == "gabala"][0]
+    hostile.places.loc[i, "name"] = "Gab$a$la <b>bold</b>"
+    items = gv.map_view(hostile, 2026, ["NATO"], ["summits"])
+    html = "\n".join(item.data for item in items)
+    assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html
+    svg = _svg_of(html)
+    assert "Gab$a$la &lt;b&gt;bold&lt;/b&gt;" in svg  # no math, no markup
+
+
+def test_the_key_names_every_layer() -> None:
+    key = gv.map_key().data
+    for label in (
+        "OTS member",
+        "Caspian Sea",
+        "NATO member",
+        "CSTO member",
+        "Russian base",
+        "summit site",
+        "transit",
+    ):
+        assert label in key
