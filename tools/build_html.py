@@ -1,138 +1,128 @@
-"""Build the static HTML edition: every notebook executed, plus a landing page (`make html`).
+"""Build the course website (`make html`) and print it to PDF (`make pdf`).
 
-Interactive views need a kernel. In the static pages each one shows what it showed when the
-notebook ran (its default figure, grid or table, kept in the saved widget state), followed by a
-short note that the controls work in JupyterLab.
+The website is a Sphinx + MyST-NB book (settings and pages in book/): every notebook is executed,
+with the guides, glossary, data dictionary and source cards as pages. The PDFs are printed from
+the built pages by Debian's Chromium (through Playwright), so no LaTeX is needed.
 """
 
 from __future__ import annotations
 
 import argparse
-import html
+import functools
+import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import nbformat
-from nbconvert import HTMLExporter
-from run_notebook import execute
-
 REPO = Path(__file__).resolve().parents[1]
-NOTEBOOKS = REPO / "notebooks"
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
-VIEW_NOTE = (
-    '<p class="otslab-static-note"><i>Interactive view, shown here with its default settings '
-    "(listed above it): open this notebook in JupyterLab (or on Binder) to use its controls."
-    "</i></p>"
-)
-
-
-def title_of(nb: nbformat.NotebookNode) -> str:
-    """The notebook's first Markdown heading, without the leading #."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#"):
-            return cell.source.lstrip().splitlines()[0].lstrip("#").strip()
-    return "Untitled"
-
-
-def control_html(state: dict) -> str | None:
-    """A control as a line of text with its setting ("Year: 2012"), or None for other widgets."""
-    model, label = state.get("_model_name", ""), html.escape(state.get("description", ""))
-    labels = state.get("_options_labels", [])
-    if model == "HTMLModel":
-        return state.get("value", "")
-    if model == "RadioButtonsModel":
-        return "<ul>" + "".join(f"<li>{html.escape(o)}</li>" for o in labels) + "</ul>"
-    if model in ("DropdownModel", "SelectModel") and state.get("index") is not None:
-        value = labels[state["index"]]
-    elif model == "SelectMultipleModel":
-        value = ", ".join(labels[i] for i in state.get("index", [])) or "(none)"
-    elif model == "CheckboxModel":
-        value = "ticked" if state.get("value") else "not ticked"
-    elif model.endswith("SliderModel") or model == "TextModel":
-        value = state.get("value")
-        value = "–".join(map(str, value)) if isinstance(value, list) else value
-    else:
-        return None
-    return f'<p style="margin:0"><b>{label}</b>: {html.escape(str(value))}</p>'
-
-
-def view_outputs(states: dict, model_id: str) -> list[dict]:
-    """What a widget view shows, in display order: its controls' settings and its outputs."""
-    state = states.get(model_id, {}).get("state", {})
-    if state.get("_model_name") == "OutputModel":
-        return list(state.get("outputs", []))
-    if "children" not in state:
-        text = control_html(state)
-        return [] if not text else [nbformat.v4.new_output("display_data", {"text/html": text})]
-    found = []
-    for child in state["children"]:
-        found += view_outputs(states, child.removeprefix("IPY_MODEL_"))
-    return found
-
-
-def replace_widget_views(nb: nbformat.NotebookNode) -> int:
-    """Swap each widget view for the outputs it showed and a note; return how many views."""
-    states = nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
-    count = 0
-    for cell in nb.cells:
-        outputs = []
-        for output in cell.get("outputs", []):
-            view = output.get("data", {}).get(WIDGET_VIEW)
-            if view is None:
-                outputs.append(output)
-                continue
-            shown = view_outputs(states, view["model_id"])
-            outputs += [nbformat.from_dict(o) for o in shown]
-            outputs.append(nbformat.v4.new_output("display_data", {"text/html": VIEW_NOTE}))
-            count += 1
-        if "outputs" in cell:
-            cell["outputs"] = outputs
-    return count
-
-
-def build_page(path: Path, out_dir: Path) -> str:
-    """Execute one notebook and write it as HTML; return its title."""
-    nb = nbformat.read(path, as_version=4)
-    execute(nb)
-    replace_widget_views(nb)
-    nb.metadata.pop("widgets", None)
-    body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
-    (out_dir / f"{path.stem}.html").write_text(body, encoding="utf-8")
-    return title_of(nb)
-
-
-def landing_page(pages: list[tuple[str, str]]) -> str:
-    """The index page linking the notebooks in course order."""
-    items = "\n".join(
-        f'<li><a href="{html.escape(stem)}.html">{html.escape(title)}</a></li>'
-        for stem, title in pages
-    )
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<title>Is a "Turkic NATO" taking shape? Static edition</title>
-<style>body {{font-family: sans-serif; max-width: 44em; margin: 2em auto; line-height: 1.5}}</style>
-</head><body>
-<h1>Is a "Turkic NATO" taking shape?</h1>
-<p>The static edition of the course: every notebook has been run, and each interactive view
-shows what it shows with its default settings. To use the views' controls, open the notebooks in
-JupyterLab (<code>make lab</code>) or on Binder.</p>
-<ol>
-{items}
-</ol>
-</body></html>
+CHROMIUM = Path("/usr/bin/chromium")
+PORTS = range(18100, 18200)
+NOTEBOOK_PAGES = sorted(f"notebooks/{p.stem}" for p in REPO.glob("notebooks/[0-9][0-9]_*.ipynb"))
+PRINTS = {
+    "course": ["book/index", *NOTEBOOK_PAGES, "notebooks/GLOSSARY"],
+    "workbook": ["book/workbook"],
+    "teachers": ["notebooks/INSTRUCTOR_GUIDE", "notebooks/ANSWER_KEYS"],
+    **{Path(page).name: [page] for page in NOTEBOOK_PAGES},
+}
+"""Each PDF and the pages it holds, in order."""
+REDIRECT = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Is a "Turkic NATO" taking shape?</title>
+<meta http-equiv="refresh" content="0; url=book/index.html"></head>
+<body><p><a href="book/index.html">Open the course</a></p></body></html>
 """
+WIDGETS_DRAWN = """() => {
+  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+  return [...views].every((v) => v.previousElementSibling?.classList.contains("widget-subarea"));
+}"""
+
+
+def build_site(out: Path) -> None:
+    """Run Sphinx (warnings are errors) into out, with an index.html that opens the course."""
+    doctrees = out.parent / f"{out.name}-doctrees"
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html"]
+    command += ["-c", "book", "-d", str(doctrees), ".", str(out)]
+    subprocess.run(command, cwd=REPO, check=True)
+    (out / "index.html").write_text(REDIRECT, encoding="utf-8")
+
+
+class QuietHandler(SimpleHTTPRequestHandler):
+    """A static file handler that does not log every request."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Log nothing."""
+
+
+@contextmanager
+def serve(site: Path) -> Iterator[str]:
+    """Serve the folder site on 127.0.0.1 (a port in 18100-18199); yield its base URL."""
+    handler = functools.partial(QuietHandler, directory=str(site))
+    for port in PORTS:
+        try:
+            server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+            break
+        except OSError:
+            continue
+    else:
+        raise RuntimeError(f"no free port in {PORTS.start}-{PORTS.stop - 1} on 127.0.0.1")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def print_pdfs(site: Path, out: Path) -> list[Path]:
+    """Print the PDFs of PRINTS from the built site into out; return their paths."""
+    from playwright.sync_api import sync_playwright
+    from pypdf import PdfWriter
+
+    if not CHROMIUM.exists():
+        raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium")
+    out.mkdir(parents=True, exist_ok=True)
+    pages: dict[str, bytes] = {}
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        tab = browser.new_page()
+        tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+        for page in sorted({p for group in PRINTS.values() for p in group}):
+            tab.goto(f"{base}/{page}.html", wait_until="networkidle")
+            tab.wait_for_function(WIDGETS_DRAWN, timeout=30_000)
+            tab.emulate_media(media="print")
+            pages[page] = tab.pdf(format="A4", print_background=True, outline=True, tagged=True)
+        browser.close()
+    written = []
+    for name, group in PRINTS.items():
+        writer = PdfWriter()
+        for page in group:
+            tmp = out / f".{Path(page).name}.part.pdf"
+            tmp.write_bytes(pages[page])
+            writer.append(str(tmp))
+            tmp.unlink()
+        writer.write(out / f"{name}.pdf")
+        written.append(out / f"{name}.pdf")
+    return written
 
 
 def main() -> int:
-    """Build every notebook and the landing page into the output folder (default build/html)."""
+    """Build the website, and with --pdf print it; report where the results are."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=REPO / "build" / "html")
+    parser.add_argument("--pdf", type=Path, help="also print the PDFs into this folder")
+    parser.add_argument("--skip-build", action="store_true", help="print an existing build")
     args = parser.parse_args()
-    args.out.mkdir(parents=True, exist_ok=True)
-    pages = [(p.stem, build_page(p, args.out)) for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
-    (args.out / "index.html").write_text(landing_page(pages), encoding="utf-8")
-    print(f"wrote {len(pages)} pages and index.html to {args.out}")
+    if not args.skip_build:
+        build_site(args.out)
+        print(f"website: {args.out / 'index.html'}")
+    if args.pdf:
+        for path in print_pdfs(args.out, args.pdf):
+            print(f"pdf: {path}")
     return 0
 
 

@@ -1,0 +1,314 @@
+"""The course website's Sphinx extension: glossary terms, exercises, workbook, launch buttons, widgets.
+
+The notebooks and guides stay plain Markdown that JupyterLab and code hosts render; this extension
+turns their conventions into the website's blocks while Sphinx reads them:
+- `[word](GLOSSARY.md)` becomes a glossary term reference whose tooltip is the definition;
+- the `### Term` sections of GLOSSARY.md become a Sphinx glossary (linkable terms, index entries);
+- a `**Exercise N (...)** ...` paragraph followed by `<details><summary>Solution</summary>`
+  becomes an exercise block with a folded solution block;
+- `workbook.md` collects every exercise with space to write.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import nbformat
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+from otslab import links
+
+LOG = logging.getLogger(__name__)
+BOOK = Path(__file__).resolve().parents[1]
+REPO = BOOK.parent
+GLOSSARY_DOC = "notebooks/GLOSSARY"
+WIDGETS = BOOK / "node_modules" / "@jupyter-widgets" / "html-manager" / "dist"
+WIDGET_FILES = ("embed.js", "embed.js.LICENSE.txt", "*.woff2", "*.woff", "*.ttf", "*.eot", "*.svg")
+START = "notebooks/00_start_here"
+
+GLOSSARY_LINK = re.compile(r"\[([^\]\n]+)\]\((?:\./)?GLOSSARY\.md\)")
+EXERCISE = re.compile(
+    r"^\*\*(?P<head>Exercise (?P<num>\d+)[^*]*)\*\*(?P<text>.*?)\n[ \t]*<details>[ \t]*"
+    r"<summary>Solution</summary>[ \t]*\n(?P<solution>.*?)\n[ \t]*</details>[ \t]*$",
+    re.DOTALL | re.MULTILINE,
+)
+WORKBOOK_MARK = "<!-- otslab: workbook tasks -->"
+VIEW_NOTE = (
+    ":::{note}\nThis page was run when the website was built. Each interactive view shows its "
+    "default content; its controls can be moved, but nothing recomputes without Python behind the "
+    "page. To use the views, open the notebook live with the launch button (the rocket at the top "
+    "of the page) or in JupyterLab (`make lab`).\n:::"
+)
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry: its heading, the names that link to it and its definition."""
+
+    heading: str
+    names: tuple[str, ...]
+    definition: str
+
+
+def normal(text: str) -> str:
+    """A link text or term name reduced for matching: lower case, no markup, hyphens as spaces."""
+    text = re.sub(r"[*_`]", "", text).lower().replace("-", " ")
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r" style$", "", text)
+
+
+def glossary_terms(text: str) -> list[Term]:
+    """The `### Term` entries of GLOSSARY.md, with the names each can be linked by."""
+    terms = []
+    for match in re.finditer(r"^### ([^\n]+)\n(.*?)(?=^#{1,3} |\Z)", text, re.DOTALL | re.MULTILINE):
+        heading, body = match.group(1).strip(), match.group(2).strip()
+        names = {heading, *re.split(r":\s+|\s*\(|\)", heading)}
+        terms.append(Term(heading, tuple(n.strip() for n in names if n.strip()), body))
+    return terms
+
+
+def plain(markdown: str, limit: int = 300) -> str:
+    """Markdown as one line of plain text, cut at a word boundary to about limit characters."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"[*_`#]", "", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def term_for(link_text: str, terms: list[Term]) -> Term | None:
+    """The glossary entry a link text names (exact name first, then a plural or a prefix)."""
+    wanted = normal(link_text)
+    for candidates in (
+        lambda n: n == wanted,
+        lambda n: n == wanted.removesuffix("s") or n + "s" == wanted,
+        lambda n: n.startswith(wanted + " ") or wanted.startswith(n + " "),
+    ):
+        found = [t for t in terms if any(candidates(normal(n)) for n in t.names)]
+        if found:
+            return found[0]
+    return None
+
+
+def link_terms(markdown: str, terms: list[Term], where: str) -> str:
+    """Turn `[word](GLOSSARY.md)` links into glossary term references.
+
+    A link whose text names no single term (`[the glossary](GLOSSARY.md)`) stays a link to the page.
+    """
+
+    def replace(match: re.Match) -> str:
+        term = term_for(match.group(1), terms)
+        if term is None:
+            LOG.info(f"{where}: {match.group(0)!r} names no single term: kept as a page link")
+            return match.group(0)
+        return f"{{term}}`{match.group(1).replace('`', '')} <{term.heading}>`"
+
+    return GLOSSARY_LINK.sub(replace, markdown)
+
+
+def glossary_markdown(text: str) -> str:
+    """GLOSSARY.md with its `### Term` entries as Sphinx glossary blocks, one per section."""
+    out, inside = [], False
+    for line in text.splitlines():
+        if line.startswith("### "):
+            out += [] if inside else [":::{glossary}"]
+            out.append(line[4:].strip())
+            inside = True
+        elif line.startswith(("# ", "## ")):
+            out += [":::", ""] if inside else []
+            out.append(line)
+            inside = False
+        else:
+            out.append(("   " + line) if inside and line.strip() else line)
+    return "\n".join(out + ([":::"] if inside else [])) + "\n"
+
+
+def exercise_title(head: str) -> str:
+    """`Exercise 2 (query): which...?` -> `query: which...?` (the block supplies `Exercise 2`)."""
+    rest = re.sub(r"^Exercise \d+\s*", "", " ".join(head.split())).rstrip(".:")
+    return re.sub(r"^\((.*?)\)", r"\1", rest).strip()
+
+
+def exercises(markdown: str) -> list[re.Match]:
+    """The exercise-and-solution pairs written in a Markdown cell."""
+    return list(EXERCISE.finditer(markdown))
+
+
+def exercise_blocks(markdown: str, prefix: str) -> str:
+    """Rewrite each exercise-and-solution pair as sphinx-exercise blocks (solution folded)."""
+
+    def replace(match: re.Match) -> str:
+        label = f"{prefix}-exercise-{match['num']}"
+        return (
+            f"::::{{exercise}} {exercise_title(match['head'])}\n:label: {label}\n:nonumber:\n\n"
+            f"**{match['head'].strip()}**{match['text']}\n::::\n\n"
+            f"::::{{solution}} {label}\n:class: dropdown\n\n{match['solution'].strip()}\n::::"
+        )
+
+    return EXERCISE.sub(replace, markdown)
+
+
+def notebook_source(source: str, docname: str, terms: list[Term]) -> str:
+    """A notebook's JSON with its Markdown cells in website form and a note on the views."""
+    nb = nbformat.reads(source, as_version=4)
+    prefix = Path(docname).name.split("_")[0]
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            text = link_terms(cell.source, terms, docname)
+            cell.source = exercise_blocks(text, prefix)
+    if any(c.cell_type == "code" and "explorer(" in c.source for c in nb.cells):
+        nb.cells.insert(1, nbformat.v4.new_markdown_cell(VIEW_NOTE))
+    return nbformat.writes(nb)
+
+
+def workbook_markdown(notebooks: list[Path]) -> str:
+    """Every exercise of every notebook, in course order, each followed by space to write."""
+    out = []
+    for path in notebooks:
+        nb = nbformat.read(path, as_version=4)
+        title = next(
+            c.source.lstrip("# ").splitlines()[0] for c in nb.cells if c.cell_type == "markdown"
+        )
+        tasks = [m for c in nb.cells if c.cell_type == "markdown" for m in exercises(c.source)]
+        if not tasks:
+            continue
+        out.append(f"## {title}\n")
+        for match in tasks:
+            text = GLOSSARY_LINK.sub(r"\1", match["text"]).strip()
+            out.append(f"### {match['head'].strip()}\n\n{text}\n")
+            out.append('<div class="otslab-write" aria-label="space for your answer"></div>\n')
+    return "\n".join(out)
+
+
+def course_notebooks() -> list[Path]:
+    """The course notebooks in order."""
+    return sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
+
+def read_source(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Put a page into website form as Sphinx reads it (see the module docstring)."""
+    terms = glossary_terms((REPO / "notebooks" / "GLOSSARY.md").read_text(encoding="utf-8"))
+    app.env.note_dependency(str(REPO / "notebooks" / "GLOSSARY.md"))
+    if docname == GLOSSARY_DOC:
+        source[0] = glossary_markdown(source[0])
+    elif app.env.doc2path(docname).suffix == ".ipynb":
+        source[0] = notebook_source(source[0], docname, terms)
+    else:
+        source[0] = link_terms(source[0], terms, docname)
+    if docname == "book/workbook":
+        notebooks = course_notebooks()
+        for path in notebooks:
+            app.env.note_dependency(str(path))
+        source[0] = source[0].replace(WORKBOOK_MARK, workbook_markdown(notebooks))
+
+
+def term_tooltips(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Give every link to a glossary term a tooltip with the term's definition."""
+    text = (REPO / "notebooks" / "GLOSSARY.md").read_text(encoding="utf-8")
+    by_name = {normal(t.heading): plain(t.definition) for t in glossary_terms(text)}
+    std = app.env.domains.standard_domain
+    anchors = {
+        labelid: by_name.get(normal(name), "")
+        for (kind, name), (doc, labelid) in std.objects.items()
+        if kind == "term" and doc == GLOSSARY_DOC
+    }
+    for ref in doctree.findall(nodes.reference):
+        anchor = ref.get("refuri", "").rpartition("#")[2] or ref.get("refid", "")
+        if anchor in anchors:
+            ref["reftitle"] = anchors[anchor]
+            ref["classes"].append("otslab-term")
+
+
+def launch_settings(repo: Path, environ: Mapping[str, str]) -> tuple[str | None, str | None]:
+    """The repository URL and hub URL the launch buttons use (README, "Website")."""
+    url = environ.get("OTSLAB_REPOSITORY") or links.repository_url(repo / "CITATION.cff")
+    if not url:
+        origin = subprocess.run(
+            ["git", "-C", str(repo), "config", "--get", "remote.origin.url"],
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
+        url = origin if origin.startswith("https://") else None
+    return url or None, environ.get("OTSLAB_HUB") or None
+
+
+def launch_buttons(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """Add Binder and JupyterHub buttons: a notebook page opens itself, other pages the start."""
+    repo, hub, branch = app.config.otslab_repository, app.config.otslab_hub, app.config.otslab_branch
+    if not repo or "header_buttons" not in context:
+        return
+    target = pagename if context.get("page_source_suffix") == ".ipynb" else START
+    path = f"{target}.ipynb"
+    binder = links.binder_link(repo, branch, path)
+    puller = links.nbgitpuller_link(hub or "https://hub.invalid", repo, branch, path)
+    hub_url = puller if hub else context["pathto"]("book/hub") + "?" + urlsplit(puller).query
+    context["header_buttons"].append(
+        {
+            "type": "group",
+            "tooltip": "Open this notebook live",
+            "icon": "fas fa-rocket",
+            "label": "launch-buttons",
+            "buttons": [
+                {
+                    "type": "link",
+                    "text": "Binder",
+                    "tooltip": "Open on mybinder.org",
+                    "icon": "_static/images/logo_binder.svg",
+                    "url": binder,
+                },
+                {
+                    "type": "link",
+                    "text": "JupyterHub",
+                    "tooltip": "Open on your school's JupyterHub (nbgitpuller)",
+                    "icon": "_static/images/logo_jupyterhub.svg",
+                    "url": hub_url,
+                },
+            ],
+        }
+    )
+    if pagename == "book/hub":
+        start = urlsplit(links.nbgitpuller_link("https://hub.invalid", repo, branch, START + ".ipynb"))
+        for mark, value in (("path", start.path), ("query", start.query), ("hub", hub or "")):
+            context["body"] = context["body"].replace(f"otslab-{mark}-here", html.escape(value))
+
+
+def check_widget_manager(app: Sphinx) -> None:
+    """Stop early with a clear message when the npm widget manager is not installed."""
+    if not (WIDGETS / "embed.js").exists():
+        raise ExtensionError(f"{WIDGETS / 'embed.js'} is missing: run `npm ci --prefix book`")
+
+
+def copy_widget_manager(app: Sphinx, exception: Exception | None) -> None:
+    """Copy the widget manager and its fonts into the site's _static/widgets."""
+    if exception is not None or app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / "widgets"
+    target.mkdir(parents=True, exist_ok=True)
+    for pattern in WIDGET_FILES:
+        for path in WIDGETS.glob(pattern):
+            shutil.copy2(path, target / path.name)
+    version = json.loads((WIDGETS.parent / "package.json").read_text())["version"]
+    (target / "VERSION").write_text(f"@jupyter-widgets/html-manager {version}\n")
+
+
+def setup(app: Sphinx) -> dict:
+    """Register the settings and event handlers."""
+    app.add_config_value("otslab_repository", None, "html")
+    app.add_config_value("otslab_hub", None, "html")
+    app.add_config_value("otslab_branch", "main", "html")
+    app.connect("builder-inited", check_widget_manager)
+    app.connect("source-read", read_source)
+    app.connect("doctree-resolved", term_tooltips)
+    app.connect("html-page-context", launch_buttons, priority=502)
+    app.connect("build-finished", copy_widget_manager)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
