@@ -541,6 +541,7 @@ def test_perspective_status_from_voices() -> None:
             "voice_id": ["V02", "V01", "V03", "V04"],
             "perspective": ["Russian", "Russian", "Chinese", "Western"],
             "words": ["reported", "own", "reported", "reported"],
+            "stance": ["hostile to the project", "not stated", "favours alliance", "not stated"],
         }
     )
     table = perspective_status(voices, ["Russian", "Chinese", "Iranian"]).set_index("perspective")
@@ -548,6 +549,8 @@ def test_perspective_status_from_voices() -> None:
     assert table.loc["Russian", "own words"] == "V01"
     assert table.loc["Russian", "reported"] == "V02"
     assert table.loc["Iranian", "own words"] == table.loc["Iranian", "reported"] == ""
+    assert table.loc["Russian", "takes a stance"] == "V02"
+    assert table.loc["Chinese", "takes a stance"] == "V03"
     with pytest.raises(ValueError, match="voices.words"):
         perspective_status(voices.assign(words="quoted"), ["Russian"])
 

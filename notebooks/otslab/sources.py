@@ -675,12 +675,17 @@ def voices_by_country(tables: Tables) -> pd.DataFrame:
 PERSPECTIVE_STATUSES = ("heard", "second-hand", "missing")
 """A perspective is heard (some voice in its own words), second-hand (only reported), or missing."""
 
+NO_STANCE = ("describes without judging", "not stated")
+"""Voice stances that take no position on a Turkic alliance."""
+
 
 def perspective_status(voices: pd.DataFrame, perspectives: list[str]) -> pd.DataFrame:
     """Per perspective: heard, second-hand or missing, from the voices' `perspective` and `words`.
 
     A voice speaks in its own words when its source quotes it or it wrote the text itself
-    (`words` == 'own'); otherwise the source reports it ('reported').
+    (`words` == 'own'); otherwise the source reports it ('reported'). 'takes a stance' lists the
+    voices that take a position on a Turkic alliance (any stance but 'describes without judging'
+    and 'not stated'): a perspective can be heard without anyone in it speaking to the question.
     """
     unknown = sorted(set(voices["words"].astype(str)) - {"own", "reported"})
     if unknown:
@@ -690,6 +695,7 @@ def perspective_status(voices: pd.DataFrame, perspectives: list[str]) -> pd.Data
         mine = voices[voices["perspective"].astype(str) == perspective]
         own = mine.loc[mine["words"].astype(str) == "own", "voice_id"].sort_values()
         reported = mine.loc[mine["words"].astype(str) == "reported", "voice_id"].sort_values()
+        stance = mine.loc[~mine["stance"].astype(str).isin(NO_STANCE), "voice_id"].sort_values()
         status = "heard" if len(own) else "second-hand" if len(reported) else "missing"
         rows.append(
             {
@@ -697,9 +703,11 @@ def perspective_status(voices: pd.DataFrame, perspectives: list[str]) -> pd.Data
                 "status": status,
                 "own words": ";".join(own),
                 "reported": ";".join(reported),
+                "takes a stance": ";".join(stance),
             }
         )
-    return pd.DataFrame(rows, columns=["perspective", "status", "own words", "reported"])
+    columns = ["perspective", "status", "own words", "reported", "takes a stance"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 def perspective_table(tables: Tables) -> pd.DataFrame:
