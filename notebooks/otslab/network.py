@@ -445,3 +445,90 @@ def evidence(
         rows.append((org_id, "", what, org["clause_source_id"], org["clause_locator"]))
     columns = ["id", "date", "what the record says", "source", "where in the source"]
     return pd.DataFrame(rows, columns=columns)
+
+
+STORY_LANES = ("sources written", "promised", "practised", "forecasts", "context")
+"""Lanes of the story timeline, top to bottom: when the texts were written, what was signed or
+said, what was done, what the sources expect (open markers to check) and the setting."""
+
+_STORY_LANE = {"forecast": "forecasts"}
+"""A story row's lane as the timeline names it (the others keep their names)."""
+
+_PERIOD_MONTHS = {"day": 0, "month": 1, "year": 12}
+"""How long a date of each precision lasts, in months (a day: a point)."""
+
+
+def _period_end(start: pd.Timestamp, precision: str) -> pd.Timestamp:
+    """The end of the period a partial date names: a month or a year after its first day."""
+    return start + pd.DateOffset(months=_PERIOD_MONTHS.get(precision, 0))
+
+
+def story_items(tables: Tables) -> pd.DataFrame:
+    """The story timeline's items: key events and forecasts, each with its dates and source.
+
+    Events take their date, precision and source from events.csv; forecasts take the date they
+    fall due and the quotation that dates them from story.csv. An item without a date is an
+    error that names the row: the story timeline shows dated items only.
+    """
+    _require(tables.story, ["story_id", "event_id", "claim_id", "short_title", "lane"], "story")
+    events = tables.events.set_index("event_id")
+    rows = []
+    for line, row in enumerate(tables.story.itertuples(), start=2):
+        if row.lane == "forecast":
+            start, precision = row.due_earliest, row.due_precision
+            source_id, locator = row.source_id, row.locator
+            kind = "forecast"
+        else:
+            event = events.loc[row.event_id]
+            start, precision = event["date_earliest"], event["date_precision"]
+            source_id, locator = event["source_id"], event["locator"]
+            kind = str(event["kind"])
+        if pd.isna(start):
+            raise ValueError(
+                f"data/story.csv, line {line}, column 'due': {row.story_id} has no date; "
+                "the story timeline shows dated items only"
+            )
+        rows.append(
+            {
+                "story_id": row.story_id,
+                "lane": _STORY_LANE.get(row.lane, row.lane),
+                "title": row.short_title,
+                "event_id": row.event_id if pd.notna(row.event_id) else "",
+                "kind": kind,
+                "start": start,
+                "end": _period_end(start, str(precision)),
+                "source_id": source_id,
+                "locator": locator,
+            }
+        )
+    return pd.DataFrame(rows).sort_values(["start", "story_id"]).reset_index(drop=True)
+
+
+def source_dates(tables: Tables) -> pd.DataFrame:
+    """When each of the five texts was written: its publication date, or after its latest event.
+
+    A text with no stated date is placed after the latest dated event it reports (its own rows
+    and further sources); one that reports no dated event stays unknown.
+    """
+    seeds = tables.sources[tables.sources["seed_file"].notna()]
+    cited = pd.concat(
+        [
+            tables.events[["event_id", "source_id"]],
+            tables.event_sources[["event_id", "source_id"]],
+        ]
+    ).merge(tables.events[["event_id", "date_earliest", "date"]], on="event_id")
+    rows = []
+    for source in seeds.itertuples():
+        if pd.notna(source.published_earliest):
+            date, how = source.published_earliest, f"published {source.published}"
+        else:
+            own = cited[cited["source_id"] == source.source_id].dropna(subset=["date_earliest"])
+            if own.empty:
+                date, how = pd.NaT, "date not stated, and it reports no dated event"
+            else:
+                latest = own.loc[own["date_earliest"].idxmax()]
+                date = latest["date_earliest"]
+                event = f"{latest['event_id']}, {latest['date']}"
+                how = f"date not stated: after its latest event ({event})"
+        rows.append({"source_id": source.source_id, "date": date, "how": how})
+    return pd.DataFrame(rows, columns=["source_id", "date", "how"])

@@ -752,3 +752,209 @@ def dyad_explorer(tables: Tables, start: str = "") -> w.VBox:
 
     redraw_on((state, kinds), output, draw)
     return w.VBox([w.HBox([state, kinds]), output])
+
+
+STORY_STYLE = {
+    "promised": ("s", 0, "promised: signed or said"),
+    "practised": ("o", 2, "practised: done"),
+    "context": ("D", 7, "context"),
+    "forecasts": ("o", 3, "forecast: open until it comes true or not"),
+}
+"""Marker, palette index and legend text of each lane: shapes tell lanes apart without colour."""
+STORY_YEARS = (2009, 2027)
+"""The story timeline's years (it ends the year after the record closes, for the forecasts)."""
+
+
+def _story_rows(items: pd.DataFrame, span: float, width_in: float) -> list[int]:
+    """Rows within a lane so that no two labels overlap (labels run right of their marker)."""
+    per_inch = span / width_in
+    extents = [
+        (x, x + (_label_width(t) + 2 * LABEL_PAD_IN) * per_inch)
+        for x, t in zip(items["x"], items["label"], strict=True)
+    ]
+    return stack_rows(extents, gap=0.1 * per_inch)
+
+
+def plot_story_timeline(
+    items: pd.DataFrame,
+    sources: pd.DataFrame,
+    closes: pd.Timestamp,
+    *,
+    closes_in_words: str,
+    title: str,
+    source_ids: list[str],
+) -> Figure:
+    """The story in lanes: texts written, promised, practised, forecasts, context; the close marked.
+
+    Labels are short titles; forecasts are open markers at the date they fall due, with the
+    period they name as a dashed bar. A label that would run past the last year sits left of
+    its marker.
+    """
+    width = 13.0
+    first = mdates.date2num(pd.Timestamp(year=STORY_YEARS[0], month=1, day=1))
+    last = mdates.date2num(pd.Timestamp(year=STORY_YEARS[1] + 1, month=1, day=1))
+    axes_in = width - 2.2
+    span = last - first
+    frame = items.copy()
+    frame["x"] = [mdates.date2num(d) for d in frame["start"]]
+    frame["x_end"] = [mdates.date2num(d) for d in frame["end"]]
+    frame.loc[frame["lane"] == "forecasts", "x"] = frame["x_end"]
+    frame["label"] = frame["title"]
+    written = sources.dropna(subset=["date"]).copy()
+    written["lane"] = "sources written"
+    written["x"] = [mdates.date2num(d) for d in written["date"]]
+    written["label"] = [
+        f"{s} ({'after ' if h.startswith('date not') else ''}{d:%b %Y})"
+        for s, h, d in zip(written["source_id"], written["how"], written["date"], strict=True)
+    ]
+    lanes: dict[str, pd.DataFrame] = {"sources written": written}
+    for lane in net.STORY_LANES[1:]:
+        lanes[lane] = frame[frame["lane"] == lane].copy()
+    tops, top = {}, 0
+    for lane, part in lanes.items():
+        part["flip"] = part["x"] > last - 2.6 * span / axes_in
+        shifted = part["x"].where(~part["flip"], part["x"] - 2.6 * span / axes_in)
+        part["row"] = _story_rows(part.assign(x=shifted), span, axes_in) if len(part) else []
+        lanes[lane] = part
+        tops[lane] = top
+        top += max(int(part["row"].max()) + 1 if len(part) else 1, 1)
+    rows = top
+    fig = new_figure(width, 1.6 + 0.26 * rows)
+    ax = fig.subplots()
+    palette = sns.color_palette(PALETTE, 10)
+    pad = LABEL_PAD_IN * span / axes_in
+    for lane, part in lanes.items():
+        y = tops[lane] + part["row"]
+        if lane == "sources written":
+            ax.scatter(part["x"], y, marker="|", s=160, color="0.2", zorder=3)
+        else:
+            marker, colour_index, _text = STORY_STYLE[lane]
+            colour = palette[colour_index]
+            open_marker = lane == "forecasts"
+            bars = part[part["x_end"] > part["start"].map(mdates.date2num)]
+            ax.hlines(
+                tops[lane] + bars["row"],
+                bars["start"].map(mdates.date2num),
+                bars["x_end"],
+                color=colour,
+                linewidth=3,
+                alpha=0.5,
+                linestyles="--" if open_marker else "-",
+            )
+            ax.scatter(
+                part["x"],
+                y,
+                marker=marker,
+                s=60,
+                facecolors="white" if open_marker else [colour],
+                edgecolors=[colour] if open_marker else "0.2",
+                linewidths=2 if open_marker else 0.8,
+                zorder=3,
+            )
+        start = part["start"].map(mdates.date2num) if "start" in part else part["x"]
+        end = part["x_end"] if "x_end" in part else part["x"]
+        anchors = start.where(part["flip"], end)
+        for x, yy, label, flip in zip(anchors, y, part["label"], part["flip"], strict=True):
+            ax.text(
+                x - pad if flip else x + pad,
+                yy,
+                label,
+                ha="right" if flip else "left",
+                va="center",
+                fontsize=LABEL_FONT + 0.5,
+                parse_math=False,
+            )
+    for lane in list(lanes)[1:]:
+        ax.axhline(tops[lane] - 0.5, color="0.8", linewidth=0.8)
+    close_x = mdates.date2num(closes)
+    ax.axvline(close_x, color="black", linestyle=":", linewidth=1.5)
+    ax.text(
+        close_x,
+        -0.9,
+        f"record closes: {closes_in_words}",
+        ha="center",
+        va="bottom",
+        fontsize=9,
+        parse_math=False,
+    )
+    ax.set_xlim(first, last)
+    ax.set_ylim(rows - 0.5, -1.0)
+    years = range(STORY_YEARS[0], STORY_YEARS[1] + 1, 2)
+    ax.set_xticks([mdates.date2num(pd.Timestamp(year=y, month=1, day=1)) for y in years], years)
+    ax.set_yticks(
+        [tops[lane] + (max(len(set(p["row"])), 1) - 1) / 2 for lane, p in lanes.items()],
+        list(lanes),
+    )
+    ax.grid(False, axis="y")
+    ax.set_xlabel(
+        "Year (a bar: a date known only to the month or year; dashed: a forecast's period)"
+    )
+    ax.set_title(title, loc="left", fontsize=13)
+    handles = [
+        Line2D([], [], marker="|", linestyle="", markersize=12, color="0.2", label="text written")
+    ]
+    for lane, (marker, colour_index, text) in STORY_STYLE.items():
+        colour = palette[colour_index]
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker=marker,
+                linestyle="",
+                markersize=8,
+                markerfacecolor="white" if lane == "forecasts" else colour,
+                markeredgecolor=colour if lane == "forecasts" else "0.2",
+                markeredgewidth=2 if lane == "forecasts" else 0.8,
+                label=text,
+            )
+        )
+    handles.append(Line2D([], [], color="black", linestyle=":", label="the record closes"))
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0, 0),
+        bbox_transform=ax.transAxes + ScaledTranslation(0, -0.55, fig.dpi_scale_trans),
+        ncol=3,
+        frameon=False,
+        fontsize=9,
+    )
+    add_source_note(fig, source_ids)
+    return fig
+
+
+def describe_story(items: pd.DataFrame, sources: pd.DataFrame, closes_in_words: str) -> str:
+    """The story timeline in one paragraph: counts per lane, the texts' dates, the forecasts."""
+    counts = items["lane"].value_counts()
+    lanes = ", ".join(
+        f"{int(counts.get(lane, 0))} {lane}" for lane in net.STORY_LANES[1:] if lane != "forecasts"
+    )
+    texts = "; ".join(f"{r.source_id}: {r.how}" for r in sources.itertuples())
+    due = items[items["lane"] == "forecasts"]
+    forecasts = "; ".join(f"{r.title} (due {r.end:%B %Y})" for r in due.itertuples())
+    return (
+        f"Story timeline of {len(items) - len(due)} key events ({lanes}) from "
+        f"{items['start'].min():%Y} to {items['start'].max():%Y}; the record closes in "
+        f"{closes_in_words}. When the texts were written: {texts}. Open forecasts to check: "
+        f"{forecasts or 'none'}."
+    )
+
+
+def story_figure(tables: Tables) -> tuple[Figure, str]:
+    """The story timeline of the record and its text description."""
+    from otslab.alignments import closing_in_words, record_closes
+
+    items = net.story_items(tables)
+    sources = net.source_dates(tables)
+    closes = record_closes()
+    in_words = closing_in_words()
+    start = pd.Timestamp(closes + "-01" * ((10 - len(closes)) // 3))
+    used = pd.concat([items[["source_id"]], sources[["source_id"]]])
+    fig = plot_story_timeline(
+        items,
+        sources,
+        start,
+        closes_in_words=in_words,
+        title="The story so far: promised, practised, and what the sources expect next",
+        source_ids=source_ids_of(used),
+    )
+    return fig, describe_story(items, sources, in_words)
