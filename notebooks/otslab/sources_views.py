@@ -413,7 +413,7 @@ def corroboration_explorer(tables: Tables, show: str = "contested") -> w.VBox:
     """Filter the claims x sources matrix by claim type, topic and corroboration status."""
     texts_only = w.Checkbox(
         value=False,
-        description="five texts only (leave out the reference file R001)",
+        description="five texts only (leave out the public references, R...)",
         indent=False,
         layout={"width": "auto"},
     )
