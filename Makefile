@@ -7,7 +7,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Jupyter refuses to run as root unless told; the server only listens on 127.0.0.1.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test check-data bench hub-bench html answer-keys term-counts boundaries clean
+.PHONY: lab test check-data bench hub-bench hub-link html pdf answer-keys term-counts boundaries clean
 
 lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=. $(ALLOW_ROOT) \
@@ -27,12 +27,24 @@ STUDENTS ?= 16
 hub-bench: $(VENV)/.stamp-dev $(LAB_SETTINGS) hub/node_modules/.package-lock.json
 	$(BIN)/python tools/hub_bench.py --students $(STUDENTS)
 
+# The course's nbgitpuller link for a school's hub: make hub-link HUB=https://hub.your-school.example
+hub-link: $(VENV)/.stamp-runtime
+	$(BIN)/python tools/hub_link.py "$(HUB)"
+
 hub/node_modules/.package-lock.json: hub/package-lock.json
 	npm ci --prefix hub --no-audit --no-fund
 
-# The static edition: every notebook executed, with a landing page, in build/html.
-html: $(VENV)/.stamp-dev
+# The course website (book/: Sphinx + MyST-NB, every notebook executed) in build/html.
+html: $(VENV)/.stamp-dev book/node_modules/.package-lock.json
 	$(BIN)/python tools/build_html.py
+
+# The course, each notebook, the student workbook and the teachers' guide as PDFs in build/pdf.
+pdf: html
+	$(BIN)/python tools/build_html.py --skip-build --pdf build/pdf
+
+# The widget manager the website copies into its pages, from npm (book/package-lock.json).
+book/node_modules/.package-lock.json: book/package.json book/package-lock.json
+	npm ci --prefix book --ignore-scripts --no-audit --no-fund
 
 # notebooks/ANSWER_KEYS.md from the notebooks' exercises and self-check questions.
 answer-keys: $(VENV)/.stamp-dev

@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -205,6 +205,7 @@ class Class:
             headers=self.headers,
             body=None if body is None else json.dumps(body),
             allow_nonstandard_methods=True,
+            connect_timeout=CELL_TIMEOUT_S,
             request_timeout=CELL_TIMEOUT_S,
         )
         return (await self.http.fetch(request)).body
@@ -218,7 +219,14 @@ class Class:
         session = json.loads(await self.call("POST", f"{base}/api/sessions", body))
         kernel_id = session["kernel"]["id"]
         ws_url = f"{base.replace('http', 'ws', 1)}/api/kernels/{kernel_id}/channels"
-        ws = await websocket_connect(HTTPRequest(ws_url, headers=self.headers))
+        ws = await websocket_connect(
+            HTTPRequest(
+                ws_url,
+                headers=self.headers,
+                connect_timeout=CELL_TIMEOUT_S,
+                request_timeout=CELL_TIMEOUT_S,
+            )
+        )
         kernel = Kernel(ws, kernel_id)
         await kernel.request("kernel_info_request", {})
         return kernel
@@ -297,16 +305,31 @@ def median(values: list[float]) -> float:
     return statistics.median(finite) if finite else math.nan
 
 
-def report(students: list[Student], sampler: Sampler, wall_s: float, n: int) -> str:
+@dataclass
+class Totals:
+    """What the sampler saw of the hub as a whole, and the run's wall time."""
+
+    hub_rss: float
+    proxy_rss: float
+    machine_pss: float
+    wall_s: float
+    when: str
+    load_before: float
+    hub_cpu_s: float
+
+
+def report(students: list[Student], totals: Totals) -> str:
     """The Markdown report: per-student figures, summary, and sizes for whole classes."""
     stems = [nb.stem for nb in NOTEBOOKS]
     memory = psutil.virtual_memory().total / 1024**3
+    n, wall_s = len(students), totals.wall_s
     lines = [
         "# Hub benchmark (make hub-bench)",
         "",
-        f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC; {n} students at once on "
+        f"{totals.when}; {n} students at once on "
         f"{os.cpu_count()} cores, {memory:.0f} GB; Python {platform.python_version()}; "
-        "hub, proxy and students' servers on 127.0.0.1 (hub/jupyterhub_config.py).",
+        "hub, proxy and students' servers on 127.0.0.1 (hub/jupyterhub_config.py). "
+        f"The machine was shared: load average {totals.load_before:.1f} just before the run.",
         "",
         "Each student: log in and start a server, nbgitpuller clone, open the start notebook and "
         "wait for its kernel (**usable**), then run every notebook's cells in its own kernel, "
@@ -336,7 +359,7 @@ def report(students: list[Student], sampler: Sampler, wall_s: float, n: int) -> 
     one_pss = median([s.server_pss for s in students]) + pss_kernel
     login_cpu = median([s.login_cpu_s for s in students])
     run_cpu = {stem: median([s.run_cpu_s.get(stem, math.nan) for s in students]) for stem in stems}
-    base_gb = (sampler.hub_rss + sampler.proxy_rss) / 1024
+    base_gb = (totals.hub_rss + totals.proxy_rss) / 1024
     lines += [
         "",
         "## Summary",
@@ -361,8 +384,10 @@ def report(students: list[Student], sampler: Sampler, wall_s: float, n: int) -> 
         + ".",
         f"- One student with all five kernels running: peak RSS {student_rss:.0f} MB (server plus "
         f"kernels), PSS {student_pss:.0f} MB. Server plus one kernel: {one_kernel:.0f} MB RSS.",
-        f"- Hub {sampler.hub_rss:.0f} MB and proxy {sampler.proxy_rss:.0f} MB RSS; the whole hub "
-        f"machine's peak PSS for this class: {sampler.machine_pss / 1024:.1f} GB.",
+        f"- The hub and proxy used {totals.hub_cpu_s:.0f} CPU-s in all "
+        f"({totals.hub_cpu_s / n:.1f} per student).",
+        f"- Hub {totals.hub_rss:.0f} MB and proxy {totals.proxy_rss:.0f} MB RSS; the whole hub "
+        f"machine's peak PSS for this class: {totals.machine_pss / 1024:.1f} GB.",
         "",
         "## Sizing a class hub from these figures",
         "",
@@ -371,17 +396,19 @@ def report(students: list[Student], sampler: Sampler, wall_s: float, n: int) -> 
         f"notebook at a time ({one_pss:.0f} MB: server and the largest kernel; kernels of "
         "notebooks left behind shut down or culled). Cores: enough that the whole class "
         f"pressing Run All at once waits at most {RUN_ALL_WAIT_S} s (notebook with the most CPU), "
-        f"and the whole class following the link at once waits at most {LOGIN_WAIT_S} s; "
-        "whichever needs more.",
+        f"and the whole class following the link at once waits at most {LOGIN_WAIT_S} s "
+        "(login CPU plus the hub's share); whichever needs more. A wait shorter than these "
+        "needs proportionally more cores.",
         "",
         "| class | memory, five kernels each (GB) | memory, one kernel each (GB) | cores |",
         "|---|---|---|---|",
     ]
     heaviest = max(run_cpu.values())
+    login_all = login_cpu + totals.hub_cpu_s / n  # the hub's work for a student counts too
     for size in CLASS_SIZES:
         gb = 1.25 * (base_gb + size * student_pss / 1024)
         gb_one = 1.25 * (base_gb + size * one_pss / 1024)
-        cores = max(size * heaviest / RUN_ALL_WAIT_S, size * login_cpu / LOGIN_WAIT_S)
+        cores = max(size * heaviest / RUN_ALL_WAIT_S, size * login_all / LOGIN_WAIT_S)
         lines.append(f"| {size} | {math.ceil(gb)} | {math.ceil(gb_one)} | {math.ceil(cores)} |")
     limit = math.ceil(student_rss * 1.25 / 128) * 128
     guarantee = math.ceil(one_kernel * 1.25 / 128) * 128
@@ -402,8 +429,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--students", type=int, default=16, help="how many at once (default 16)")
     parser.add_argument("--out", type=Path, default=REPO / "build" / "hub-bench.md")
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite the report from the saved raw figures"
+    )
     args = parser.parse_args()
-    need_gb = args.students * 1.2 + 1
+    raw = args.out.with_suffix(".json")
+    if args.report_only:
+        saved = json.loads(raw.read_text(encoding="utf-8"))
+        students = {s["name"]: Student(**s) for s in saved["students"]}
+        args.out.write_text(report(list(students.values()), Totals(**saved["totals"])))
+        return 1 if any(s.failures for s in students.values()) else 0
+    need_gb = args.students * 0.9 + 1
     free_gb = psutil.virtual_memory().available / 1024**3
     if free_gb < need_gb:
         sys.exit(f"{args.students} students need about {need_gb:.0f} GB free; {free_gb:.0f} GB is")
@@ -412,14 +448,24 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
         upstream = make_upstream(Path(tmp) / "upstream" / "turkic-nato.git", BRANCH)
         with local_hub(Path(tmp) / "hub") as hub:
+            load_before = os.getloadavg()[0]
             sampler = Sampler(hub.pid, students)
             sampler.start()
             wall_s = asyncio.run(Class(hub, upstream, students, sampler).run())
             time.sleep(2)  # one more sample with every kernel still running
             sampler.stopped.set()
             sampler.join()
-    text = report(list(students.values()), sampler, wall_s, args.students)
+            hub_process = psutil.Process(hub.pid)
+            proxies = [p for p in hub_process.children() if "JUPYTERHUB_USER" not in p.environ()]
+            hub_cpu = cpu_s(hub_process) + sum(cpu_s(p) for p in proxies)
+    when = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"
+    totals = Totals(
+        sampler.hub_rss, sampler.proxy_rss, sampler.machine_pss, wall_s, when, load_before, hub_cpu
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    saved = {"students": [asdict(s) for s in students.values()], "totals": asdict(totals)}
+    raw.write_text(json.dumps(saved, indent=1), encoding="utf-8")
+    text = report(list(students.values()), totals)
     args.out.write_text(text, encoding="utf-8")
     print(text)
     return 1 if any(s.failures for s in students.values()) else 0
