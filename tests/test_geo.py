@@ -12,6 +12,7 @@ import math
 import re
 import subprocess
 import sys
+from html import escape as html_escape
 
 import pandas as pd
 import pytest
@@ -190,7 +191,8 @@ def test_event_places_agree_with_the_location_the_events_give() -> None:
     place_name = {r["place_id"]: r["name"] for r in rows("places")}
     checked = 0
     for row in rows("event_places"):
-        if location[row["event_id"]]:
+        assert row["role"] in ("held", "site"), row
+        if row["role"] == "held" and location[row["event_id"]]:
             assert location[row["event_id"]] in place_name[row["place_id"]], row
             checked += 1
     assert checked >= 15
@@ -240,12 +242,22 @@ def test_transit_layer_joins_the_capitals_and_follows_ratification(T) -> None:
 
 def test_exercises_say_where_they_were_held_or_that_nobody_says(T) -> None:
     layer = geo.exercise_layer(T, 2026).set_index("event_id")
-    assert layer.loc["E024", "where"] == "Türkiye" and layer.loc["E024", "hosts"] == ["TUR"]
-    assert layer.loc["E032", "where"] == "not stated in the sources"
+    events = {r["event_id"]: r for r in rows("events") if r["kind"] == "exercise"}
+    placed = {r["event_id"] for r in rows("event_places")}
+    people = rows("event_participants")
+    for event_id, event in events.items():
+        if not event["date"]:
+            assert event_id not in layer.index  # undated: when is unknown, so not 'by 2026'
+            continue
+        if event_id not in placed:
+            assert layer.loc[event_id, "where"] == (
+                event["location"] or "not stated in the sources"
+            )
+        roles = {(p["country_id"], p["role"]) for p in people if p["event_id"] == event_id}
+        assert set(layer.loc[event_id, "absent"]) == {c for c, r in roles if r == "absent"}
+        assert set(layer.loc[event_id, "hosts"]) == {c for c, r in roles if r == "host"}
+    assert layer.loc["E021", "where"] == "not stated in the sources"
     assert sorted(layer.loc["E032", "absent"]) == ["TKM", "TUR"]
-    assert "E065" not in layer.index  # undated: when is unknown, so not 'by 2026'
-    counts = geo.exercise_counts(geo.exercise_layer(T, 2026))
-    assert counts["TUR"] == 2 and counts["TJK"] == 2
 
 
 # --- the map view ---------------------------------------------------------------------------
@@ -303,3 +315,88 @@ def test_the_key_names_every_layer() -> None:
         "transit",
     ):
         assert label in key
+
+
+# --- the network on the map and the story timeline (network, network_views) ----------------
+
+
+def test_network_explorer_lays_the_states_out_on_the_map(T) -> None:
+    from otslab import network_views as nv
+
+    view = nv.network_explorer(T)
+    _kinds, layout = view.children[1].children
+    output = view.children[2]
+    circle = _svg_of(shown_text(output))
+    assert "not on this map" not in circle
+    layout.value = "map"
+    on_map = _svg_of(shown_text(output))
+    # the United States take part in an undated event and have no shape on the map
+    assert "United States (not on this map)" in on_map
+    assert "Natural Earth" in on_map and on_map != circle
+
+
+def test_story_items_take_dates_and_sources_from_the_events_and_the_forecasts(T) -> None:
+    from otslab import network as net
+
+    story = {r["story_id"]: r for r in rows("story")}
+    events = {r["event_id"]: r for r in rows("events")}
+    items = net.story_items(T).set_index("story_id")
+    assert set(items.index) == set(story)
+    for story_id, row in story.items():
+        item = items.loc[story_id]
+        assert item["title"] == row["short_title"]
+        if row["lane"] == "forecast":
+            assert item["lane"] == "forecasts" and item["source_id"] == row["source_id"]
+            assert item["start"] == pd.Timestamp(row["due"] + "-01" * ((10 - len(row["due"])) // 3))
+        else:
+            event = events[row["event_id"]]
+            assert item["source_id"] == event["source_id"]
+            assert item["start"].strftime("%Y-%m-%d").startswith(event["date"])
+    # F02 'in 2026' runs to the end of 2026; F01 'by autumn' is September 2026
+    assert items.loc["F02", "end"] == pd.Timestamp("2027-01-01")
+    assert items.loc["F01", "start"] == pd.Timestamp("2026-09-01")
+
+
+def test_texts_without_a_date_are_placed_after_their_latest_event(T) -> None:
+    from otslab import network as net
+
+    dates = net.source_dates(T).set_index("source_id")
+    published = {r["source_id"]: r["published"] for r in rows("sources") if r["seed_file"]}
+    assert set(dates.index) == set(published)
+    for source_id, value in published.items():
+        if value:
+            assert dates.loc[source_id, "how"] == f"published {value}"
+    cited = [e["date"] for e in rows("events") if e["date"] and e["source_id"] == "S003"] + [
+        e["date"]
+        for e in rows("events")
+        for s in rows("event_sources")
+        if s["event_id"] == e["event_id"] and s["source_id"] == "S003" and e["date"]
+    ]
+    latest = max(cited, key=lambda d: d + "-01" * ((10 - len(d)) // 3))
+    assert dates.loc["S003", "how"].endswith(f", {latest})")
+
+
+def test_story_timeline_shows_short_titles_the_close_and_open_forecasts(T) -> None:
+    from otslab import network_views as nv
+    from otslab.alignments import closing_in_words
+    from otslab.plots import to_svg
+
+    fig, description = nv.story_figure(T)
+    svg = to_svg(fig)
+    for row in rows("story"):
+        assert html_escape(row["short_title"], quote=False) in svg
+    assert f"record closes: {closing_in_words()}" in svg
+    assert "E0" not in re.sub(r"<[^>]+>", "", svg.split("Source:")[0])  # titles, not ids
+    assert "Open forecasts to check" in description and "First OTS exercises" in description
+
+
+def test_a_story_row_without_a_date_names_its_line(T) -> None:
+    from otslab import network as net
+
+    broken = copy_of(T)
+    i = broken.story.index[broken.story["story_id"] == "F01"][0]
+    broken.story.loc[i, "due_earliest"] = pd.NaT
+    with pytest.raises(
+        ValueError, match=r"data/story.csv, line \d+, column 'due': F01 has no date"
+    ):
+        net.story_items(broken)

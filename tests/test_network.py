@@ -588,9 +588,9 @@ def dated_within(first: int, last: int, kinds) -> Callable[[dict[str, str]], boo
 
 
 def network_controls(view):
-    """(years, undated, kinds, output) of a network explorer."""
-    (years, undated), kinds, output = view.children[0].children, view.children[1], view.children[2]
-    return years, undated, kinds, output
+    """(years, undated, kinds, output) of a network explorer (its layout dropdown sits by kinds)."""
+    (years, undated), (kinds, _layout) = view.children[0].children, view.children[1].children
+    return years, undated, kinds, view.children[2]
 
 
 def shown_partners(output) -> dict[str, int]:

@@ -556,3 +556,43 @@ def map_explorer(tables: Tables, year: int | None = None) -> w.VBox:
             output,
         ]
     )
+
+
+def map_limits() -> tuple[tuple[float, float], tuple[float, float]]:
+    """The x and y limits (km) of the course's map, for figures drawn on it."""
+    return _frame()
+
+
+def state_points(tables: Tables) -> dict[str, tuple[float, float]]:
+    """A point per state: its capital if recorded, else the middle of its shape's visible part."""
+    shapes = visible_shapes()
+    (x0, x1), (y0, y1) = _frame()
+    points = {}
+    for name, cid in geo.shape_countries(shapes, tables.countries).items():
+        ring = max(next(s for s in shapes if s.name == name).rings, key=len)
+        inside = ring[
+            (ring[:, 0] >= x0) & (ring[:, 0] <= x1) & (ring[:, 1] >= y0) & (ring[:, 1] <= y1)
+        ]
+        part = inside if len(inside) else ring
+        points[cid] = (float(part[:, 0].mean()), float(part[:, 1].mean()))
+    caps = geo.capitals(tables)
+    points.update({cid: (float(r.x), float(r.y)) for cid, r in caps.iterrows()})
+    return points
+
+
+def draw_backdrop(ax) -> None:
+    """Country shapes in light grey and the Caspian Sea, as the ground for another figure."""
+    ax.set_facecolor(SEA)
+    shapes = visible_shapes()
+    countries = [s for s in shapes if s.kind == "country"]
+    ax.add_collection(
+        PathCollection(
+            [s.path for s in countries],
+            facecolors=[STATE_FILL["other"]],
+            edgecolors="white",
+            linewidths=0.7,
+            zorder=1,
+        )
+    )
+    for sea in (s for s in shapes if s.kind == "sea"):
+        ax.add_patch(PathPatch(sea.path, facecolor=CASPIAN, edgecolor="0.35", linewidth=0.7))

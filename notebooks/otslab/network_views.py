@@ -18,7 +18,9 @@ from matplotlib.patches import Circle
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import ScaledTranslation
 
+from otslab import geo_views
 from otslab import network as net
+from otslab.alignments import closing_in_words, record_closes
 from otslab.data import Tables
 from otslab.markup import Markup, html, join, rendered
 from otslab.plots import (
@@ -584,23 +586,34 @@ def network_kinds(tables: Tables) -> list[str]:
 
 
 def network_figure(
-    tables: Tables, chosen: pd.DataFrame, years: tuple[int, int], graph: nx.Graph | None = None
+    tables: Tables,
+    chosen: pd.DataFrame,
+    years: tuple[int, int],
+    graph: nx.Graph | None = None,
+    layout: str = "circle",
 ) -> tuple[Figure, str]:
-    """The network of the chosen events (built from them unless given), and its description."""
+    """The network of the chosen events (built from them unless given), and its description.
+
+    `layout` is "circle" (states evenly on a circle) or "map" (states where they are).
+    """
     graph = net.build_network(chosen, tables.event_participants) if graph is None else graph
     undated = " (and undated events)" if chosen["date_year"].isna().any() else ""
-    fig = plot_network(
-        graph,
-        tables.countries,
-        title=f"Who shares events with whom, {years[0]}–{years[1]}{undated}",
-        source_ids=_sources_of(tables, chosen),
-    )
+    title = f"Who shares events with whom, {years[0]}–{years[1]}{undated}"
+    sources = _sources_of(tables, chosen)
+    if layout == "map":
+        fig = plot_network_geo(graph, tables, title=title, source_ids=sources)
+    else:
+        fig = plot_network(graph, tables.countries, title=title, source_ids=sources)
     table = net.centrality_table(graph, tables.countries)
     return fig, net.describe_network(graph, table, len(chosen))
 
 
 def network_view(
-    tables: Tables, years: tuple[int, int], kinds: list[str], undated: bool = True
+    tables: Tables,
+    years: tuple[int, int],
+    kinds: list[str],
+    undated: bool = True,
+    layout: str = "circle",
 ) -> list[object]:
     """What the network explorer shows: the figure, its description, centralities, absences."""
     if not kinds:
@@ -619,7 +632,7 @@ def network_view(
         ]
     away = net.absences(chosen, tables.event_participants)
     items = [
-        figure_html(*network_figure(tables, chosen, years, graph)),
+        figure_html(*network_figure(tables, chosen, years, graph, layout)),
         table_html(
             net.centrality_table(graph, tables.countries),
             "Centrality: partners, joint events, degree and betweenness",
@@ -641,13 +654,18 @@ def network_explorer(tables: Tables) -> w.VBox:
     undated = w.Checkbox(
         value=True, description="count events with no stated date", indent=False, layout=WIDE
     )
+    layout = w.Dropdown(
+        options=[(label, key) for key, label in LAYOUTS.items()],
+        value="circle",
+        description="Layout",
+    )
     output = w.Output(layout=OUTPUT_LAYOUT)
 
     def draw() -> list[object]:
-        return network_view(tables, years.value, list(kinds.value), undated.value)
+        return network_view(tables, years.value, list(kinds.value), undated.value, layout.value)
 
-    redraw_on((years, kinds, undated), output, draw)
-    return w.VBox([w.HBox([years, undated]), kinds, output])
+    redraw_on((years, kinds, undated, layout), output, draw)
+    return w.VBox([w.HBox([years, undated]), w.HBox([kinds, layout]), output])
 
 
 def _dyad_sources(tables: Tables, dyads: pd.DataFrame) -> list[str]:
@@ -941,8 +959,6 @@ def describe_story(items: pd.DataFrame, sources: pd.DataFrame, closes_in_words: 
 
 def story_figure(tables: Tables) -> tuple[Figure, str]:
     """The story timeline of the record and its text description."""
-    from otslab.alignments import closing_in_words, record_closes
-
     items = net.story_items(tables)
     sources = net.source_dates(tables)
     closes = record_closes()
@@ -958,3 +974,131 @@ def story_figure(tables: Tables) -> tuple[Figure, str]:
         source_ids=source_ids_of(used),
     )
     return fig, describe_story(items, sources, in_words)
+
+
+LAYOUTS = {"circle": "states on a circle", "map": "states where they are (capitals on a map)"}
+"""The network's layouts, as the explorer's dropdown names them."""
+
+
+def plot_network_geo(
+    graph: nx.Graph, tables: Tables, *, title: str, source_ids: list[str]
+) -> Figure:
+    """The network on a map: each state at its capital (or the middle of its shape), ties as lines.
+
+    A state whose middle lies beyond the map's edge sits at the edge; states with no shape on
+    the map are set in a row along its bottom edge, and say so.
+    """
+    info = tables.countries.set_index("country_id")
+    states = [s for s in tables.countries["country_id"] if s in graph]
+    (x0, x1), (y0, y1) = geo_views.map_limits()
+    points = geo_views.state_points(tables)
+    pos, elsewhere = {}, []
+    margin = 0.04 * (x1 - x0)
+    for state in states:
+        if state in points:  # a state reaching into the map but centred beyond it sits at the edge
+            x, y = points[state]
+            pos[state] = np.array(
+                [min(max(x, x0 + margin), x1 - margin), min(max(y, y0 + margin), y1 - margin)]
+            )
+        else:
+            elsewhere.append(state)
+    for i, state in enumerate(elsewhere):
+        pos[state] = np.array([x0 + (i + 0.5) * (x1 - x0) / max(len(elsewhere), 1) / 2, y0 + 180])
+    fig = new_figure(12, 6.9, fixed=True)
+    ax = fig.add_axes((0.01, 0.13, 0.98, 0.8))
+    geo_views.draw_backdrop(ax)
+    palette = sns.color_palette(PALETTE, 10)
+    status_colour = {"member": palette[0], "observer": palette[1], "none": palette[7]}
+    edges = list(graph.edges(data="weight"))
+    heaviest = max((weight for *_ab, weight in edges), default=1)
+    ax.add_collection(
+        LineCollection(
+            [[pos[a], pos[b]] for a, b, _weight in edges],
+            colors="0.15",
+            alpha=0.6,
+            linewidths=[0.6 + 5.4 * weight / heaviest for *_ab, weight in edges],
+            capstyle="round",
+            zorder=3,
+        )
+    )
+    events_of = {
+        s: len({e for *_ab, ev in graph.edges(s, data="events") for e in ev}) for s in states
+    }
+    most = max(events_of.values(), default=1) or 1
+    nodes, rings, faces, edge_colours, widths = [], [], [], [], []
+    for state in states:
+        x, y = pos[state]
+        colour = status_colour[str(info.loc[state, "ots_status"])]
+        radius = 45 + 70 * math.sqrt(events_of[state] / most)
+        tied = graph.degree(state) > 0
+        nodes.append(Circle((x, y), radius))
+        faces.append(colour if tied else "white")
+        edge_colours.append("0.1" if tied else colour)
+        widths.append(0.8 if tied else 2)
+        label = str(info.loc[state, "name"])
+        if state in elsewhere:
+            label += " (not on this map)"
+        if graph.nodes[state]["absent_from"]:
+            rings.append(Circle((x, y), radius + 35))
+            label += f"\n(absent from {', '.join(graph.nodes[state]['absent_from'])})"
+        ax.annotate(
+            label,
+            (x, y),
+            xytext=(9, 5),
+            textcoords="offset points",
+            fontsize=8.5,
+            parse_math=False,
+            bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.8, "lw": 0},
+            zorder=6,
+        )
+    ax.add_collection(
+        PatchCollection(
+            nodes, facecolors=faces, edgecolors=edge_colours, linewidths=widths, zorder=4
+        )
+    )
+    ax.add_collection(
+        PatchCollection(
+            rings, facecolors="none", edgecolors="0.1", linestyles="--", linewidths=1.6, zorder=5
+        )
+    )
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13)
+    handles = [
+        Line2D([], [], marker="o", linestyle="", markersize=10, color=status_colour[s], label=lab)
+        for s, lab in [
+            ("member", "OTS member"),
+            ("observer", "OTS observer"),
+            ("none", "not in OTS"),
+        ]
+    ]
+    handles += [
+        Line2D(
+            [], [], color="0.15", alpha=0.6, linewidth=0.6 + 5.4 / heaviest, label="1 joint event"
+        ),
+        Line2D([], [], color="0.15", alpha=0.6, linewidth=6.0, label=f"{heaviest} joint events"),
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            markersize=14,
+            markerfacecolor="none",
+            markeredgecolor="0.1",
+            label="recorded as absent (dashed ring)",
+        ),
+    ]
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=3,
+        frameon=False,
+        fontsize=9,
+    )
+    add_source_note(fig, [*source_ids, "Natural Earth"])
+    return fig
