@@ -8,6 +8,7 @@ import pandas as pd
 import seaborn as sns
 from IPython.display import HTML
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from otslab import alignments as al
 from otslab.data import Tables
@@ -429,3 +430,124 @@ def cross_pressure_view(tables: Tables, country_id: str = "KAZ") -> w.VBox:
 
     redraw_on((state,), output, draw)
     return w.VBox([state, output])
+
+
+FULL_TIES = ("member", "recognised")
+"""Statuses drawn as a filled dot in the overlap diagram; any other tie is a hollow dot."""
+NO_TIE = ("", "withdrawn")
+"""Statuses that are no tie at all in the overlap diagram."""
+
+
+def membership_combinations(tables: Tables, year: int) -> pd.DataFrame:
+    """States grouped by the exact set of ties they hold at the end of a year (UpSet columns).
+
+    One row per combination: the ties as a tuple of (org_id, 'full' or 'other' or 'unknown'),
+    the states holding exactly that combination, and how many full memberships it has.
+    """
+    cells = al.matrix_cells(tables, year)
+    cells = cells[~cells["status"].fillna("").isin(NO_TIE)]
+    level = np.where(
+        cells["status"].isin(FULL_TIES),
+        "full",
+        np.where(cells["status"] == al.UNKNOWN, "unknown", "other"),
+    )
+    cells = cells.assign(level=level)
+    rows = []
+    for (country_id, state), group in cells.groupby(["country_id", "state"], sort=False):
+        ties = tuple(sorted(zip(group["org_id"], group["level"], strict=True)))
+        rows.append({"country_id": country_id, "state": state, "ties": ties})
+    frame = pd.DataFrame(rows, columns=["country_id", "state", "ties"])
+    combos = (
+        frame.groupby("ties", sort=False)
+        .agg(states=("state", list), country_ids=("country_id", list))
+        .reset_index()
+    )
+    combos["full"] = [sum(1 for _org, lv in t if lv == "full") for t in combos["ties"]]
+    combos["first"] = combos["states"].str[0]
+    ordered = combos.sort_values(["full", "first"], ascending=[False, True])
+    return ordered.drop(columns="first").reset_index(drop=True)
+
+
+def plot_membership_upset(tables: Tables, year: int) -> Figure:
+    """UpSet-style picture of overlapping memberships: one column per combination of ties.
+
+    Rows are organisations (bars: how many course states are full members); columns are the
+    combinations states hold, with the states named under each and their number of full
+    memberships above; filled dot: member (or
+    recognised neutrality), hollow dot: another tie (observer, partner, suspended, frozen...),
+    question mark: unknown.
+    """
+    combos = membership_combinations(tables, year)
+    orgs = al.matrix_organisations(tables).set_index("org_id")["short_name"]
+    full = {
+        org: sum(
+            1
+            for ties, states in zip(combos["ties"], combos["states"], strict=True)
+            for o, lv in ties
+            if o == org and lv == "full"
+            for _s in states
+        )
+        for org in orgs.index
+    }
+    used = [o for o in orgs.index if any(o == t[0] for ties in combos["ties"] for t in ties)]
+    used.sort(key=lambda o: -full[o])
+    fig = new_figure(12, 2.2 + 0.36 * len(used) + 1.6)
+    grid = fig.add_gridspec(2, 2, width_ratios=[1, 5], height_ratios=[1, 2.4])
+    top = fig.add_subplot(grid[0, 1])
+    left = fig.add_subplot(grid[1, 0])
+    dots = fig.add_subplot(grid[1, 1], sharex=top)
+    palette = sns.color_palette(PALETTE, 10)
+    xs = range(len(combos))
+    top.bar(xs, combos["full"], color=palette[0], width=0.6)
+    top.set_ylabel("full memberships")
+    top.yaxis.set_major_locator(MaxNLocator(integer=True))
+    top.tick_params(labelbottom=False)
+    top.grid(False, axis="x")
+    left.barh(range(len(used)), [full[o] for o in used], color=palette[7])
+    left.set_yticks(range(len(used)), [orgs[o] for o in used])
+    left.invert_xaxis()
+    left.set_xlabel("full members")
+    left.xaxis.set_major_locator(MaxNLocator(integer=True))
+    left.set_ylim(len(used) - 0.5, -0.5)
+    row_of = {o: i for i, o in enumerate(used)}
+    for x, ties in zip(xs, combos["ties"], strict=True):
+        dots.scatter([x] * len(used), range(len(used)), s=40, color="0.9", zorder=1)
+        filled = [row_of[o] for o, lv in ties if lv == "full"]
+        if len(filled) > 1:
+            dots.plot([x, x], [min(filled), max(filled)], color="0.2", linewidth=2, zorder=2)
+        for org, lv in ties:
+            y = row_of[org]
+            if lv == "full":
+                dots.scatter([x], [y], s=80, color="0.15", zorder=3)
+            elif lv == "other":
+                dots.scatter(
+                    [x], [y], s=80, facecolors="white", edgecolors="0.15", linewidths=1.6, zorder=3
+                )
+            else:
+                dots.text(x, y, "?", ha="center", va="center", fontsize=11, fontweight="bold")
+    dots.set_yticks(range(len(used)), [""] * len(used))
+    dots.set_ylim(len(used) - 0.5, -0.5)
+    dots.set_xticks(list(xs), ["\n".join(s) for s in combos["states"]], rotation=90, fontsize=9)
+    dots.set_xlim(-0.6, len(combos) - 0.4)
+    dots.grid(False)
+    fig.suptitle(
+        f"Who overlaps with whom at the end of {year}: one column per state (states with the "
+        "same ties share one)\nfilled dot: member (or recognised neutrality) · hollow dot: "
+        "observer, partner, suspended, frozen or another tie · ?: unknown",
+        x=0.01,
+        ha="left",
+        fontsize=12,
+    )
+    cells = al.matrix_cells(tables, year)
+    add_source_note(fig, _source_ids(cells))
+    return fig
+
+
+def describe_upset(tables: Tables, year: int) -> str:
+    """The overlap diagram in words: each state's full memberships, then shared combinations."""
+    combos = membership_combinations(tables, year)
+    parts = []
+    for row in combos.itertuples():
+        members = ", ".join(o for o, lv in row.ties if lv == "full") or "no full membership"
+        parts.append(f"{' and '.join(row.states)}: {members}")
+    return f"At the end of {year}, full memberships by state: " + "; ".join(parts) + "."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Callable
 
 import ipywidgets as w
@@ -12,7 +13,8 @@ from IPython.display import HTML
 from matplotlib import colormaps
 from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from otslab import feasibility as fz
@@ -781,3 +783,208 @@ def role_card_explorer(tables: Tables, clashes: pd.DataFrame) -> w.VBox:
 
     redraw_on((state,), output, draw)
     return w.VBox([state, output])
+
+
+CLAUSES = (
+    ("Gabala Declaration (2025)", "event", "E047", "solidarity_clause"),
+    ("Shusha Declaration (2021)", "event", "E022", "mutual_assistance_clause"),
+    ("CSTO Article 4", "commitment", "K002", "collective_defence_clause"),
+    ("NATO Article 5", "commitment", "K008", "collective_defence_clause"),
+)
+"""The four clauses on the strength scale: name, table, row id, and the kind of clause it is
+(the requirement codes of data/scenarios.csv, explained in data/README.md). Which kind each
+clause is, is our reading of its wording: a judgement to question, not a fact."""
+CLAUSE_LEVELS = ("solidarity_clause", "mutual_assistance_clause", "collective_defence_clause")
+"""The kinds of clause from weakest to strongest duty: the order the ladder's rungs add them."""
+
+
+def clause_scale(tables: Tables) -> pd.DataFrame:
+    """The four clauses with their level, the wording the data gives, and its source."""
+    events = tables.events.set_index("event_id")
+    commitments = tables.commitments.set_index("commitment_id")
+    meanings = fz.requirement_meanings()
+    rows = []
+    for name, table, row_id, code in CLAUSES:
+        row = events.loc[row_id] if table == "event" else commitments.loc[row_id]
+        wording = row["summary"] if table == "event" else row["name"]
+        rows.append(
+            {
+                "clause": name,
+                "id": row_id,
+                "level": CLAUSE_LEVELS.index(code) + 1,
+                "kind": meanings.get(code, code),
+                "first rung": fz.first_rung_with(tables.scenarios, code),
+                "wording": str(wording),
+                "source_id": row["source_id"],
+                "locator": row["locator"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def plot_clause_scale(scale: pd.DataFrame) -> Figure:
+    """The clauses as bars on one strength scale, each with its line of wording underneath."""
+    fig = new_figure(12, 1.4 + 1.25 * len(scale))
+    ax = fig.subplots()
+    palette = sns.color_palette(PALETTE, 10)
+    hatches = {1: "..", 2: "//", 3: "xx"}
+    for i, row in enumerate(scale.itertuples()):
+        y = -2 * i
+        ax.barh(
+            y,
+            row.level,
+            height=0.8,
+            color=palette[row.level - 1],
+            hatch=hatches[row.level],
+            edgecolor="0.2",
+            alpha=0.85,
+        )
+        ax.text(
+            0.05,
+            y,
+            f"{row.clause} ({row.id})",
+            va="center",
+            fontsize=10,
+            fontweight="bold",
+            parse_math=False,
+            bbox={"facecolor": "white", "alpha": 0.8, "linewidth": 0},
+        )
+        wording = textwrap.fill(shorten(row.wording, 340), 150)
+        ax.text(0.05, y - 0.62, wording, va="top", fontsize=8.5, parse_math=False)
+    ax.set_xlim(0, len(CLAUSE_LEVELS) + 0.05)
+    ax.set_ylim(-2 * len(scale) + 0.6, 0.8)
+    ax.set_yticks([])
+    meanings = scale.drop_duplicates("level").set_index("level")["kind"]
+    ax.set_xticks(
+        [level - 0.5 for level in range(1, len(CLAUSE_LEVELS) + 1)],
+        [
+            textwrap.fill(f"{level}. " + meanings.get(level, CLAUSE_LEVELS[level - 1]), 40)
+            for level in range(1, len(CLAUSE_LEVELS) + 1)
+        ],
+        fontsize=9,
+    )
+    ax.grid(False, axis="y")
+    ax.set_xlabel("How strong a duty the clause states (our reading of its wording: question it)")
+    ax.set_title(
+        "Four promises on one scale: from solidarity to 'an attack on one is an attack on all'",
+        loc="left",
+        fontsize=13,
+    )
+    add_source_note(fig, source_ids_of(scale))
+    return fig
+
+
+def describe_clause_scale(scale: pd.DataFrame) -> str:
+    """One sentence per level: which clauses sit there."""
+    parts = [
+        f"level {level} ({group['kind'].iloc[0]}): {', '.join(group['clause'])}"
+        for level, group in scale.groupby("level")
+    ]
+    return "Strength scale of four clauses; " + "; ".join(parts) + "."
+
+
+def plot_staircase(scenarios: pd.DataFrame, voices: pd.DataFrame, scale: pd.DataFrame) -> Figure:
+    """The ladder as a staircase: each rung a step, the voices on the rung they argue for.
+
+    The step where the Gabala Declaration's kind of clause first appears is marked: that
+    clause exists already, though the rungs below it are not all climbed.
+    """
+    ladder = fz.ladder(scenarios)
+    placed = fz.voice_positions(voices).dropna(subset=["rung"])
+    per_rung = placed.groupby("rung").size()
+    most = int(per_rung.max()) if len(per_rung) else 1
+    fig = new_figure(12, 2.6 + 0.22 * most + 0.5 * len(ladder))
+    ax = fig.subplots()
+    palette = sns.color_palette(PALETTE, len(STANCES))
+    colours = dict(zip(STANCES, palette, strict=True))
+    markers = dict(zip(STANCES, ["^", "o", "s", "X", "D"], strict=True))
+    step_height = 1.0
+    for row in ladder.itertuples():
+        rung = int(row.Index)
+        ax.add_patch(_step(rung, step_height))
+        ax.text(
+            rung - 0.95,
+            rung * step_height - 0.08,
+            f"{rung}. {shorten(row.name, 30)}",
+            va="top",
+            fontsize=9,
+            fontweight="bold",
+            parse_math=False,
+        )
+    for rung, group in placed.groupby("rung"):
+        for k, voice in enumerate(group.itertuples()):
+            x = float(rung) - 0.9
+            y = float(rung) * step_height + 0.18 + 0.22 * k
+            stance = str(voice.stance)
+            ax.scatter(
+                [x],
+                [y],
+                marker=markers.get(stance, "o"),
+                s=40,
+                color=colours.get(stance, "0.5"),
+                edgecolors="0.2",
+                zorder=4,
+            )
+            who = f"{voice.voice_id} {shorten(voice.name, 26)}"
+            if pd.notna(voice.country_id):
+                who += f" ({voice.country_id})"
+            ax.text(x + 0.06, y, who, va="center", fontsize=7.5, parse_math=False)
+    gabala = scale[scale["id"] == "E047"]
+    if len(gabala):
+        rung = int(gabala["first rung"].iloc[0])
+        ax.annotate(
+            "Gabala Declaration (2025): a solidarity clause\nalready exists; this rung asks for it",
+            xy=(rung - 0.5, rung * step_height),
+            xytext=(rung - 2.6, rung * step_height + 1.9 + 0.22 * most),
+            arrowprops={"arrowstyle": "->", "color": "0.2"},
+            fontsize=9,
+            bbox={"facecolor": "white", "edgecolor": "0.4"},
+        )
+    top = len(ladder) * step_height + 0.6 + 0.22 * most
+    ax.set_xlim(0, len(ladder) + 0.1)
+    ax.set_ylim(0, top + 1.6)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    ax.set_title(
+        "The ladder as a staircase: who stands on which rung (our reading of each voice)",
+        loc="left",
+        fontsize=13,
+    )
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker=markers[s],
+            linestyle="",
+            color=colours[s],
+            markeredgecolor="0.2",
+            label=s,
+        )
+        for s in STANCES
+        if s in set(placed["stance"].astype(str))
+    ]
+    ax.legend(handles=handles, title="Stance", loc="upper left", frameon=False, fontsize=8)
+    add_source_note(
+        fig, source_ids_of(pd.concat([scenarios[["source_id"]], voices[["source_id"]]]))
+    )
+    return fig
+
+
+def _step(rung: int, height: float) -> Rectangle:
+    """One step of the staircase: a block as high as its rung."""
+    return Rectangle((rung - 1, 0), 1.0, rung * height, facecolor="0.93", edgecolor="0.5")
+
+
+def describe_staircase(scenarios: pd.DataFrame, voices: pd.DataFrame) -> str:
+    """How many voices stand on each rung, and how many take no position."""
+    placed = fz.voice_positions(voices)
+    counts = placed["rung"].value_counts()
+    steps = "; ".join(
+        f"rung {int(r.Index)} ({r.name}): {int(counts.get(r.Index, 0))} voices"
+        for r in fz.ladder(scenarios).itertuples()
+    )
+    return (
+        f"Staircase of {len(fz.ladder(scenarios))} rungs; {steps}; "
+        f"{int(placed['rung'].isna().sum())} voices take no position on the ladder."
+    )
