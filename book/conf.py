@@ -53,7 +53,6 @@ html_title = project
 html_static_path = ["_static"]
 html_css_files = ["otslab.css"]
 html_last_updated_fmt = None
-html_copy_source = False
 html_theme_options = {
     "home_page_in_toc": True,
     "show_toc_level": 2,

@@ -1,70 +1,405 @@
-"""`make html` builds a static edition for readers without a kernel; the answer keys are current."""
+"""The course website (`make html`, `make pdf`): pages, glossary, exercises, launch links, PDFs.
 
+The site is built once per test session, by the same script `make html` and `make pdf` run, with a
+repository URL set as a teacher would set it, and then checked as a reader meets it: every page
+and link, offline in Chromium.
+"""
+
+from __future__ import annotations
+
+import os
 import re
 import subprocess
 import sys
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import nbformat
 import pytest
 
-from conftest import REPO, notebook_paths
+from conftest import REPO, notebook_paths, require_or_skip
 
-pytestmark = pytest.mark.slow
+sys.path.insert(0, str(REPO / "book" / "_ext"))
+import otslab_book  # noqa: E402
+
+from otslab import links  # noqa: E402
+
+CHROMIUM = Path("/usr/bin/chromium")
+REPOSITORY = "https://github.com/example-school/otslab-course"
+"""The repository URL the test build is given (OTSLAB_REPOSITORY), as a fork's teacher sets it."""
+LOADS = {"script", "img", "iframe", "source", "audio", "video", "embed", "object", "link"}
+"""Elements whose URL a browser fetches when it shows the page (an <a href> is only a link)."""
+LINK_LOADS = {"stylesheet", "icon", "shortcut", "preload", "modulepreload", "manifest", "prefetch"}
+"""The kinds of <link rel=...> that make the browser fetch the URL."""
 
 
-@pytest.fixture(scope="module")
-def edition(tmp_path_factory):
-    """The static edition, built by the same script `make html` runs, into a temporary folder."""
-    out = tmp_path_factory.mktemp("html")
-    subprocess.run(
-        [sys.executable, str(REPO / "tools" / "build_html.py"), "--out", str(out)],
-        check=True,
-        cwd=REPO,
+@dataclass
+class Site:
+    """A built website and its PDFs."""
+
+    html: Path
+    pdf: Path
+
+    def page(self, name: str) -> str:
+        """The HTML of a page, by its path without .html (e.g. notebooks/02_member_alignments)."""
+        return (self.html / f"{name}.html").read_text(encoding="utf-8")
+
+    def pages(self) -> list[Path]:
+        """Every page of the site (the theme's template fragments in _static are not pages)."""
+        return sorted(p for p in self.html.rglob("*.html") if "_static" not in p.parts)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The website and PDFs, built by tools/build_html.py as `make html` and `make pdf` do."""
+    require_or_skip(
+        (REPO / "book" / "node_modules" / "@jupyter-widgets").exists(),
+        "book/node_modules is missing: npm ci --prefix book",
     )
-    return out
+    require_or_skip(CHROMIUM.exists(), f"{CHROMIUM} is missing (prints the PDFs)")
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "tools/build_html.py", "--out", out / "html", "--pdf", out / "pdf"],
+        cwd=REPO,
+        env={**os.environ, "OTSLAB_REPOSITORY": REPOSITORY, "OTSLAB_HUB": ""},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    return Site(out / "html", out / "pdf")
 
 
-def figure_cells(notebook) -> int:
-    """How many code cells of a notebook draw a static figure with otslab.plots.show."""
+class Refs(HTMLParser):
+    """Collects a page's ids and the URLs it links to and loads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.loads: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Record id, href and src attributes."""
+        rel = set((dict(attrs).get("rel") or "").lower().split())
+        loads = tag in LOADS and (tag != "link" or bool(rel & LINK_LOADS))
+        for name, value in attrs:
+            if value is None:
+                continue
+            if name == "id":
+                self.ids.add(value)
+            elif name in ("href", "src", "data"):
+                (self.loads if loads else self.links).append(value)
+
+
+def parsed(path: Path) -> Refs:
+    """The ids, links and loads of one HTML file."""
+    refs = Refs()
+    refs.feed(path.read_text(encoding="utf-8"))
+    return refs
+
+
+def exercise_count(notebook: Path) -> int:
+    """How many exercise-and-solution pairs a notebook's Markdown holds."""
     nb = nbformat.read(notebook, as_version=4)
-    return sum(c.cell_type == "code" and "show(" in c.source for c in nb.cells)
+    return sum(len(otslab_book.exercises(c.source)) for c in nb.cells if c.cell_type == "markdown")
 
 
-def test_landing_page_links_every_notebook_in_order(edition) -> None:
-    """index.html lists the notebooks in course order, each linking to its page."""
-    index = (edition / "index.html").read_text(encoding="utf-8")
-    links = re.findall(r'href="([^"]+)\.html"', index)
-    assert links == [p.stem for p in notebook_paths()]
+# --- the conventions the build turns into website blocks (no build needed) -----------------
+
+GLOSSARY = """# Glossary
+
+## Organisations
+
+### CSTO: Collective Security Treaty Organization
+TR: *Kolektif*; RU: *ОДКБ*. The Russian-led alliance.
+
+Its Article 4 is a collective-defence clause.
+
+### Defence-cooperation agreement (DCA)
+A bilateral framework for military cooperation.
+
+## Network terms
+
+### Dyad
+A pair of states.
+"""
 
 
+def test_glossary_terms_are_found_by_any_of_their_names() -> None:
+    """A link text finds its term by abbreviation, full name, plural or hyphenation."""
+    terms = otslab_book.glossary_terms(GLOSSARY)
+    assert [t.heading for t in terms] == [
+        "CSTO: Collective Security Treaty Organization",
+        "Defence-cooperation agreement (DCA)",
+        "Dyad",
+    ]
+    found = {text: otslab_book.term_for(text, terms) for text in ("CSTO", "DCA", "dyads")}
+    assert {k: v.heading if v else None for k, v in found.items()} == {
+        "CSTO": terms[0].heading,
+        "DCA": terms[1].heading,
+        "dyads": "Dyad",
+    }
+    assert otslab_book.term_for("defence cooperation agreements", terms) == terms[1]
+    assert otslab_book.term_for("CSTO, DCA or dyad", terms) is None
+
+
+def test_glossary_links_become_term_references_and_general_links_stay() -> None:
+    """`[CSTO](GLOSSARY.md)` becomes a term reference; a link to the whole glossary stays a link."""
+    terms = otslab_book.glossary_terms(GLOSSARY)
+    text = "The [CSTO](GLOSSARY.md) and [the glossary](GLOSSARY.md)."
+    assert otslab_book.link_terms(text, terms, "x") == (
+        "The {term}`CSTO <CSTO: Collective Security Treaty Organization>` "
+        "and [the glossary](GLOSSARY.md)."
+    )
+
+
+def test_glossary_page_becomes_one_glossary_block_per_section() -> None:
+    """Each section's `### Term` entries become a glossary block, definitions indented."""
+    out = otslab_book.glossary_markdown(GLOSSARY)
+    assert out.count(":::{glossary}") == 2
+    assert "\nCSTO: Collective Security Treaty Organization\n   TR: *Kolektif*" in out
+    assert "\n\n   Its Article 4 is a collective-defence clause.\n" in out
+    assert "\n:::\n\n## Network terms\n" in out
+    tooltip = otslab_book.plain(otslab_book.glossary_terms(GLOSSARY)[0].definition)
+    assert tooltip == "The Russian-led alliance. Its Article 4 is a collective-defence clause."
+
+
+def test_exercise_and_folded_solution_become_blocks() -> None:
+    """A bold `Exercise N` paragraph and its `<details>` solution become the two blocks."""
+    cell = (
+        "**Exercise 2 (query): which states\nsign?** Use the view.\n\n"
+        "<details><summary>Solution</summary>\n\n```python\nx = 1\n```\n</details>\n\nAfter."
+    )
+    out = otslab_book.exercise_blocks(cell, "02")
+    assert out.startswith("::::{exercise} query: which states sign?\n:label: 02-exercise-2\n")
+    assert "::::{solution} 02-exercise-2\n:class: dropdown\n\n```python\nx = 1\n```\n::::" in out
+    assert "<details>" not in out and out.endswith("\n\nAfter.")
+
+
+def test_every_notebook_has_exercises_the_build_recognises() -> None:
+    """Each notebook's exercises follow the convention the website turns into blocks."""
+    counts = {p.stem: exercise_count(p) for p in notebook_paths()}
+    assert all(n >= 3 for n in counts.values()), counts
+
+
+def test_binder_link_for_github_and_other_hosts() -> None:
+    """Binder links name the repository, the ref and the notebook; placeholders are refused."""
+    assert links.binder_link(REPOSITORY, "main", "notebooks/01_sources.ipynb") == (
+        "https://mybinder.org/v2/gh/example-school/otslab-course/main"
+        "?urlpath=lab/tree/notebooks/01_sources.ipynb"
+    )
+    other = links.binder_link("https://git.example.org/a/b.git", "v1", "notebooks/x y.ipynb")
+    assert other == (
+        "https://mybinder.org/v2/git/https%3A%2F%2Fgit.example.org%2Fa%2Fb.git/v1"
+        "?urlpath=lab/tree/notebooks/x%20y.ipynb"
+    )
+    for bad in ("https://github.com/<owner>/<repo>", "http://github.com/a/b", "github.com/a/b"):
+        with pytest.raises(ValueError, match="repository URL"):
+            links.binder_link(bad, "main", "notebooks/00_start_here.ipynb")
+    with pytest.raises(ValueError, match="inside the repository"):
+        links.binder_link(REPOSITORY, "main", "../secret.ipynb")
+
+
+def test_repository_setting_is_read_from_citation_cff(tmp_path: Path) -> None:
+    """The one setting: `repository-code` in CITATION.cff; none there and no env means no URL."""
+    (tmp_path / "CITATION.cff").write_text("cff-version: 1.2.0\ntitle: x\n", encoding="utf-8")
+    assert otslab_book.launch_settings(tmp_path, {}) == (None, None)
+    assert otslab_book.launch_settings(tmp_path, {"OTSLAB_REPOSITORY": REPOSITORY}) == (
+        REPOSITORY,
+        None,
+    )
+    cff = tmp_path / "CITATION.cff"
+    cff.write_text(f"cff-version: 1.2.0\nrepository-code: '{REPOSITORY}'\n", encoding="utf-8")
+    assert otslab_book.launch_settings(tmp_path, {}) == (REPOSITORY, None)
+    cff.write_text("repository-code: https://github.com/<owner>/<repo>\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="CITATION.cff: repository-code"):
+        otslab_book.launch_settings(tmp_path, {})
+
+
+# --- the built website --------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_index_opens_the_course_and_lists_every_page_in_order(site: Site) -> None:
+    """index.html leads to the landing page, whose navigation lists the notebooks in order."""
+    assert 'url=book/index.html"' in (site.html / "index.html").read_text(encoding="utf-8")
+    nav = re.findall(r'href="\.\./notebooks/(\d\d_\w+)\.html"', site.page("book/index"))
+    assert list(dict.fromkeys(nav)) == [p.stem for p in notebook_paths()]
+    for page in ("GLOSSARY", "INSTRUCTOR_GUIDE", "ANSWER_KEYS"):
+        assert (site.html / "notebooks" / f"{page}.html").exists()
+    for page in ["data/README", "book/workbook", "book/hub", "genindex", "search"] + [
+        f"seeds/{p.stem}" for p in (REPO / "seeds").glob("S*.md")
+    ]:
+        assert (site.html / f"{page}.html").exists(), page
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("notebook", notebook_paths(), ids=lambda p: p.stem)
-def test_each_page_has_its_figures_and_no_errors(edition, notebook) -> None:
-    """Every static figure is on the page as an image; no error or warning output; views noted."""
-    page = (edition / f"{notebook.stem}.html").read_text(encoding="utf-8")
-    assert page.count("data:image/png;base64") >= figure_cells(notebook)
-    assert 'data-mime-type="application/vnd.jupyter.stderr"' not in page  # errors and warnings
-    assert "Loading widget" not in page and "widget-view+json" not in page
+def test_notebook_pages_are_executed_with_views_and_exercises(site: Site, notebook: Path) -> None:
+    """Each notebook page has its figures, its views' saved state, and its exercises folded."""
+    page = site.page(f"notebooks/{notebook.stem}")
+    nb = nbformat.read(notebook, as_version=4)
+    code = [c.source for c in nb.cells if c.cell_type == "code"]
+    figures = sum("show(" in c for c in code)
+    assert page.count("<img") >= figures
+    assert "output stderr" not in page and "Traceback" not in page
+    if any("explorer(" in c or "browser(" in c for c in code):
+        assert page.count('type="application/vnd.jupyter.widget-state+json"') == 1
+        assert 'type="application/vnd.jupyter.widget-view+json"' in page
+    assert page.count('class="exercise admonition"') == exercise_count(notebook)
+    assert page.count('class="solution dropdown admonition"') == exercise_count(notebook)
 
 
-VIEW_DEFAULTS = {
-    "02_member_alignments": ["Who belonged to what at the end of 2012", "they differ in"],
-    "03_agreements_and_exercises": ["Events in the record, 2009", "data:image/svg+xml;base64"],
-    "04_feasibility_debate": ["Readiness of each state for each rung", "Role card:"],
-}
-"""Text a reader sees in each page only if its views show their default content."""
+@pytest.mark.slow
+def test_glossary_terms_link_with_their_definition_as_tooltip(site: Site) -> None:
+    """A glossary word in a notebook links to its entry, with the definition as its title."""
+    glossary = parsed(site.html / "notebooks" / "GLOSSARY.html")
+    page = site.page("notebooks/02_member_alignments")
+    found = re.findall(
+        r'<a class="otslab-term[^"]*" href="GLOSSARY\.html#([^"]+)" title="([^"]+)"', page
+    )
+    assert found, "no glossary term links in notebook 02"
+    anchors = dict(found)
+    assert "term-CSTO-Collective-Security-Treaty-Organization" in anchors
+    assert anchors["term-CSTO-Collective-Security-Treaty-Organization"].startswith(
+        "The Russian-led alliance"
+    )
+    assert set(anchors) <= glossary.ids
+    assert "CSTO: Collective Security Treaty Organization" in site.page("genindex")
 
 
-@pytest.mark.parametrize("stem", VIEW_DEFAULTS)
-def test_views_show_their_default_content_with_a_note(edition, stem) -> None:
-    """Each view is replaced by what it showed when the notebook ran, then a note."""
-    page = (edition / f"{stem}.html").read_text(encoding="utf-8")
-    for text in VIEW_DEFAULTS[stem]:
-        assert text in page, text
-    nb = nbformat.read(REPO / "notebooks" / f"{stem}.ipynb", as_version=4)
-    views = sum(c.cell_type == "code" and "explorer(" in c.source for c in nb.cells)
-    assert page.count('class="otslab-static-note"') >= views > 0
+@pytest.mark.slow
+def test_workbook_has_every_exercise_with_space_to_write(site: Site) -> None:
+    """The workbook lists each notebook's exercises, each followed by space to write."""
+    page = site.page("book/workbook")
+    total = sum(exercise_count(p) for p in notebook_paths())
+    assert page.count('class="otslab-write"') == total > 0
+    assert "Solution" not in page
 
 
+@pytest.mark.slow
+def test_launch_buttons_open_each_notebook_on_binder_and_a_hub(site: Site) -> None:
+    """Each notebook page's buttons open that notebook, built from the one repository URL."""
+    for notebook in notebook_paths():
+        refs = parsed(site.html / "notebooks" / f"{notebook.name[:-6]}.html")
+        path = f"notebooks/{notebook.name}"
+        assert links.binder_link(REPOSITORY, "main", path) in refs.links
+        hub = [u for u in refs.links if u.startswith("../book/hub.html?")]
+        assert len(hub) == 1, hub
+        query = parse_qs(urlsplit(hub[0]).query)
+        assert query["repo"] == [REPOSITORY]
+        assert query["urlpath"] == [f"lab/tree/otslab-course/{path}"]
+    form = site.page("book/hub")
+    assert 'data-path="/hub/user-redirect/git-pull"' in form
+    for page in site.pages():
+        assert not re.search(r'href="[^"]*(<|>|%3C|\{)', page.read_text(encoding="utf-8")), page
+
+
+@pytest.mark.slow
+def test_every_internal_link_resolves_and_nothing_is_loaded_from_outside(site: Site) -> None:
+    """Every page: internal links and anchors resolve; every script, style or image is local."""
+    pages = {p: parsed(p) for p in site.pages()}
+    broken, outside = [], []
+    for page, refs in pages.items():
+        for url in refs.loads:
+            if urlsplit(url).scheme or url.startswith("//"):
+                outside.append(f"{page.relative_to(site.html)}: {url}")
+            elif not url.startswith("data:"):
+                target = (page.parent / unquote(urlsplit(url).path)).resolve()
+                if not target.is_file():
+                    broken.append(f"{page.relative_to(site.html)}: loads {url}")
+        for url in refs.links:
+            parts = urlsplit(url)
+            if parts.scheme or url.startswith(("//", "mailto:")):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site.html)}: {url}")
+            elif parts.fragment and target.suffix == ".html":
+                if unquote(parts.fragment) not in pages[target].ids:
+                    broken.append(f"{page.relative_to(site.html)}: {url} (no such anchor)")
+    assert not broken, "\n".join(broken[:30])
+    assert not outside, "\n".join(outside[:30])
+    for css in site.html.rglob("*.css"):
+        urls = re.findall(r"url\(\s*['\"]?(https?:|//)", css.read_text(encoding="utf-8"))
+        assert not urls, css
+
+
+@pytest.mark.slow
+def test_pdfs_of_the_course_each_notebook_and_the_workbook_open(site: Site) -> None:
+    """Every PDF opens and has pages; the course PDF holds at least every notebook's pages."""
+    from pypdf import PdfReader
+
+    counts = {p.stem: len(PdfReader(p).pages) for p in site.pdf.glob("*.pdf")}
+    expected = {"course", "workbook", "teachers", *(p.stem for p in notebook_paths())}
+    assert set(counts) == expected
+    assert all(n > 0 for n in counts.values()), counts
+    assert counts["course"] >= sum(counts[p.stem] for p in notebook_paths())
+    text = PdfReader(site.pdf / "workbook.pdf").pages[0].extract_text()
+    assert "Student workbook" in text
+
+
+# --- in a browser, with the network cut ---------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_site_works_offline_in_chromium(site: Site) -> None:
+    """Pages load nothing from outside; search finds a term; a term link and a widget work."""
+    from build_html import serve
+    from playwright.sync_api import expect, sync_playwright
+
+    outside, errors = [], []
+    with serve(site.html) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
+        )
+        tab = browser.new_page(viewport={"width": 1300, "height": 900})
+
+        def route(request_route) -> None:
+            url = request_route.request.url
+            if url.startswith(base) or url.startswith("data:"):
+                request_route.continue_()
+            else:
+                outside.append(url)
+                request_route.abort()
+
+        tab.route("**/*", route)
+        tab.on("pageerror", lambda error: errors.append(str(error)))
+        for page in site.pages():
+            tab.goto(f"{base}/{page.relative_to(site.html)}", wait_until="networkidle")
+        assert not outside, outside
+        assert not errors, errors
+
+        tab.goto(f"{base}/search.html?q=Shusha", wait_until="networkidle")
+        results = tab.locator("#search-results li a")
+        expect(results.first).to_be_visible(timeout=20_000)
+        assert any("Shusha" in t or "GLOSSARY" in t for t in results.all_text_contents())
+
+        tab.goto(f"{base}/notebooks/02_member_alignments.html", wait_until="networkidle")
+        term = tab.locator("a.otslab-term", has_text="CSTO").first
+        assert "Russian-led" in (term.get_attribute("title") or "")
+        term.click()
+        expect(tab).to_have_url(re.compile(r"GLOSSARY\.html#term-CSTO"))
+        expect(tab.locator("dt#term-CSTO-Collective-Security-Treaty-Organization")).to_be_visible()
+
+        tab.goto(f"{base}/notebooks/02_member_alignments.html", wait_until="networkidle")
+        slider = tab.locator(".widget-slider", has_text="Year").first
+        readout = slider.locator(".widget-readout")
+        before = readout.inner_text()
+        slider.locator(".noUi-handle").first.focus()
+        tab.keyboard.press("ArrowRight")
+        expect(readout).not_to_have_text(before)
+        assert int(readout.inner_text()) == int(before) + 1
+        assert not outside and not errors, (outside, errors)
+        browser.close()
+
+
+@pytest.mark.slow
 def test_answer_keys_are_up_to_date() -> None:
     """notebooks/ANSWER_KEYS.md matches what the notebooks ask and answer when they run."""
     result = subprocess.run(

@@ -34,7 +34,8 @@ REDIRECT = """<!DOCTYPE html>
 <body><p><a href="book/index.html">Open the course</a></p></body></html>
 """
 WIDGETS_DRAWN = """() => {
-  const views = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]');
+  const type = "application/vnd.jupyter.widget-view+json";
+  const views = document.querySelectorAll(`script[type="${type}"]`);
   return [...views].every((v) => v.previousElementSibling?.classList.contains("widget-subarea"));
 }"""
 

@@ -1,4 +1,4 @@
-"""The course website's Sphinx extension: glossary terms, exercises, workbook, launch buttons, widgets.
+"""The website's Sphinx extension: glossary terms, exercises, workbook, launch buttons, widgets.
 
 The notebooks and guides stay plain Markdown that JupyterLab and code hosts render; this extension
 turns their conventions into the website's blocks while Sphinx reads them:
@@ -71,7 +71,9 @@ def normal(text: str) -> str:
 def glossary_terms(text: str) -> list[Term]:
     """The `### Term` entries of GLOSSARY.md, with the names each can be linked by."""
     terms = []
-    for match in re.finditer(r"^### ([^\n]+)\n(.*?)(?=^#{1,3} |\Z)", text, re.DOTALL | re.MULTILINE):
+    for match in re.finditer(
+        r"^### ([^\n]+)\n(.*?)(?=^#{1,3} |\Z)", text, re.DOTALL | re.MULTILINE
+    ):
         heading, body = match.group(1).strip(), match.group(2).strip()
         names = {heading, *re.split(r":\s+|\s*\(|\)", heading)}
         terms.append(Term(heading, tuple(n.strip() for n in names if n.strip()), body))
@@ -80,7 +82,8 @@ def glossary_terms(text: str) -> list[Term]:
 
 def plain(markdown: str, limit: int = 300) -> str:
     """Markdown as one line of plain text, cut at a word boundary to about limit characters."""
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"^(?:TR|RU): .*?\.\s+", "", markdown, flags=re.DOTALL)  # names in TR and RU
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
     text = re.sub(r"[*_`#]", "", text)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
@@ -244,14 +247,19 @@ def launch_settings(repo: Path, environ: Mapping[str, str]) -> tuple[str | None,
 
 def launch_buttons(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     """Add Binder and JupyterHub buttons: a notebook page opens itself, other pages the start."""
-    repo, hub, branch = app.config.otslab_repository, app.config.otslab_hub, app.config.otslab_branch
+    repo, hub, branch = (
+        app.config.otslab_repository,
+        app.config.otslab_hub,
+        app.config.otslab_branch,
+    )
     if not repo or "header_buttons" not in context:
         return
     target = pagename if context.get("page_source_suffix") == ".ipynb" else START
     path = f"{target}.ipynb"
     binder = links.binder_link(repo, branch, path)
     puller = links.nbgitpuller_link(hub or "https://hub.invalid", repo, branch, path)
-    hub_url = puller if hub else context["pathto"]("book/hub") + "?" + urlsplit(puller).query
+    form = "hub.html" if pagename == "book/hub" else context["pathto"]("book/hub")
+    hub_url = puller if hub else f"{form}?{urlsplit(puller).query}"
     context["header_buttons"].append(
         {
             "type": "group",
@@ -277,7 +285,9 @@ def launch_buttons(app: Sphinx, pagename: str, templatename: str, context: dict,
         }
     )
     if pagename == "book/hub":
-        start = urlsplit(links.nbgitpuller_link("https://hub.invalid", repo, branch, START + ".ipynb"))
+        start = urlsplit(
+            links.nbgitpuller_link("https://hub.invalid", repo, branch, START + ".ipynb")
+        )
         for mark, value in (("path", start.path), ("query", start.query), ("hub", hub or "")):
             context["body"] = context["body"].replace(f"otslab-{mark}-here", html.escape(value))
 
