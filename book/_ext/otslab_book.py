@@ -45,10 +45,17 @@ EXERCISE = re.compile(
 )
 WORKBOOK_MARK = "<!-- otslab: workbook tasks -->"
 VIEW_NOTE = (
-    ":::{note}\nThis page was run when the website was built. Each interactive view shows its "
+    ":::{{note}}\nThis page was run when the website was built. Each interactive view shows its "
     "default content; its controls can be moved, but nothing recomputes without Python behind the "
-    "page. To use the views, open the notebook live with the launch button (the rocket at the top "
-    "of the page) or in JupyterLab (`make lab`).\n:::"
+    "page. To use the views, open the notebook live: {how}.\n:::"
+)
+LAUNCH_HOW = (
+    "with the launch button (the rocket at the top of the page), or in JupyterLab (`make lab`)"
+)
+LOCAL_HOW = "in JupyterLab (`make lab`), on Binder or on your school's JupyterHub (see the README)"
+NO_HUB_LINKS = (
+    "<p><b>This copy of the website was built without the course repository's address</b>, so it "
+    "cannot make hub links (README, section Website). Ask your teacher for the hub link.</p>"
 )
 
 
@@ -161,7 +168,7 @@ def exercise_blocks(markdown: str, prefix: str) -> str:
     return EXERCISE.sub(replace, markdown)
 
 
-def notebook_source(source: str, docname: str, terms: list[Term]) -> str:
+def notebook_source(source: str, docname: str, terms: list[Term], launch: bool) -> str:
     """A notebook's JSON with its Markdown cells in website form and a note on the views."""
     nb = nbformat.reads(source, as_version=4)
     prefix = Path(docname).name.split("_")[0]
@@ -170,7 +177,8 @@ def notebook_source(source: str, docname: str, terms: list[Term]) -> str:
             text = link_terms(cell.source, terms, docname)
             cell.source = exercise_blocks(text, prefix)
     if any(c.cell_type == "code" and "explorer(" in c.source for c in nb.cells):
-        nb.cells.insert(1, nbformat.v4.new_markdown_cell(VIEW_NOTE))
+        how = LAUNCH_HOW if launch else LOCAL_HOW
+        nb.cells.insert(1, nbformat.v4.new_markdown_cell(VIEW_NOTE.format(how=how)))
     return nbformat.writes(nb)
 
 
@@ -205,7 +213,7 @@ def read_source(app: Sphinx, docname: str, source: list[str]) -> None:
     if docname == GLOSSARY_DOC:
         source[0] = glossary_markdown(source[0])
     elif app.env.doc2path(docname).suffix == ".ipynb":
-        source[0] = notebook_source(source[0], docname, terms)
+        source[0] = notebook_source(source[0], docname, terms, bool(app.config.otslab_repository))
     else:
         source[0] = link_terms(source[0], terms, docname)
     if docname == "book/workbook":
@@ -252,6 +260,9 @@ def launch_buttons(app: Sphinx, pagename: str, templatename: str, context: dict,
         app.config.otslab_hub,
         app.config.otslab_branch,
     )
+    if not repo and pagename == "book/hub":
+        form = re.compile(r'<form id="otslab-hub".*?</script>', re.DOTALL)
+        context["body"] = form.sub(NO_HUB_LINKS, context["body"])
     if not repo or "header_buttons" not in context:
         return
     target = pagename if context.get("page_source_suffix") == ".ipynb" else START
