@@ -15,7 +15,6 @@ import html
 import json
 import re
 import shutil
-import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -241,15 +240,14 @@ def term_tooltips(app: Sphinx, doctree: nodes.document, docname: str) -> None:
 
 
 def launch_settings(repo: Path, environ: Mapping[str, str]) -> tuple[str | None, str | None]:
-    """The repository URL and hub URL the launch buttons use (README, "Website")."""
-    url = environ.get("OTSLAB_REPOSITORY") or links.repository_url(repo / "CITATION.cff")
-    if not url:
-        origin = subprocess.run(
-            ["git", "-C", str(repo), "config", "--get", "remote.origin.url"],
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-        url = origin if origin.startswith("https://") else None
+    """The repository URL and hub URL the launch buttons use (README, "Website").
+
+    The repository is the course's one setting, as for `make hub-link`: OTSLAB_REPOSITORY if set,
+    else `repository-code` in CITATION.cff; the hub (OTSLAB_HUB) is optional.
+    """
+    citation = repo / "CITATION.cff"
+    url = environ.get("OTSLAB_REPOSITORY")
+    url = url or (links.repository_url(citation) if citation.exists() else None)
     return url or None, environ.get("OTSLAB_HUB") or None
 
 
