@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, SHARED, require_or_skip
+from otslab import data as data_module
+from otslab import provenance
 from otslab.data import DataError, find_problems, load_tables
+from otslab.provenance import address_problem, names_a_place
 
 DATA = REPO / "data"
 SEEDS = SHARED / "seeds"
@@ -89,6 +92,17 @@ def save_as_cp1252(table: str) -> Callable[[Path], None]:
     return corrupt
 
 
+def append_row(table: str, values: dict[str, str]) -> Callable[[Path], None]:
+    """Return a corruption that appends a row with these values (other cells empty)."""
+
+    def corrupt(data_dir: Path) -> None:
+        rows = read_rows(data_dir / f"{table}.csv")
+        row = [values.get(column, "") for column in rows[0]]
+        write_rows(data_dir / f"{table}.csv", rows + [row])
+
+    return corrupt
+
+
 def line_of(table: str, column: str, value: str) -> int:
     """Return the editor line number of the first row whose column holds value."""
     rows = read_rows(DATA / f"{table}.csv")
@@ -104,6 +118,20 @@ def first_seed_line(table: str) -> int:
 
 
 UZB_SUSPENDED = line_of("memberships", "membership_id", "M030")
+TUR_NATO = line_of("memberships", "membership_id", "M009")
+NATO_1952 = line_of("sources", "source_id", "R005")
+UNCITED_SOURCE = {
+    "source_id": "R099",
+    "title": "A page nobody cites",
+    "outlet": "Example",
+    "author": "not stated",
+    "published_precision": "unknown",
+    "genre": "news report",
+    "language": "en",
+    "url": "https://example.org/a",
+    "checked": "2026-12-01",
+    "perspective": "None.",
+}
 
 # (id, corruption, file, line, column, words the message must contain)
 CORRUPTIONS = [
@@ -215,18 +243,68 @@ CORRUPTIONS = [
         "at most 12 words; this has 13",
     ),
     (
-        "reference row that does not exist",
-        set_cell(
-            "memberships",
-            UZB_SUSPENDED,
-            "locator",
-            "§5 CSTO (Collective Security Treaty, 1992, and the "
-            "organisation, 2002), row 'Uzbekistan, 2013: rejoined'",
-        ),
+        "source without a web address",
+        set_cell("sources", NATO_1952, "url", ""),
+        "sources.csv",
+        NATO_1952,
+        "url",
+        "no web address",
+    ),
+    (
+        "url that is not a web address",
+        set_cell("sources", NATO_1952, "url", "nato.int/cps/en/natohq/news_84445.htm"),
+        "sources.csv",
+        NATO_1952,
+        "url",
+        "is not a web address",
+    ),
+    (
+        "'unknown' url for a source that is not a seed text",
+        set_cell("sources", NATO_1952, "url", "unknown"),
+        "sources.csv",
+        NATO_1952,
+        "url",
+        "'unknown' is allowed only for a",
+    ),
+    (
+        "seed text without a web address",
+        set_cell("sources", line_of("sources", "source_id", "S003"), "url", ""),
+        "sources.csv",
+        line_of("sources", "source_id", "S003"),
+        "url",
+        "no web address",
+    ),
+    (
+        "web address never checked",
+        set_cell("sources", NATO_1952, "checked", ""),
+        "sources.csv",
+        NATO_1952,
+        "checked",
+        "no 'checked' date",
+    ),
+    (
+        "check date that is not a date",
+        set_cell("sources", NATO_1952, "checked", "1 Dec 2026"),
+        "sources.csv",
+        NATO_1952,
+        "checked",
+        "'1 Dec 2026'",
+    ),
+    (
+        "source cited by nothing",
+        append_row("sources", UNCITED_SOURCE),
+        "sources.csv",
+        len(read_rows(DATA / "sources.csv")) + 1,
+        "source_id",
+        "R099 is cited by nothing",
+    ),
+    (
+        "locator that names no place in its source",
+        set_cell("memberships", TUR_NATO, "locator", "on the NATO website"),
         "memberships.csv",
-        UZB_SUSPENDED,
+        TUR_NATO,
         "locator",
-        "no such section and row",
+        "does not name a place in R005",
     ),
     ("empty file", empty_file("events"), "events.csv", 1, None, "file is empty"),
     ("missing file", delete_file("voices"), "voices.csv", None, None, "file is missing"),
@@ -316,9 +394,9 @@ def test_broken_copy_names_file_line_and_column(
     data_copy: Path, corrupt, file: str, line: int | None, column: str | None, words: str
 ) -> None:
     """Each corruption raises one DataError pointing at the right file, line and column."""
-    needs_texts = "seed" in words or "text of" in words or "section and row" in words
+    needs_texts = "seed locator" in words or "text of" in words
     if needs_texts:
-        require_or_skip(SEEDS.is_dir() and REFERENCE.is_file(), f"seed texts not found at {SEEDS}")
+        require_or_skip(SEEDS.is_dir(), f"seed texts not found at {SEEDS}")
     corrupt(data_copy)
     with pytest.raises(DataError) as caught:
         load_tables(
@@ -339,3 +417,70 @@ def test_error_counts_further_problems(data_copy: Path) -> None:
     with pytest.raises(DataError, match=r"and 1 more problem;") as caught:
         load_tables(data_copy)
     assert [p.line for p in caught.value.problems] == [4, 5]
+
+
+def test_row_m009_rests_on_natos_own_page() -> None:
+    """The provenance cases above lean on M009 citing R005 (a nato.int page); fail loudly if not."""
+    T = load_tables()
+    row = T.memberships.set_index("membership_id").loc["M009"]
+    assert (row["country_id"], row["org_id"], row["source_id"]) == ("TUR", "NATO", "R005")
+    assert T.sources.set_index("source_id").loc["R005", "url"].startswith("https://www.nato.int/")
+
+
+def test_a_row_resting_on_a_source_without_address_is_named(data_copy: Path) -> None:
+    """Not only sources.csv: each row citing the source is reported at its own line."""
+    set_cell("sources", NATO_1952, "url", "")(data_copy)
+    problems = find_problems(data_copy, seed_dir=SEEDS if SEEDS.is_dir() else None)
+    assert ("memberships.csv", TUR_NATO, "source_id") in {
+        (p.file, p.line, p.column) for p in problems if "rests on R005" in p.message
+    }
+
+
+def test_every_external_source_can_be_opened() -> None:
+    """What the reader is promised: every R-source has a web address and the day it was checked."""
+    sources = load_tables().sources
+    external = sources[sources["source_id"].str.startswith("R")]
+    assert len(external) > 0
+    for row in external.itertuples():
+        assert row.url.startswith(("http://", "https://")), row.source_id
+        assert len(str(row.checked)) == 10, row.source_id
+
+
+@pytest.mark.parametrize(
+    "locator, ok",
+    [
+        ("Article 5", True),
+        ("Article 42(7)", True),
+        ("§ 3", True),
+        ("Статья 4: text", True),
+        ('heading: "Partnership for Peace"', True),
+        ("first paragraph: the summit concluded", True),
+        ('"Greece and Turkey became members"', True),
+        ("“Greece and Turkey became”", True),
+        ('background: "On 19 September an “anti-terrorist operation”"', True),
+        ("«агрессия против всех государств»", True),
+        ('"two words"', False),
+        ("on the NATO website", False),
+        ("somewhere on the page", False),
+        ("the declaration says so", False),
+    ],
+)
+def test_names_a_place(locator: str, ok: bool) -> None:
+    """A numbered article/section/paragraph/page, a heading, or a 3+ word quotation; not prose."""
+    assert names_a_place(locator) is ok
+
+
+def test_address_problem_allows_unknown_only_for_a_seed_text() -> None:
+    """'unknown' is how a seed text states a page that could not be found; nothing else may."""
+    assert address_problem("unknown", "", is_seed=True) is None
+    assert address_problem("unknown", "", is_seed=False)[0] == "url"
+    assert address_problem("https://www.nato.int/x", "2026-12-01", is_seed=False) is None
+    assert address_problem("https://www.nato.int/x", "", is_seed=False)[0] == "checked"
+    assert address_problem("www.nato.int/x", "2026-12-01", is_seed=False)[0] == "url"
+
+
+def test_check_data_says_when_the_seed_texts_are_missing(monkeypatch, capsys) -> None:
+    """Without ../shared the check cannot test quotations, and `make check-data` says so."""
+    monkeypatch.setattr(provenance, "SHARED", Path("/nonexistent/shared"))
+    data_module.main()
+    assert "seed texts not found" in capsys.readouterr().out

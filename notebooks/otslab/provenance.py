@@ -1,4 +1,10 @@
-"""Provenance: every fact row names a source and a locator that can be found in that source."""
+"""Provenance: every fact row names a public source and a place in it that a reader can find.
+
+Checked for every row of every table: the source is in sources.csv with a web address (a seed text
+may state its address as 'unknown') and the date that address was checked; a seed locator is a
+short quotation found in the seed text; any other locator names an article, section, paragraph,
+page, heading or entry, or quotes the source; every source is cited by some row.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +30,17 @@ _QUOTES = str.maketrans(
     }
 )
 _REFERENCE_LOCATOR = re.compile(r"^§(?P<section>\d+) (?P<title>.+), row '(?P<row>.+)'$")
+URL_UNKNOWN = "unknown"
+"""A seed text's url when its page could not be found (its notes say what was searched)."""
+_WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
+_PLACE = re.compile(
+    r"((\b(article|art\.|section|paragraph|para\.|page|p\.|chapter|annex|point|principle"
+    r"|clause|статья)|§)\s*\(?[0-9ivxlc]+"
+    r"|\b(heading|title|preamble|(first|second|third|last) paragraph)\b)",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|„([^“”]+)[“”]|«([^»]+)»')
+_SOURCE_ID = re.compile(r"\b[SR][0-9]{3}\b")
 
 
 def default_seed_dir() -> Path | None:
@@ -95,6 +112,11 @@ def locator_problem(
             return f"a seed locator is a quotation of at most {limit} words; this has {words}"
         if source_id in seeds and normalise(locator) not in seeds[source_id]:
             return f"quotation not found in the text of {source_id}: '{locator}'"
+    elif source_id != "R001" and not names_a_place(locator):
+        return (
+            f"the locator does not name a place in {source_id}: give the numbered article, "
+            "section, paragraph or page, or the heading, or quote it in double quotes (3+ words)"
+        )
     elif source_id == "R001" and reference is not None:
         match = _REFERENCE_LOCATOR.match(locator)
         if not match:
@@ -105,10 +127,62 @@ def locator_problem(
     return None
 
 
+def names_a_place(locator: str) -> bool:
+    """Whether a locator for a non-seed source names a place in it or quotes it."""
+    quoted = any(len("".join(q).split()) >= 3 for q in _QUOTED.findall(locator))
+    return quoted or bool(_PLACE.search(locator))
+
+
+def address_problem(url: str, checked: str, is_seed: bool) -> tuple[str, str] | None:
+    """Say which column of a sources row is wrong about where to read the source, or None."""
+    if not url:
+        return "url", "no web address: give the url where a reader can open this source"
+    if url == URL_UNKNOWN:
+        if is_seed:
+            return None
+        return "url", f"'{URL_UNKNOWN}' is allowed only for a seed text: give this source's url"
+    if not _WEB_ADDRESS.match(url):
+        return "url", f"'{url}' is not a web address (http:// or https://...)"
+    if not checked:
+        return "checked", "no 'checked' date: say on which day the page was confirmed (YYYY-MM-DD)"
+    return None
+
+
+def cited_ids(tables: Tables) -> set[str]:
+    """Every source id that some row of a table other than sources.csv names, in any column."""
+    cited: set[str] = set()
+    for name, frame in tables.items():
+        if name == "sources":
+            continue
+        for column in frame.columns:
+            if frame[column].dtype == object or isinstance(frame[column].dtype, pd.StringDtype):
+                for value in frame[column].dropna().astype(str):
+                    cited.update(_SOURCE_ID.findall(value))
+    return cited
+
+
+def source_problems(sources: pd.DataFrame, cited: set[str]) -> tuple[list[Problem], set[str]]:
+    """Problems of sources.csv (address, check date, cited by nothing) and the ids unreadable."""
+    from otslab.data import Problem
+
+    problems, unreadable = [], set()
+    for i, row in sources.iterrows():
+        source_id = row["source_id"]
+        url, checked = (str(row[c]) if pd.notna(row[c]) else "" for c in ("url", "checked"))
+        wrong = address_problem(url, checked, pd.notna(row["seed_file"]))
+        if wrong:
+            problems.append(Problem("sources.csv", i + 2, *wrong))
+            unreadable.add(source_id)
+        if source_id not in cited:
+            msg = f"{source_id} is cited by nothing: no row of any table names it; remove it"
+            problems.append(Problem("sources.csv", i + 2, "source_id", msg))
+    return problems, unreadable
+
+
 def find_problems(
     tables: Tables, seed_dir: Path | None = None, reference: Path | None = None
 ) -> list[Problem]:
-    """Check every source/locator pair in every table; seeds and reference default to ../shared."""
+    """Check sources.csv and every source/locator pair; seeds and reference default to ../shared."""
     from otslab.data import Problem
 
     seed_dir = seed_dir or default_seed_dir()
@@ -117,7 +191,7 @@ def find_problems(
     seed_ids = set(sources.dropna(subset=["seed_file"])["source_id"])
     seeds = seed_texts(sources, seed_dir) if seed_dir else {}
     ref_rows = reference_rows(reference) if reference else None
-    problems = []
+    problems, unreadable = source_problems(sources, cited_ids(tables))
     if seed_dir:
         for i, row in sources.iterrows():
             if row["source_id"] in seed_ids and row["source_id"] not in seeds:
@@ -135,6 +209,9 @@ def find_problems(
                     msg = "a locator without a source: fill in " + source_col
                     problems.append(Problem(f"{name}.csv", i + 2, source_col, msg))
                     continue
+                if source_id in unreadable:
+                    msg = f"rests on {source_id}, which has no usable web address in sources.csv"
+                    problems.append(Problem(f"{name}.csv", i + 2, source_col, msg))
                 text = "" if pd.isna(locator) else str(locator)
                 msg = locator_problem(source_id, text, seeds, seed_ids, ref_rows)
                 if msg:
