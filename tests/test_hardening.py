@@ -12,6 +12,8 @@ from run_notebook import execute as run_in_kernel
 from run_notebook import probe
 
 from conftest import REPO, notebook_paths
+from otslab import feasibility as fz
+from otslab.data import load_tables
 
 pytestmark = pytest.mark.slow
 
@@ -188,3 +190,49 @@ def test_every_view_survives_edge_values(notebook) -> None:
     )
     assert report["controls"] > 0, f"{notebook.name} has no widget view to probe"
     assert not report["broken"], "\n".join(report["broken"])
+
+
+def test_the_role_play_kit_keeps_a_teachers_edits(tmp_path: Path) -> None:
+    """Files a teacher edited are never overwritten: the new version is written beside them."""
+    T = load_tables()
+    clashes, _coefs = fz.model(T)
+    kit = tmp_path / "kit"
+    first = fz.export_kit(T, kit, clashes)
+    assert [p.parent for p in first] == [kit] * len(first)
+    assert "roleplay_kit" in str(fz.KIT_DIR) and fz.KIT_DIR.parent == REPO / "notebooks"
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(fz.KIT_DIR / "x.md")], cwd=REPO)
+    assert ignored.returncode == 0, "the kit folder must be ignored by git"
+    edited, untouched = first[1], first[2]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nOur class adds a rule.\n", "utf-8")
+    mine = edited.read_text(encoding="utf-8")
+    second = fz.export_kit(T, kit, clashes)
+    assert edited.read_text(encoding="utf-8") == mine
+    new = second[1]
+    assert new.name == edited.name.removesuffix(".md") + ".new.md"
+    assert new.read_text(encoding="utf-8") == fz.role_card(T, first[1].stem[-3:], clashes) + "\n"
+    assert second[2] == untouched
+    assert f"{edited.name} was changed after it was written" in fz.describe_kit(second)
+    # The data changes: files nobody edited follow it; the edited one is still kept.
+    T.countries["security_posture"] = T.countries["security_posture"] + " (revised)"
+    third = fz.export_kit(T, kit, clashes)
+    assert edited.read_text(encoding="utf-8") == mine and third[1] == new
+    assert "(revised)" in untouched.read_text(encoding="utf-8")
+    assert "(revised)" in new.read_text(encoding="utf-8")
+    assert fz.describe_kit(fz.export_kit(T, kit, clashes)) == fz.describe_kit(third)
+
+
+@pytest.mark.parametrize("notebook", notebook_paths(), ids=lambda p: p.stem)
+def test_a_kernel_started_elsewhere_says_where_to_start_it(notebook: Path, tmp_path) -> None:
+    """A kernel working in another folder fails on its first import, saying where to run it."""
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells = [next(cell for cell in nb.cells if cell.cell_type == "code")]
+    error = execute_cells(nb, tmp_path)
+    text = "\n".join(error.traceback)
+    assert error.ename == "ModuleNotFoundError" and "otslab" in error.evalue
+    assert "Run the kernel in notebooks/ (make lab)" in text
+
+
+def execute_cells(nb: nbformat.NotebookNode, cwd: Path) -> nbformat.NotebookNode:
+    """Run nb's cells in a fresh kernel in cwd; return the first error output."""
+    run_in_kernel(nb, cwd, allow_errors=True)
+    return next(o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error")
