@@ -10,12 +10,22 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, expect, sync_playwright
+from hostile import make_hostile_copy
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Dialog,
+    Locator,
+    Page,
+    expect,
+    sync_playwright,
+)
 
 from conftest import REPO, notebook_paths, require_or_skip
 
@@ -90,11 +100,27 @@ def browser() -> Iterator[Browser]:
 def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     """JupyterLab on 127.0.0.1 serving a copy of the course, with the shipped lab settings."""
     tmp = tmp_path_factory.mktemp("lab")
-    root, settings, home = tmp / "course", tmp / "app-settings", tmp / "jupyter"
     for name in COPIED:
         if (REPO / name).is_dir():
             ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
-            shutil.copytree(REPO / name, root / name, ignore=ignore)
+            shutil.copytree(REPO / name, tmp / "course" / name, ignore=ignore)
+    with running_lab(tmp) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def hostile_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """JupyterLab serving a copy of the course with script and HTML in every text field."""
+    tmp = tmp_path_factory.mktemp("hostile-lab")
+    make_hostile_copy(REPO, tmp / "course")
+    with running_lab(tmp) as running:
+        yield running
+
+
+@contextmanager
+def running_lab(tmp: Path) -> Iterator[Lab]:
+    """JupyterLab on 127.0.0.1 serving tmp/course, with the shipped lab settings."""
+    root, settings, home = tmp / "course", tmp / "app-settings", tmp / "jupyter"
     settings.mkdir()
     shutil.copy(REPO / "binder" / "overrides.json", settings / "overrides.json")
     lab = Lab(url=f"http://127.0.0.1:{free_port()}", token=secrets.token_hex(16))
@@ -244,6 +270,49 @@ def test_notebook_in_jupyterlab(browser: Browser, lab: Lab, notebook: Path) -> N
         page.screenshot(path=ARTIFACTS / f"{notebook.stem}.png")
     except Exception:
         page.screenshot(path=ARTIFACTS / f"{notebook.stem}-failure.png")
+        raise
+    finally:
+        page.close()
+
+
+# Markup a payload would have made: an <img src=x> or a <script> calling alert().
+INJECTED = """panel => [
+    ...document.querySelectorAll(panel + ' img[src="x"]'),
+    ...[...document.querySelectorAll('script')].filter(s => s.textContent.includes('alert(')),
+].length"""
+
+
+@pytest.mark.parametrize("notebook", notebook_paths(), ids=lambda path: path.stem)
+def test_hostile_data_runs_no_script_in_jupyterlab(
+    browser: Browser, hostile_lab: Lab, notebook: Path
+) -> None:
+    """Script and HTML in every text field: Run All and the views open no dialog, add no markup."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    dialogs: list[str] = []
+
+    def record_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", record_dialog)
+    try:
+        url = (
+            f"{hostile_lab.url}/lab/tree/notebooks/{notebook.name}?reset&token={hostile_lab.token}"
+        )
+        page.goto(url)
+        kernel_idle = page.locator(f'{PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]')
+        expect(kernel_idle).to_be_visible(timeout=LAB_TIMEOUT_S * 1000)
+        run_all_cells(page, code_cell_count(notebook))
+        errors = page.locator(f"{PANEL} {STDERR_OUTPUTS}").all_inner_texts()
+        assert not errors, f"{notebook.name} shows errors on hostile data:\n" + "\n".join(errors)
+        drive_every_view(page)
+        page.wait_for_timeout(500)  # an onerror fires once the broken image fails to load
+        assert not dialogs, f"{notebook.name}: data opened {len(dialogs)} dialogs: {dialogs[:5]}"
+        assert page.evaluate(INJECTED, PANEL) == 0, f"{notebook.name}: data became markup"
+        expect(page.locator(PANEL).get_by_text("<script>alert(", exact=False).first).to_be_visible()
+    except Exception:
+        page.screenshot(path=ARTIFACTS / f"{notebook.stem}-hostile-failure.png")
         raise
     finally:
         page.close()
