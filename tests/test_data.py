@@ -15,7 +15,6 @@ from otslab.provenance import address_problem, names_a_place
 
 DATA = REPO / "data"
 SEEDS = SHARED / "seeds"
-REFERENCE = SHARED / "reference" / "alignments.md"
 
 
 def read_rows(path: Path) -> list[list[str]]:
@@ -402,7 +401,6 @@ def test_broken_copy_names_file_line_and_column(
         load_tables(
             data_copy,
             seed_dir=SEEDS if SEEDS.is_dir() else None,
-            reference=REFERENCE if REFERENCE.is_file() else None,
         )
     error = caught.value
     assert (error.file, error.line, error.column) == (file, line, column), str(error)

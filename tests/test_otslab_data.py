@@ -21,7 +21,7 @@ from otslab.data import (
     load_tables,
     partial_date_problem,
 )
-from otslab.provenance import locator_problem, normalise, provenance_columns, reference_rows
+from otslab.provenance import locator_problem, normalise, provenance_columns
 
 
 @pytest.mark.parametrize(
@@ -54,29 +54,14 @@ def test_normalise_folds_quotes_dashes_spaces_and_escapes() -> None:
     assert normalise("“Turkic  NATO”\n– a \\$2.2 ‘label’") == "\"Turkic NATO\" - a $2.2 'label'"
 
 
-def test_reference_rows_reads_sections_and_labels(tmp_path: Path) -> None:
-    """Table rows are keyed by section number, section title and the bold-free row label."""
-    ref = tmp_path / "ref.md"
-    ref.write_text(
-        "## 5. CSTO (treaty)\n\n| fact | value |\n|---|---|\n| **Uzbekistan** | member |\n",
-        encoding="utf-8",
-    )
-    assert reference_rows(ref) == {("5", "CSTO (treaty)", "Uzbekistan")}
-
-
 def test_locator_problem_for_each_kind_of_source() -> None:
-    """Seed quotations must be found and short; reference locators must name a real row."""
+    """Seed quotations must be found and short; other locators must name a place in the source."""
     seeds = {"S001": normalise("An attack on one member would be an attack on all.")}
-    ref = {("5", "CSTO", "Uzbekistan")}
-    assert locator_problem("S001", "attack on one member", seeds, {"S001"}, ref) is None
-    assert "not found" in locator_problem("S001", "attack on two", seeds, {"S001"}, ref)
-    assert "empty locator" in locator_problem("S001", " ", seeds, {"S001"}, ref)
-    assert locator_problem("R001", "§5 CSTO, row 'Uzbekistan'", seeds, {"S001"}, ref) is None
-    assert "no such section" in locator_problem(
-        "R001", "§5 CSTO, row 'Kazakhstan'", seeds, set(), ref
-    )
-    assert "reads: §" in locator_problem("R001", "section 5", seeds, set(), ref)
-    assert locator_problem("R002", "Article 5", seeds, set(), ref) is None
+    assert locator_problem("S001", "attack on one member", seeds, {"S001"}) is None
+    assert "not found" in locator_problem("S001", "attack on two", seeds, {"S001"})
+    assert "empty locator" in locator_problem("S001", " ", seeds, {"S001"})
+    assert locator_problem("R002", "Article 5", seeds, set()) is None
+    assert "does not name a place" in locator_problem("R002", "the treaty", seeds, set())
 
 
 def test_provenance_columns_pairs_prefixed_sources() -> None:
@@ -363,8 +348,7 @@ def broken_but_marked(copy: Path) -> str:
     """Break the copy (an impossible date), then compute the key a marker for it would carry."""
     set_cell(copy, "events", "date", "2025-13-45", line=2)
     set_cell(copy, "events", "date_precision", "day", line=2)
-    seeds, reference = provenance.default_seed_dir(), provenance.default_reference()
-    return data_module.fingerprint(copy, seeds, reference)
+    return data_module.fingerprint(copy, provenance.default_seed_dir())
 
 
 @pytest.mark.parametrize(

@@ -310,15 +310,12 @@ def field_names(schema: dict) -> list[str]:
 def find_problems(
     data_dir: Path = DATA_DIR,
     seed_dir: Path | None = None,
-    reference: Path | None = None,
 ) -> list[Problem]:
     """Return every problem in the data package, the most basic first."""
-    return _validate(Path(data_dir), seed_dir, reference)[0]
+    return _validate(Path(data_dir), seed_dir)[0]
 
 
-def _validate(
-    data_dir: Path, seed_dir: Path | None, reference: Path | None
-) -> tuple[list[Problem], Tables | None]:
+def _validate(data_dir: Path, seed_dir: Path | None) -> tuple[list[Problem], Tables | None]:
     """Validate in stages (package, bytes and headers, frictionless, provenance, consistency)."""
     try:
         descriptor = read_descriptor(data_dir)
@@ -336,7 +333,7 @@ def _validate(
     if problems:
         return problems, None
     tables = _typed_tables(data_dir, descriptor)
-    problems += provenance.find_problems(tables, seed_dir=seed_dir, reference=reference)
+    problems += provenance.find_problems(tables, seed_dir=seed_dir)
     problems += _consistency_problems(tables)
     return problems, tables
 
@@ -460,16 +457,15 @@ def package_files(data_dir: Path) -> list[Path]:
     return sorted({p for p in [*data_dir.rglob("*"), *named] if p.is_file()})
 
 
-def fingerprint(data_dir: Path, seed_dir: Path | None, reference: Path | None) -> str:
-    """A hash of everything validation reads: the package's files, the seeds, the reference,
-    the checks, and the year (the range of allowed years moves with it)."""
+def fingerprint(data_dir: Path, seed_dir: Path | None) -> str:
+    """A hash of everything validation reads: the package's files, the seeds, the checks, and
+    the year (the range of allowed years moves with it)."""
     digest = hashlib.sha256(f"{last_year()}\0".encode())
     checks = [Path(__file__), Path(__file__).with_name("validation.py"), Path(provenance.__file__)]
     texts = sorted(Path(seed_dir).glob("*")) if seed_dir else []
     for path in [
         *package_files(data_dir),
         *texts,
-        *([reference] if reference else []),
         *checks,
     ]:
         digest.update(str(path).encode() + b"\0")
@@ -523,24 +519,22 @@ def remember_passed(key: str, cache_dir: Path | None = None) -> None:
 def load_tables(
     data_dir: Path = DATA_DIR,
     seed_dir: Path | None = None,
-    reference: Path | None = None,
 ) -> Tables:
     """Load every table, validated and typed; raise DataError naming file, line and column.
 
-    Validation is a pure function of the files, so a package that passed once (same files, seeds,
-    reference and checks, by content hash) is not validated again in this user's next kernel.
+    Validation is a pure function of the files, so a package that passed once (same files, seeds
+    and checks, by content hash) is not validated again in this user's next kernel.
     """
     data_dir = Path(data_dir)
     seed_dir = seed_dir or provenance.default_seed_dir()
-    reference = reference or provenance.default_reference()
     descriptor = read_descriptor(data_dir)
-    key = fingerprint(data_dir, seed_dir, reference)
+    key = fingerprint(data_dir, seed_dir)
     if passed_before(key):
         try:
             return _typed_tables(data_dir, descriptor)
         except (DataError, ValueError, KeyError, OSError):
             pass  # the marker lied or the files moved: validate, and report what is wrong
-    problems, tables = _validate(data_dir, seed_dir, reference)
+    problems, tables = _validate(data_dir, seed_dir)
     if problems:
         raise DataError(problems)
     remember_passed(key)

@@ -29,7 +29,6 @@ _QUOTES = str.maketrans(
         **dict.fromkeys("–—‑‒−―", "-"),
     }
 )
-_REFERENCE_LOCATOR = re.compile(r"^§(?P<section>\d+) (?P<title>.+), row '(?P<row>.+)'$")
 URL_UNKNOWN = "unknown"
 """A seed text's url when its page could not be found (its notes say what was searched)."""
 _WEB_ADDRESS = re.compile(r"^https?://[^\s/]+\.[^\s]+$")
@@ -49,12 +48,6 @@ def default_seed_dir() -> Path | None:
     return path if path.is_dir() else None
 
 
-def default_reference() -> Path | None:
-    """Return ../shared/reference/alignments.md beside the repository if it is there, else None."""
-    path = SHARED / "reference" / "alignments.md"
-    return path if path.is_file() else None
-
-
 def normalise(text: str) -> str:
     """Fold whitespace, quote marks, dashes and markdown escapes so quotations compare fairly."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
@@ -72,20 +65,6 @@ def seed_texts(sources: pd.DataFrame, seed_dir: Path) -> dict[str, str]:
     return texts
 
 
-def reference_rows(reference: Path) -> set[tuple[str, str, str]]:
-    """Return (section number, section title, row label) for every table row in the reference."""
-    rows = set()
-    section = title = None
-    for line in Path(reference).read_text(encoding="utf-8").splitlines():
-        heading = re.match(r"^## (\d+)\. (.+)$", line)
-        if heading:
-            section, title = heading.groups()
-        elif section and line.startswith("| ") and not line.startswith("| fact |"):
-            label = line.split("|")[1].strip().replace("**", "")
-            rows.add((section, normalise(title), normalise(label)))
-    return rows
-
-
 def provenance_columns(frame: pd.DataFrame) -> list[tuple[str, str]]:
     """Return the (source column, locator column) pairs of a table."""
     return [
@@ -100,7 +79,6 @@ def locator_problem(
     locator: str,
     seeds: dict[str, str],
     seed_ids: set[str],
-    reference: set[tuple[str, str, str]] | None,
 ) -> str | None:
     """Say what is wrong with one locator for one source, or None if it checks out."""
     if not locator.strip():
@@ -112,18 +90,11 @@ def locator_problem(
             return f"a seed locator is a quotation of at most {limit} words; this has {words}"
         if source_id in seeds and normalise(locator) not in seeds[source_id]:
             return f"quotation not found in the text of {source_id}: '{locator}'"
-    elif source_id != "R001" and not names_a_place(locator):
+    elif not names_a_place(locator):
         return (
             f"the locator does not name a place in {source_id}: give the numbered article, "
             "section, paragraph or page, or the heading, or quote it in double quotes (3+ words)"
         )
-    elif source_id == "R001" and reference is not None:
-        match = _REFERENCE_LOCATOR.match(locator)
-        if not match:
-            return "a reference locator reads: §<section> <section title>, row '<row label>'"
-        key = (match["section"], normalise(match["title"]), normalise(match["row"]))
-        if key not in reference:
-            return f"no such section and row in the reference file: {locator}"
     return None
 
 
@@ -179,18 +150,14 @@ def source_problems(sources: pd.DataFrame, cited: set[str]) -> tuple[list[Proble
     return problems, unreadable
 
 
-def find_problems(
-    tables: Tables, seed_dir: Path | None = None, reference: Path | None = None
-) -> list[Problem]:
-    """Check sources.csv and every source/locator pair; seeds and reference default to ../shared."""
+def find_problems(tables: Tables, seed_dir: Path | None = None) -> list[Problem]:
+    """Check sources.csv and every source/locator pair; the seed texts default to ../shared."""
     from otslab.data import Problem
 
     seed_dir = seed_dir or default_seed_dir()
-    reference = reference or default_reference()
     sources = tables["sources"]
     seed_ids = set(sources.dropna(subset=["seed_file"])["source_id"])
     seeds = seed_texts(sources, seed_dir) if seed_dir else {}
-    ref_rows = reference_rows(reference) if reference else None
     problems, unreadable = source_problems(sources, cited_ids(tables))
     if seed_dir:
         for i, row in sources.iterrows():
@@ -213,7 +180,7 @@ def find_problems(
                     msg = f"rests on {source_id}, which has no usable web address in sources.csv"
                     problems.append(Problem(f"{name}.csv", i + 2, source_col, msg))
                 text = "" if pd.isna(locator) else str(locator)
-                msg = locator_problem(source_id, text, seeds, seed_ids, ref_rows)
+                msg = locator_problem(source_id, text, seeds, seed_ids)
                 if msg:
                     problems.append(Problem(f"{name}.csv", i + 2, locator_col, msg))
     return problems
