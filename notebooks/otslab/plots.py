@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import textwrap
 from io import BytesIO, StringIO
 
 import pandas as pd
@@ -43,11 +44,18 @@ NOTE_INCHES = 0.3
 """Height kept free at the bottom of every figure for its source note."""
 
 
+NOTE_LINE_INCHES = 0.14
+"""Height of each further line when a long source note wraps."""
+
+
 def add_source_note(fig: Figure, source_ids: list[str]) -> None:
-    """Write 'Source: ...' in a strip added below the figure's layout, bottom left."""
-    height = fig.get_figheight() + NOTE_INCHES
+    """Write "Source: ..." below the figure's layout, bottom left, wrapped to its width."""
+    note = "Source: " + ", ".join(source_ids) + " (see data/sources.csv)"
+    lines = textwrap.wrap(note, width=max(40, int(fig.get_figwidth() * 15)))
+    strip = NOTE_INCHES + NOTE_LINE_INCHES * (len(lines) - 1)
+    height = fig.get_figheight() + strip
     fig.set_figheight(height)
-    share = NOTE_INCHES / height
+    share = strip / height
     engine = fig.get_layout_engine()
     if engine is not None:
         engine.set(rect=(0, share, 1, 1 - share))
@@ -60,7 +68,7 @@ def add_source_note(fig: Figure, source_ids: list[str]) -> None:
     fig.text(
         0.01,
         0.01,
-        "Source: " + ", ".join(source_ids) + " (see data/sources.csv)",
+        "\n".join(lines),
         ha="left",
         va="bottom",
         fontsize=8,
