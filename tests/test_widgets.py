@@ -1,10 +1,13 @@
 """Drive each widget's controls in Python, as a student would, and check what its view shows."""
 
 import re
+from pathlib import Path
 
 import pytest
 
+import otslab
 from otslab.data import load_tables
+from otslab.markup import Markup, html, join, markdown_html, md_text, rendered
 from otslab.quiz import asked_questions, question
 from otslab.widgets import shown_text, table_browser
 
@@ -91,3 +94,63 @@ def test_quiz_remembers_the_questions_it_asked() -> None:
             "explanation": "X can be checked.",
         }
     ]
+
+
+PAYLOAD = "<img src=x onerror=alert(1)> *b* [l](javascript:alert(2)) $x$ & \"'"
+
+
+def test_hints_captions_and_searches_show_data_as_text(T) -> None:
+    """A word typed into the search box, in the hint and the caption, is text, not markup."""
+    table, search, output = controls(table_browser(T))
+    search.value = PAYLOAD
+    text = shown_text(output)
+    assert "<img src=x" not in text and "&lt;img src=x onerror=alert(1)&gt;" in text
+    assert 'class="otslab-output mathjax_ignore tex2jax_ignore"' in text
+
+
+def test_quiz_feedback_repeats_a_chosen_option_as_text() -> None:
+    """An option holding markup comes back in the feedback escaped."""
+    view = question("Pick <b>one</b>", [PAYLOAD, "B"], answer="B", explanation="<i>because</i>")
+    prompt, choices, button, feedback = view.children
+    assert prompt.value == "<b>Pick &lt;b&gt;one&lt;/b&gt;</b>"
+    choices.value = PAYLOAD
+    button.click()
+    assert "<img" not in feedback.value and "&lt;img src=x" in feedback.value
+    choices.value = "B"
+    button.click()
+    assert "&lt;i&gt;because&lt;/i&gt;" in feedback.value
+
+
+def test_markup_escapes_values_and_keeps_only_our_own_markup() -> None:
+    """html() escapes every value unless it is Markup; rendered() refuses a plain string."""
+    fragment = html('<td title="{}">{}</td>', PAYLOAD, Markup("<b>ours</b>"))
+    assert fragment.startswith('<td title="&lt;img src=x onerror=alert(1)&gt;')
+    assert "&#34;&#39;" in fragment and fragment.endswith("<b>ours</b></td>")
+    with pytest.raises(TypeError, match="data must never be used as HTML"):
+        rendered("<b>plain string</b>")
+    assert join(["<i>", Markup("<br>")]) == "&lt;i&gt;<br>"
+
+
+def test_markdown_from_data_is_text() -> None:
+    """md_text escapes what Markdown or HTML would read; markdown_html never passes raw HTML."""
+    page = markdown_html(f"- **{md_text(PAYLOAD)}**\n\n<script>alert(3)</script>")
+    assert "<img" not in page and "<script" not in page and "<a " not in page
+    assert "&lt;img src=x onerror=alert(1)&gt; *b* [l](javascript:alert(2)) $x$" in page
+    assert page.startswith("<ul>\n<li><strong>")
+    assert md_text("# 1. heading") == "\\# 1. heading" and md_text("2. item") == "2\\. item"
+
+
+OWN_MARKUP = re.compile(r"(?<![\w.])escape\(|^(from|import) html\b|\bMarkdown\(|(?<![\w.])HTML\(")
+
+
+def test_every_module_builds_html_through_otslab_markup() -> None:
+    """One mechanism: no module escapes by hand or makes an HTML or Markdown output itself."""
+    package = Path(otslab.__file__).parent
+    offenders = [
+        f"{path.name}:{number}: {line.strip()}"
+        for path in sorted(package.glob("*.py"))
+        if path.name != "markup.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if OWN_MARKUP.search(line.strip()) and not line.lstrip().startswith(("#", '"""'))
+    ]
+    assert not offenders, "\n".join(offenders)

@@ -20,6 +20,7 @@ from otslab.plots import (
     grid_html,
     new_figure,
     on_colour,
+    shorten,
     source_ids_of,
 )
 from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
@@ -235,7 +236,8 @@ def plot_similarity(
     similarity: pd.DataFrame, names: pd.Series, *, title: str, source_ids: list[str]
 ) -> Figure:
     """Lower-triangle heatmap of pairwise similarity, values written in the cells."""
-    labelled = similarity.rename(index=names, columns=names)
+    short = names.map(lambda name: shorten(name, 30))
+    labelled = similarity.rename(index=short, columns=short)
     mask = np.triu(np.ones(labelled.shape, dtype=bool))
     fig = new_figure(10, 7.5)
     ax = fig.subplots()
@@ -504,7 +506,7 @@ def plot_membership_upset(tables: Tables, year: int) -> Figure:
     top.tick_params(labelbottom=False)
     top.grid(False, axis="x")
     left.barh(range(len(used)), [full[o] for o in used], color=palette[7])
-    left.set_yticks(range(len(used)), [orgs[o] for o in used])
+    left.set_yticks(range(len(used)), [shorten(orgs[o], 30) for o in used])
     left.invert_xaxis()
     left.set_xlabel("full members")
     left.xaxis.set_major_locator(MaxNLocator(integer=True))
@@ -527,7 +529,8 @@ def plot_membership_upset(tables: Tables, year: int) -> Figure:
                 dots.text(x, y, "?", ha="center", va="center", fontsize=11, fontweight="bold")
     dots.set_yticks(range(len(used)), [""] * len(used))
     dots.set_ylim(len(used) - 0.5, -0.5)
-    dots.set_xticks(list(xs), ["\n".join(s) for s in combos["states"]], rotation=90, fontsize=9)
+    states = ["\n".join(shorten(state, 24) for state in s) for s in combos["states"]]
+    dots.set_xticks(list(xs), states, rotation=90, fontsize=9)
     dots.set_xlim(-0.6, len(combos) - 0.4)
     dots.grid(False)
     fig.suptitle(

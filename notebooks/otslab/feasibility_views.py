@@ -29,6 +29,7 @@ from otslab.plots import (
     grid_html,
     new_figure,
     on_colour,
+    shorten,
     source_ids_of,
 )
 from otslab.widgets import OUTPUT_LAYOUT, TABLE_STYLE, hint, redraw_on, render_into, table_html
@@ -45,10 +46,8 @@ STANCES = [
 ]
 """Order of the voices' stances in legends."""
 
-
-def shorten(text: str, width: int) -> str:
-    """Cut text to width characters, ending with an ellipsis when cut."""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+WEIGHTS_NOTE = Markup("<i>Weights: set them with the sliders above.</i>")
+"""Under the views that follow the weight sliders."""
 
 
 def state_names(countries: pd.DataFrame) -> dict[str, str]:
@@ -710,7 +709,7 @@ def state_explorer(panel: WeightPanel) -> w.VBox:
     state.observe(lambda _c: render_into(output, draw), names="value")
     panel.on_change(lambda: render_into(output, draw))
     render_into(output, draw)
-    return w.VBox([state, w.HTML("<i>Weights: set them with the sliders above.</i>"), output])
+    return w.VBox([state, w.HTML(WEIGHTS_NOTE), output])
 
 
 DIRECTIONS = {"either way": None, "up the ladder": "up", "down the ladder": "down"}
@@ -766,7 +765,7 @@ def sensitivity_explorer(panel: WeightPanel) -> w.VBox:
     direction.observe(lambda _c: render_into(output, draw), names="value")
     panel.on_change(lambda: render_into(output, draw))
     render_into(output, draw)
-    return w.VBox([direction, w.HTML("<i>Weights: set them with the sliders above.</i>"), output])
+    return w.VBox([direction, w.HTML(WEIGHTS_NOTE), output])
 
 
 def role_card_explorer(tables: Tables, clashes: pd.DataFrame) -> w.VBox:

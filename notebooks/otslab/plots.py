@@ -123,6 +123,11 @@ def grid_html(
     )
 
 
+def shorten(text: str, width: int) -> str:
+    """Cut text to width characters, ending with an ellipsis when cut (labels in figures)."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "\u2026"
+
+
 def source_ids_of(frame: pd.DataFrame) -> list[str]:
     """The distinct source ids behind the rows of a table: seed texts first, then references."""
     return sorted(frame["source_id"].dropna().unique(), key=lambda s: (not s.startswith("S"), s))

@@ -15,7 +15,7 @@ from matplotlib.ticker import MaxNLocator
 
 from otslab.data import Tables
 from otslab.markup import Markup, html, join, rendered
-from otslab.plots import PALETTE, add_source_note, new_figure, source_ids_of
+from otslab.plots import PALETTE, add_source_note, new_figure, shorten, source_ids_of
 from otslab.sources import (
     ALL,
     CARDS_DIR,
@@ -83,7 +83,8 @@ def plot_publication_timeline(spans: pd.DataFrame, *, title: str, source_ids: li
             )
         when = f"published {published}" if isinstance(published, str) else "date not stated"
         dated = row["dated events"]
-        labels.append(f"{row['label']}\n{when} · {dated} dated event{'s' * (dated != 1)}")
+        label = shorten(row["label"], 40)
+        labels.append(f"{label}\n{when} · {dated} dated event{'s' * (dated != 1)}")
     ax.set_yticks(range(n), labels, fontsize=9)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(left, right)
