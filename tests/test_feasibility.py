@@ -472,7 +472,8 @@ def test_figures_have_titles_labels_sources_and_render(T, model) -> None:
         assert ax.get_title(loc="left") and ax.get_xlabel() and ax.get_ylabel()
         assert any(t.get_text().startswith("Source: ") for t in fig.texts)
         assert to_png(fig).startswith(b"\x89PNG")
-    text = fv.describe_readiness(ready, members, names)
+    evidence = fz.state_evidence(T, clashes, list(ready.index))
+    text = fv.describe_readiness(ready, members, names, evidence)
     assert f"up to rung {fz.highest_common_rung(ready, members)}" in text
     assert "No rung requires foreign_basing" in fv.describe_ladder(T.scenarios, codes)
 
@@ -599,11 +600,13 @@ def test_all_weights_zero_in_the_view(panel) -> None:
 def test_observers_checkbox_widens_the_group(panel) -> None:
     output = fv.readiness_explorer(panel).children[-1]
     members = len(fz.ots_states(panel.tables.countries))
-    everyone = len(fz.ots_states(panel.tables.countries, include_observers=True))
-    assert f"The {members} states of the group" in shown_text(output)
+    everyone = fz.ots_states(panel.tables.countries, include_observers=True)
+    judged = [c for c in everyone if panel.evidence.loc[c, "judged"]]
+    assert f"The {members} judged states of the group" in shown_text(output)
     assert "(not in group)" in shown_text(output)
     panel.observers.value = True
-    assert f"The {everyone} states of the group" in shown_text(output)
+    assert f"The {len(judged)} judged states of the group" in shown_text(output)
+    assert "Not judged (not enough evidence): Hungary and Northern Cyprus." in shown_text(output)
     assert "(not in group)" not in shown_text(output)
 
 
@@ -624,7 +627,7 @@ def test_state_view_follows_dropdown_and_sliders(T, panel) -> None:
 def test_sensitivity_view_lists_moves_in_the_chosen_direction(panel) -> None:
     view = fv.sensitivity_explorer(panel)
     direction, output = view.children[0], view.children[-1]
-    table = fz.sensitivity(panel.coefs, panel.weights(), panel.group())
+    table = fz.sensitivity(panel.coefs, panel.weights(), panel.judged_group())
     now = int(table["answer now"].iloc[0])
     direction.value = "down the ladder"
     text = shown_text(output)

@@ -408,6 +408,287 @@ def model(tables: Tables) -> tuple[pd.DataFrame, pd.DataFrame]:
     return clashes, coefficients(tables.scenarios, tables.factors, clashes, states)
 
 
+# --- evidence behind each verdict -------------------------------------------------------------
+
+MIN_SOURCES = 3
+"""A state is judged only when at least this many distinct sources speak about it."""
+
+VERDICTS = ("accepts", "refuses", "not enough evidence")
+"""What the model says about a state and a rung."""
+
+
+def _claims_naming(tables: Tables, country_id: str) -> pd.DataFrame:
+    """The claims whose statement names the state."""
+    name = _country_row(tables, country_id)["name"]
+    return tables.claims[tables.claims["statement"].map(lambda t: mentions(t, name))]
+
+
+def state_evidence(tables: Tables, clashes: pd.DataFrame, country_ids: list[str]) -> pd.DataFrame:
+    """Per state: how much evidence the model rests on, and whether that is enough to judge it.
+
+    The rule: a state is judged only when (1) at least one driver or constraint of
+    factors.csv names it in `applies_to` (otherwise only the general arguments, which bear on
+    every state alike, speak for it) and (2) at least MIN_SOURCES distinct sources say something
+    about it (claims naming it, its voices, its commitments, its own factors' claims). Otherwise
+    the absence of constraints would read as readiness: it is shown as 'not enough evidence'.
+    """
+    rows = []
+    for cid in country_ids:
+        own = tables.factors[[cid in split_ids(c) for c in tables.factors["applies_to"]]]
+        general = tables.factors["applies_to"].map(lambda c: not split_ids(c))
+        mine = clashes[clashes["country_id"] == cid]
+        claims = _claims_naming(tables, cid)
+        factor_claims = {c for cell in own["evidence"] for c in split_ids(cell)}
+        links = tables.claim_sources[
+            tables.claim_sources["claim_id"].isin(set(claims["claim_id"]) | factor_claims)
+        ]
+        voices = tables.voices[tables.voices["country_id"] == cid]
+        sources = set(links["source_id"]) | set(voices["source_id"]) | set(mine["source_id"])
+        direction = own["direction"].astype(str)
+        why = []
+        if own.empty:
+            why.append("no driver or constraint names it (only the general ones)")
+        if len(sources) < MIN_SOURCES:
+            plural = "s" * (len(sources) != 1)
+            why.append(f"{len(sources)} source{plural} (fewer than {MIN_SOURCES})")
+        rows.append(
+            {
+                "country_id": cid,
+                "own drivers": int((direction == "driver").sum()),
+                "own constraints": int((direction == "constraint").sum()),
+                "general factors": int(general.sum()),
+                "commitments": mine["commitment_id"].replace("", pd.NA).nunique()
+                + int((mine["commitment_id"].fillna("") == "").any()),
+                "claims": len(claims),
+                "voices": len(voices),
+                "sources": len(sources),
+                "source ids": ", ".join(sorted(sources, key=lambda s: (s[0] != "S", s))),
+                "judged": not why,
+                "why not": "; ".join(why),
+            }
+        )
+    return pd.DataFrame(rows).set_index("country_id")
+
+
+def verdicts(ready: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
+    """States x rungs: 'accepts', 'refuses', or 'not enough evidence' for a state not judged."""
+    judged = evidence["judged"].reindex(ready.index).fillna(False).astype(bool)
+    table = pd.DataFrame(
+        np.where(ready.round(_DECIMALS) >= 0, "accepts", "refuses"),
+        index=ready.index,
+        columns=ready.columns,
+    )
+    table.loc[~judged] = "not enough evidence"
+    return table
+
+
+def judged_answer(ready: pd.DataFrame, group: Iterable[str], evidence: pd.DataFrame) -> dict:
+    """The highest rung all judged states of the group accept, who stops it, who was not judged.
+
+    'rung' is None when no state of the group can be judged.
+    """
+    group = list(group)
+    judged = [c for c in group if bool(evidence["judged"].get(c, False))]
+    unjudged = [c for c in group if c not in judged]
+    if not judged:
+        return {"rung": None, "blockers": [], "not judged": unjudged, "judged": []}
+    return {
+        "rung": highest_common_rung(ready, judged),
+        "blockers": blockers(ready, judged),
+        "not judged": unjudged,
+        "judged": judged,
+    }
+
+
+def rung_evidence(
+    scenarios: pd.DataFrame, clashes: pd.DataFrame, evidence: pd.DataFrame
+) -> pd.DataFrame:
+    """Rows (state, rung): the factors and clashes the verdict weighs, and the sources behind it."""
+    steps = ladder(scenarios)
+    found = rung_clashes(scenarios, clashes, list(evidence.index))
+    rows = []
+    for cid, row in evidence.iterrows():
+        for rung in steps.index:
+            here = found[(found["country_id"] == cid) & (found["rung"] == rung)]
+            rows.append(
+                {
+                    "country_id": cid,
+                    "rung": rung,
+                    "factors": row["own drivers"] + row["own constraints"] + row["general factors"],
+                    "own factors": row["own drivers"] + row["own constraints"],
+                    "clashes": len(here.drop_duplicates(["commitment_id", "name", "requirement"])),
+                    "claims": row["claims"],
+                    "sources": row["sources"],
+                    "judged": row["judged"],
+                }
+            )
+    return pd.DataFrame(rows).set_index(["country_id", "rung"])
+
+
+# --- the model held against the record ------------------------------------------------------
+
+RECORD_EVENTS = {
+    "E047": "solidarity_clause",
+    "E005": "mutual_assistance_clause",
+    "E022": "mutual_assistance_clause",
+    "E034": "military_transit",
+}
+"""Events that already did what a requirement of the ladder asks (our reading of each event).
+Exercises are found by rule instead: every event of kind 'exercise' with two or more OTS states."""
+
+TAKING_PART = ("party", "host", "participant")
+"""event_participants roles that count as doing what the event did."""
+
+
+def _members_on(tables: Tables, date: str) -> list[str]:
+    """The OTS members on a date (from countries.ots_since)."""
+    countries = tables.countries
+    since = countries["ots_since"].astype(str)
+    return list(
+        countries.loc[
+            (countries["ots_status"].astype(str) == "member") & (since <= str(date)), "country_id"
+        ]
+    )
+
+
+def record_practice(tables: Tables, country_ids: list[str]) -> pd.DataFrame:
+    """What each state has already signed or done that a rung requires, with the event's source.
+
+    An OTS document adopted by the heads of state counts for every member on its date; other
+    events for the states recorded as party, host or participant. 'match' says whether the
+    event is the requirement itself or only close to it (an exercise not under the OTS flag).
+    """
+    events = tables.events.set_index("event_id")
+    people = tables.event_participants
+    ots = set(ots_states(tables.countries, include_observers=True))
+    picks = [(eid, code) for eid, code in RECORD_EVENTS.items() if eid in events.index]
+    for eid in events.index[events["kind"].astype(str) == "exercise"]:
+        taking = people[(people["event_id"] == eid) & people["role"].astype(str).isin(TAKING_PART)]
+        if len(ots & set(taking["country_id"])) >= 2:
+            picks.append((eid, "joint_exercises"))
+    rows = []
+    for eid, code in picks:
+        row = events.loc[eid]
+        ots_document = str(row["framework"]) == "OTS" and str(row["kind"]) == "document"
+        if ots_document:
+            doers = _members_on(tables, row["date"])
+        else:
+            taking = people[
+                (people["event_id"] == eid) & people["role"].astype(str).isin(TAKING_PART)
+            ]
+            doers = list(dict.fromkeys(taking["country_id"]))
+        match = "the requirement itself"
+        if code == "joint_exercises" and str(row["framework"]) != "OTS":
+            match = "close: a joint exercise of OTS states, not under the OTS flag"
+        for cid in doers:
+            if cid in country_ids:
+                rows.append(
+                    {
+                        "country_id": cid,
+                        "requirement": code,
+                        "event_id": eid,
+                        "date": row["date"],
+                        "title": row["title"],
+                        "match": match,
+                        "basis": "adopted by the OTS heads of state"
+                        if ots_document
+                        else "took part",
+                        "source_id": row["source_id"],
+                    }
+                )
+    columns = ["country_id", "requirement", "event_id", "date", "title", "match", "basis"]
+    return pd.DataFrame(rows, columns=[*columns, "source_id"])
+
+
+def record_contradictions(
+    scenarios: pd.DataFrame, practice: pd.DataFrame, ready: pd.DataFrame
+) -> pd.DataFrame:
+    """Where the model says a state would not take a rung whose requirement it already practises.
+
+    'refuses the rung' means its readiness there is below 0; 'stops below it' means it refuses an
+    earlier rung, so on the ladder it never gets there (the ladder's order is the question then).
+    """
+    tops = ceilings(ready)
+    rows = []
+    mine = practice[practice["country_id"].isin(ready.index)]
+    for (cid, code, match), done in mine.groupby(
+        ["country_id", "requirement", "match"], sort=False
+    ):
+        rung = first_rung_with(scenarios, code)
+        value = float(ready.loc[cid, rung])
+        if value >= 0 and tops[cid] >= rung:
+            continue
+        rows.append(
+            {
+                "country_id": cid,
+                "already": "; ".join(
+                    f"{r.title} ({r.event_id}, {'undated' if pd.isna(r.date) else r.date})"
+                    for r in done.itertuples()
+                ),
+                "requirement": code,
+                "match": match,
+                "rung": rung,
+                "readiness there": value,
+                "model ceiling": int(tops[cid]),
+                "model says": "refuses the rung" if value < 0 else "stops below it",
+                "source_id": ", ".join(dict.fromkeys(done["source_id"])),
+            }
+        )
+    columns = ["country_id", "already", "requirement", "match", "rung", "readiness there"]
+    return pd.DataFrame(rows, columns=[*columns, "model ceiling", "model says", "source_id"])
+
+
+# --- commit, then reveal ---------------------------------------------------------------------
+
+MY_WEIGHTS = Path(__file__).resolve().parents[1] / "my_work" / "04_my_weights.json"
+"""Where notebook 04 keeps a student's committed weights and reason (a visible folder)."""
+
+
+def save_commitment(path: Path, weights: Mapping[str, float], reason: str) -> dict:
+    """Write a student's weights and reason (before they see the answer) to a JSON file."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("write a reason for your weights before you commit them")
+    record = {
+        "weights": {k: float(v) for k, v in weights.items()},
+        "reason": reason,
+        "committed": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+    }
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, json.dumps(record, indent=1, ensure_ascii=False).encode(), mode=0o644)
+    return record
+
+
+def load_commitment(path: Path) -> dict | None:
+    """A committed record from save_commitment, None when there is none; a clear error if broken."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        raise ValueError(f"{path}: not readable JSON ({exc}); delete it and commit again") from None
+    weights = record.get("weights") if isinstance(record, dict) else None
+    if not isinstance(weights, dict) or not isinstance(record.get("reason"), str):
+        raise ValueError(f"{path}: needs 'weights' (name -> number) and 'reason' (text)")
+    bad = [k for k, v in weights.items() if not isinstance(v, int | float) or v < 0]
+    if bad:
+        raise ValueError(f"{path}: weights must be numbers of 0 or more; not: {', '.join(bad)}")
+    return record
+
+
+def compare_weights(committed: Mapping[str, float], defaults: pd.Series) -> pd.DataFrame:
+    """Each weight: the default, the student's, and the difference (only where they differ)."""
+    mine = pd.Series(committed, dtype=float).reindex(defaults.index)
+    missing = list(mine[mine.isna()].index)
+    if missing:
+        raise ValueError(f"the committed weights lack: {', '.join(missing)}")
+    table = pd.DataFrame({"default": defaults, "yours": mine})
+    table["change"] = table["yours"] - table["default"]
+    return table[table["change"] != 0].rename_axis("weight").reset_index()
+
+
 # --- role-play kit ----------------------------------------------------------------------------
 
 PROCEDURE = """## Procedure (45 minutes)

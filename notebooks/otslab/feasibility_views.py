@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
+from pathlib import Path
 
 import ipywidgets as w
 import numpy as np
@@ -332,70 +334,148 @@ def readiness_norm(values: np.ndarray) -> TwoSlopeNorm:
     return TwoSlopeNorm(0, min(-1.0, float(values.min())), max(1.0, float(values.max())))
 
 
-def describe_readiness(ready: pd.DataFrame, group: list[str], names: dict[str, str]) -> str:
-    """One line: the common rung, who stops the climb, and every state's ceiling."""
-    common = fz.highest_common_rung(ready, group)
-    stop = fz.blockers(ready, group)
-    tops = fz.ceilings(ready)
+def _names_list(ids: list[str], names: dict[str, str]) -> str:
+    """State names joined with commas and a final 'and'."""
+    shown = [names[c] for c in ids]
+    return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else "".join(shown)
+
+
+def describe_answer(answer: dict, names: dict[str, str]) -> str:
+    """The judged answer in words: the rung, who stops the climb, whom the model cannot judge."""
+    unjudged = answer["not judged"]
+    skipped = (
+        f" Not judged (not enough evidence): {_names_list(unjudged, names)}." if unjudged else ""
+    )
+    if answer["rung"] is None:
+        return "The model cannot judge any state of the group: not enough evidence." + skipped
+    stop = answer["blockers"]
     verb = "stops" if len(stop) == 1 else "stop"
-    who = f" {' and '.join(names[s] for s in stop)} {verb} the climb." if stop else ""
-    ceilings = ", ".join(f"{names[s]} {tops[s]}" for s in ready.index)
+    who = f" {_names_list(stop, names)} {verb} the climb." if stop else ""
     return (
-        f"Readiness of {len(ready)} states on {ready.shape[1]} rungs. The "
-        f"{len(group)} states of the group all accept up to rung {common}.{who} "
-        f"Highest rung each state accepts: {ceilings}."
+        f"The {len(answer['judged'])} judged states of the group all accept up to rung "
+        f"{answer['rung']}.{who}{skipped}"
+    )
+
+
+def describe_readiness(
+    ready: pd.DataFrame, group: list[str], names: dict[str, str], evidence: pd.DataFrame
+) -> str:
+    """One line: the judged answer, who stops it, who is not judged, and every state's verdict."""
+    answer = fz.judged_answer(ready, group, evidence)
+    tops = fz.ceilings(ready)
+    ceilings = ", ".join(
+        f"{names[s]} {tops[s]}" if evidence.loc[s, "judged"] else f"{names[s]} not judged"
+        for s in ready.index
+    )
+    return (
+        f"Readiness of {len(ready)} states on {ready.shape[1]} rungs. "
+        f"{describe_answer(answer, names)} Highest rung each state accepts: {ceilings}."
+    )
+
+
+def evidence_line(row: pd.Series) -> str:
+    """A state's evidence in one line: own and general factors, commitments, claims, sources."""
+    return (
+        f"{row['own drivers']} own drivers, {row['own constraints']} own constraints, "
+        f"{row['general factors']} general factors; {row['commitments']} commitments; "
+        f"{row['claims']} claims; {row['voices']} voices; {row['sources']} sources"
     )
 
 
 def readiness_html(
-    ready: pd.DataFrame, group: list[str], names: dict[str, str], scenarios: pd.DataFrame
+    ready: pd.DataFrame,
+    group: list[str],
+    names: dict[str, str],
+    scenarios: pd.DataFrame,
+    evidence: pd.DataFrame,
+    clashes: pd.DataFrame,
 ) -> HTML:
-    """The readiness of each state on each rung as a coloured HTML table (fast to redraw)."""
+    """Readiness of each state on each rung, with its verdict and the evidence it rests on."""
     norm, cmap = readiness_norm(ready.to_numpy()), colormaps[READINESS_CMAP]
-    common = fz.highest_common_rung(ready, group)
+    answer = fz.judged_answer(ready, group, evidence)
+    common = answer["rung"]
+    marked = -1 if common is None else common + 1
+    verdict = fz.verdicts(ready, evidence)
+    per_rung = fz.rung_evidence(scenarios, clashes, evidence)
     tops = fz.ceilings(ready)
     steps = fz.ladder(scenarios)
     line = "border-left:4px solid black;"
     head = join(
-        html("<th style='{}'>{} {}</th>", line if r == common + 1 else "", r, steps.loc[r, "name"])
+        html("<th style='{}'>{} {}</th>", line if r == marked else "", r, steps.loc[r, "name"])
         for r in ready.columns
     )
     rows = []
     for state, row in ready.iterrows():
         cells = []
         for rung, value in row.items():
+            said = verdict.loc[state, rung]
+            clash_count = int(per_rung.loc[(state, rung), "clashes"])
+            clash_note = f"{clash_count} clash{'es' * (clash_count != 1)}"
+            edge = line if rung == marked else ""
+            if said == "not enough evidence":
+                cells.append(
+                    html(
+                        "<td style='background:#e6e6e6;color:#333;text-align:center;{edge}' "
+                        "data-state='{state}' data-rung='{rung}' data-value='{value:g}' "
+                        "data-verdict='{said}'>? not enough evidence<br>"
+                        "<small>({value:+.1f}; {clashes})</small></td>",
+                        edge=edge,
+                        state=state,
+                        rung=rung,
+                        said=said,
+                        value=value,
+                        clashes=clash_note,
+                    )
+                )
+                continue
             red, green, blue, _ = cmap(norm(value))
             dark = abs(norm(value) - 0.5) > 0.3
             style = (
                 f"background:rgb({red * 255:.0f},{green * 255:.0f},{blue * 255:.0f});"
-                f"color:{'white' if dark else 'black'};text-align:center;"
-                + (line if rung == common + 1 else "")
+                f"color:{'white' if dark else 'black'};text-align:center;" + edge
             )
-            mark = "\u2713" if value >= 0 else "\u2717"
+            mark = "\u2713" if said == "accepts" else "\u2717"
             cells.append(
                 html(
                     "<td style='{style}' data-state='{state}' data-rung='{rung}' "
-                    "data-value='{value:g}'>{value:+.1f} {mark}</td>",
+                    "data-value='{value:g}' data-verdict='{said}'>{value:+.1f} {mark}<br>"
+                    "<small>{clashes}</small></td>",
                     style=style,
                     state=state,
                     rung=rung,
+                    said=said,
                     value=value,
                     mark=mark,
+                    clashes=clash_note,
                 )
             )
+        judged = bool(evidence.loc[state, "judged"])
         label = names[state] + ("" if state in group else " (not in group)")
-        rows.append(html("<tr><th>{}</th>{}<td>{}</td></tr>", label, join(cells), tops[state]))
+        top = tops[state] if judged else "not judged"
+        why = "" if judged else f" Not judged: {evidence.loc[state, 'why not']}."
+        rows.append(
+            html(
+                "<tr><th>{}</th>{}<td>{}</td><td style='font-size:85%'>{}.{}</td></tr>",
+                label,
+                join(cells),
+                top,
+                evidence_line(evidence.loc[state]),
+                why,
+            )
+        )
     return rendered(
         html(
             "{style}<table class='otslab-table'><thead><tr><th>state</th>{head}"
-            "<th>highest rung accepted</th></tr></thead><tbody>{rows}</tbody></table>"
-            "<p><i>The black line marks the highest rung all {n} states of the group "
-            "accept: rung {common}. \u2713 accepts (readiness \u2265 0), \u2717 refuses.</i></p>",
+            "<th>highest rung accepted</th><th>evidence the verdicts rest on</th></tr></thead>"
+            "<tbody>{rows}</tbody></table>"
+            "<p><i>{answer} The black line marks that rung. \u2713 accepts (readiness \u2265 0), "
+            "\u2717 refuses, ? not enough evidence to judge (grey: a state judged only by the "
+            "arguments that bear on every state, or named by fewer than {min} sources).</i></p>",
             style=TABLE_STYLE,
             head=head,
             rows=join(rows),
-            n=len(group),
-            common=common,
+            answer=describe_answer(answer, names),
+            min=fz.MIN_SOURCES,
         )
     )
 
@@ -560,6 +640,9 @@ class WeightPanel:
     def __init__(self, tables: Tables):
         self.tables = tables
         self.clashes, self.coefs = fz.model(tables)
+        self.evidence = fz.state_evidence(
+            tables, self.clashes, list(self.coefs.index.get_level_values("country").unique())
+        )
         self.names = state_names(tables.countries)
         self.sources = model_sources(tables)
         self.defaults = fz.default_weights(tables.factors)
@@ -598,6 +681,10 @@ class WeightPanel:
     def group(self) -> list[str]:
         """The states that must all agree: OTS members, plus observers when ticked."""
         return fz.ots_states(self.tables.countries, include_observers=self.observers.value)
+
+    def judged_group(self) -> list[str]:
+        """The states of the group with enough evidence to judge (see fz.state_evidence)."""
+        return [c for c in self.group() if bool(self.evidence.loc[c, "judged"])]
 
     def set_weights(self, weights: dict[str, float] | pd.Series) -> None:
         """Move several sliders at once and redraw the views once."""
@@ -643,10 +730,12 @@ def readiness_items(panel: WeightPanel) -> list[object]:
             html(
                 "<p class='otslab-caption'><b>Readiness of each state for each rung "
                 "(\u2713 = accepts)</b></p><p class='otslab-description'>{}</p>",
-                describe_readiness(ready, group, names),
+                describe_readiness(ready, group, names, panel.evidence),
             )
         ),
-        readiness_html(ready, group, names, panel.tables.scenarios),
+        readiness_html(
+            ready, group, names, panel.tables.scenarios, panel.evidence, panel.clashes
+        ),
         rendered(
             html(
                 "<p style='font-size:85%;color:#555'>Source: {} (see data/sources.csv)</p>",
@@ -669,7 +758,10 @@ def state_items(panel: WeightPanel, country_id: str) -> list[object]:
     weights = panel.weights()
     explained = fz.explain(panel.coefs, weights, country_id)
     name = panel.names[country_id]
+    evidence = panel.evidence.loc[country_id]
     top = fz.ceilings(fz.readiness(panel.coefs, weights)).loc[country_id]
+    if not evidence["judged"]:
+        top = f"not judged ({evidence['why not']})"
     lines = join(formula_lines(explained, weights), Markup("<br>"))
     mine = fz.rung_clashes(panel.tables.scenarios, panel.clashes, [country_id])
     first = mine.sort_values("rung").drop_duplicates(["commitment_id", "name", "requirement"])
@@ -679,9 +771,12 @@ def state_items(panel: WeightPanel, country_id: str) -> list[object]:
     items: list[object] = [
         rendered(
             html(
-                "<h4>{}: highest rung accepted {}</h4><p style='font-family:monospace'>{}</p>",
+                "<h4>{}: highest rung accepted {}</h4><p><i>Evidence:</i> {} ({}).</p>"
+                "<p style='font-family:monospace'>{}</p>",
                 name,
                 top,
+                evidence_line(evidence),
+                evidence["source ids"] or "no source",
                 lines,
             )
         ),
@@ -718,7 +813,9 @@ DIRECTIONS = {"either way": None, "up the ladder": "up", "down the ladder": "dow
 
 def sensitivity_items(panel: WeightPanel, direction: str | None) -> list[object]:
     """The single weight changes that move the group's highest common rung (up, down or either)."""
-    weights, group = panel.weights(), panel.group()
+    weights, group = panel.weights(), panel.judged_group()
+    if not group:
+        return [hint("No state of the group has enough evidence to judge: nothing can move.")]
     table = fz.sensitivity(panel.coefs, weights, group)
     now = int(table["answer now"].iloc[0])
     factors = panel.tables.factors.set_index("factor_id")["name"]
@@ -741,7 +838,7 @@ def sensitivity_items(panel: WeightPanel, direction: str | None) -> list[object]
     label = next(k for k, v in DIRECTIONS.items() if v == direction)
     head = rendered(
         html(
-            "<p>Now the {} states of the group all accept up to <b>rung {}</b>. "
+            "<p>Now the {} judged states of the group all accept up to <b>rung {}</b>. "
             "Single weight changes that move this answer ({}):</p>",
             len(group),
             now,
@@ -766,6 +863,134 @@ def sensitivity_explorer(panel: WeightPanel) -> w.VBox:
     panel.on_change(lambda: render_into(output, draw))
     render_into(output, draw)
     return w.VBox([direction, w.HTML(WEIGHTS_NOTE), output])
+
+
+def evidence_table(panel: WeightPanel) -> HTML:
+    """Per state: the evidence behind its verdicts, and whether the model can judge it."""
+    frame = panel.evidence.reset_index()
+    frame.insert(0, "state", frame["country_id"].map(panel.names))
+    frame["judged"] = frame["judged"].map({True: "yes", False: "no: not enough evidence"})
+    return table_html(
+        frame.drop(columns="country_id"),
+        f"How much evidence each verdict rests on (judged: at least one factor names the state "
+        f"and at least {fz.MIN_SOURCES} sources speak about it)",
+    )
+
+
+def record_items(panel: WeightPanel) -> list[object]:
+    """Where the model, under the panel's weights, contradicts what states already did."""
+    ready = fz.readiness(panel.coefs, panel.weights())
+    states = list(ready.index)
+    practice = fz.record_practice(panel.tables, states)
+    found = fz.record_contradictions(panel.tables.scenarios, practice, ready)
+    if found.empty:
+        return [hint("Under these weights the model contradicts nothing the record shows.")]
+    found.insert(0, "state", found["country_id"].map(panel.names))
+    same = found[found["match"] == "the requirement itself"]
+    head = rendered(
+        html(
+            "<p>Under these weights the model contradicts the record {} times ({} of them on "
+            "the requirement itself, the rest on something close to it). Which is wrong: the "
+            "weights, or the ladder that puts every rung in one order?</p>",
+            len(found),
+            len(same),
+        )
+    )
+    return [
+        head,
+        table_html(found.drop(columns="country_id"), "The model against the record"),
+    ]
+
+
+def record_explorer(panel: WeightPanel) -> w.VBox:
+    """The contradictions between the model and the record, redrawn as the weights move."""
+    output = w.Output(layout=OUTPUT_LAYOUT)
+    panel.on_change(lambda: render_into(output, lambda: record_items(panel)))
+    render_into(output, lambda: record_items(panel))
+    return w.VBox([w.HTML("<i>Weights: set them with the sliders above.</i>"), output])
+
+
+def commit_view(panel: WeightPanel, path: Path = fz.MY_WEIGHTS) -> w.VBox:
+    """Set your own weights and say why, then commit them to a file before seeing the answer."""
+    saved = fz.load_commitment(path)
+    start = saved["weights"] if saved else dict(panel.defaults)
+    sliders = {
+        name: w.FloatSlider(
+            value=float(start.get(name, panel.defaults[name])),
+            min=fz.weight_grid(name)[0],
+            max=fz.weight_grid(name)[-1],
+            step=fz.STEP,
+            description=panel.sliders[name].description,
+            tooltip=panel.sliders[name].tooltip,
+            continuous_update=False,
+            readout_format=".1f",
+            style={"description_width": "260px"},
+            layout={"width": "470px"},
+        )
+        for name in panel.defaults.index
+    }
+    reason = w.Textarea(
+        value=saved["reason"] if saved else "",
+        description="Why",
+        placeholder="Which weights did you change, and which claims or sources back you?",
+        layout={"width": "700px", "height": "90px"},
+    )
+    button = w.Button(description="Commit my weights", icon="lock")
+    output = w.Output()
+
+    def status() -> list[object]:
+        found = fz.load_commitment(path)
+        if not found:
+            return [hint("Nothing committed yet: set the sliders, write why, then commit.")]
+        return [hint(f"Committed {found['committed']} to {os.path.relpath(path)}.")]
+
+    def commit(_button: object) -> None:
+        weights = {name: s.value for name, s in sliders.items()}
+        def save() -> list[object]:
+            fz.save_commitment(path, weights, reason.value)
+            return status()
+
+        render_into(output, save)
+
+    button.on_click(commit)
+    render_into(output, status)
+    half = len(sliders) // 2 + 1
+    names = list(sliders)
+    columns = w.HBox(
+        [w.VBox([sliders[n] for n in names[:half]]), w.VBox([sliders[n] for n in names[half:]])]
+    )
+    return w.VBox([columns, reason, button, output])
+
+
+def reveal_items(panel: WeightPanel, path: Path = fz.MY_WEIGHTS) -> list[object]:
+    """Your committed weights against the defaults, and the answer under each."""
+    found = fz.load_commitment(path)
+    if not found:
+        return [hint("Commit your weights in the cell above first; then run this cell again.")]
+    table = fz.compare_weights(found["weights"], panel.defaults)
+    mine = fz.readiness(panel.coefs, pd.Series(found["weights"])[panel.defaults.index])
+    default = fz.readiness(panel.coefs, panel.defaults)
+    group = fz.ots_states(panel.tables.countries)
+    lines = [
+        f"{who}: {describe_answer(fz.judged_answer(ready, group, panel.evidence), panel.names)}"
+        for who, ready in (("Your weights", mine), ("Default weights", default))
+    ]
+    items: list[object] = [
+        rendered(
+            html(
+                "<p><b>Your reason</b> ({}): {}</p><p>{}</p>",
+                found["committed"],
+                found["reason"],
+                join(lines, Markup("<br>")),
+            )
+        )
+    ]
+    items.append(
+        table_html(table, f"The {len(table)} weights you set differently from the defaults")
+        if len(table)
+        else hint("You kept every default weight.")
+    )
+    return items
 
 
 def role_card_explorer(tables: Tables, clashes: pd.DataFrame) -> w.VBox:
