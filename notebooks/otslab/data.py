@@ -171,9 +171,8 @@ def descriptor_problems(descriptor: object, data_dir: Path, text: str = "") -> l
                     f"{where}: '{path}' is outside the data folder; tables must live in data/",
                 )
             )
-        fields = (
-            (res.get("schema") or {}).get("fields") if isinstance(res.get("schema"), dict) else None
-        )
+        schema = res.get("schema")
+        fields = schema.get("fields") if isinstance(schema, dict) else None
         if not isinstance(fields, list) or not fields:
             problems.append(
                 Problem(DESCRIPTOR, line, "schema", f"{where} has no schema with a list of fields")
