@@ -19,11 +19,11 @@ ATLAS = ROOT / "tools" / "geo" / "node_modules" / "world-atlas"
 OUT = ROOT / "data" / "geo"
 SCALE = "50m"
 """Natural Earth's 1:50m boundaries: Hungary, Cyprus and the Caucasus keep their shapes."""
-FRAME = (0.0, 18.0, 112.0, 68.0)
+FRAME = (-1.0, 23.0, 103.0, 62.0)
 """The region cut out (west, south, east, north, in degrees): wider than the map's view, whose
 projected corners reach further west and east than its edges."""
-TOLERANCE = 0.03
-"""Douglas-Peucker tolerance in degrees (about 3 km): less than a pixel on the course's map.
+TOLERANCE = 0.04
+"""Douglas-Peucker tolerance in degrees (about 4 km): less than a pixel on the course's map.
 Arcs are simplified once each, before rings are built, so neighbours keep a common border."""
 DECIMALS = 3
 """Coordinates rounded to 0.001 degree (about 100 m), well under the data's own precision."""

@@ -43,9 +43,12 @@ TIE_ROLES = ("party", "host", "participant")
 """Roles that count as taking part in an exercise or agreement on the map."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Shape:
-    """One country (or the Caspian Sea) of the boundary file, in projected kilometres."""
+    """One country (or the Caspian Sea) of the boundary file, in projected kilometres.
+
+    Shapes compare and hash by identity: the file is read once, so each shape is one object.
+    """
 
     name: str
     kind: str
@@ -131,18 +134,26 @@ def load_shapes(path: Path = BOUNDARIES) -> tuple[Shape, ...]:
 
 def shape_countries(shapes: tuple[Shape, ...], countries: pd.DataFrame) -> dict[str, str]:
     """Which course state each shape is (Natural Earth name -> country_id), where it is one."""
-    by_number = {
-        str(row.iso_numeric): row.country_id
-        for row in countries.dropna(subset=["iso_numeric"]).itertuples()
-    }
-    by_name = dict(zip(countries["name"], countries["country_id"], strict=True))
-    by_name |= {name: cid for cid, name in NE_NAMES.items() if cid in set(countries["country_id"])}
-    found = {}
+    rows = tuple(
+        zip(countries["country_id"], countries["name"], countries["iso_numeric"], strict=True)
+    )
+    return dict(_shape_countries(shapes, rows))
+
+
+@lru_cache(maxsize=8)
+def _shape_countries(
+    shapes: tuple[Shape, ...], rows: tuple[tuple[str, str, object], ...]
+) -> tuple[tuple[str, str], ...]:
+    """shape_countries on hashable input, worked out once per set of shapes and countries."""
+    by_number = {str(number): cid for cid, _name, number in rows if pd.notna(number)}
+    by_name = {name: cid for cid, name, _number in rows}
+    by_name |= {name: cid for cid, name in NE_NAMES.items() if cid in {r[0] for r in rows}}
+    found = []
     for shape in shapes:
         cid = by_number.get(shape.iso_numeric or "") or by_name.get(shape.name)
         if cid:
-            found[shape.name] = cid
-    return found
+            found.append((shape.name, cid))
+    return tuple(found)
 
 
 def places(tables: Tables) -> pd.DataFrame:
@@ -204,9 +215,12 @@ def event_sites(tables: Tables) -> pd.DataFrame:
     return sites[["event_id", "place_id", "name", "x", "y", "source_id", "locator"]]
 
 
-def ots_layer(tables: Tables, year: int) -> pd.DataFrame:
-    """OTS statuses held at the end of a year (members, observers), with their sources."""
-    held = statuses_as_of(tables, year)
+def ots_layer(tables: Tables, year: int, held: pd.DataFrame | None = None) -> pd.DataFrame:
+    """OTS statuses held at the end of a year (members, observers), with their sources.
+
+    `held` is `statuses_as_of(tables, year)` if the caller has it already.
+    """
+    held = statuses_as_of(tables, year) if held is None else held
     held = held[held["org_id"] == "OTS"]
     return held[["country_id", "shown", "start", "source_id", "locator"]].reset_index(drop=True)
 
@@ -217,12 +231,17 @@ def ots_status(tables: Tables, year: int) -> dict[str, str]:
     return dict(zip(held["country_id"], held["shown"], strict=True))
 
 
-def membership_layer(tables: Tables, year: int, org_ids: list[str]) -> pd.DataFrame:
-    """Statuses held at the end of a year in the chosen organisations, with their sources."""
+def membership_layer(
+    tables: Tables, year: int, org_ids: list[str], held: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Statuses held at the end of a year in the chosen organisations, with their sources.
+
+    `held` is `statuses_as_of(tables, year)` if the caller has it already.
+    """
     unknown = [o for o in org_ids if o not in LAYER_ORGS]
     if unknown:
         raise ValueError(f"no map layer for {unknown}; choose from {list(LAYER_ORGS)}")
-    held = statuses_as_of(tables, year)
+    held = statuses_as_of(tables, year) if held is None else held
     held = held[held["org_id"].isin(org_ids) & ~held["shown"].isin(NOT_HELD)].copy()
     held["bound"] = held["shown"].isin(BOUND_STATUSES)
     held["layer"] = held["org_id"].map(LAYER_ORGS)

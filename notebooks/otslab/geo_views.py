@@ -15,7 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 
 from otslab import geo
-from otslab.alignments import current_year
+from otslab.alignments import current_year, statuses_as_of
 from otslab.alignments_views import year_slider
 from otslab.data import Tables
 from otslab.plots import PALETTE, add_source_note, figure_html, new_figure, source_ids_of
@@ -69,13 +69,12 @@ def state_kinds(
     kinds = {}
     for shape in shapes:
         cid = ids.get(shape.name)
-        kinds[shape.name] = (
-            "other"
-            if cid is None
-            else status.get(cid, "course")
-            if status.get(cid) in ("member", "observer")
-            else "course"
-        )
+        if cid is None:
+            kinds[shape.name] = "other"
+        elif status.get(cid) in ("member", "observer"):
+            kinds[shape.name] = status[cid]
+        else:
+            kinds[shape.name] = "course"
     return kinds
 
 
@@ -141,9 +140,10 @@ def map_layers(tables: Tables, year: int, orgs: list[str], layers: list[str]) ->
     unknown = [layer for layer in layers if layer not in LAYERS]
     if unknown:
         raise ValueError(f"no map layer {unknown}; choose from {list(LAYERS)}")
+    held = statuses_as_of(tables, year)
     return {
-        "ots": geo.ots_layer(tables, year),
-        "memberships": geo.membership_layer(tables, year, orgs),
+        "ots": geo.ots_layer(tables, year, held),
+        "memberships": geo.membership_layer(tables, year, orgs, held),
         "bases": geo.base_layer(tables, year) if "bases" in layers else None,
         "summits": geo.summit_layer(tables, year) if "summits" in layers else None,
         "transit": geo.transit_layer(tables, year) if "transit" in layers else None,
@@ -505,8 +505,13 @@ def border_note(tables: Tables) -> str:
     )
 
 
-def map_view(tables: Tables, year: int, orgs: list[str], layers: list[str]) -> list[object]:
-    """What the map shows: the figure with its description, the table of marks, the border note."""
+def map_view(
+    tables: Tables, year: int, orgs: list[str], layers: list[str], note: str | None = None
+) -> list[object]:
+    """What the map shows: the figure with its description, the table of marks, the border note.
+
+    `note` is `border_note(tables)`, which a view works out once (it does not change).
+    """
     drawn = map_layers(tables, year, orgs, layers)
     fig = plot_map(tables, year, drawn)
     table = map_table(tables, year, drawn)
@@ -517,7 +522,7 @@ def map_view(tables: Tables, year: int, orgs: list[str], layers: list[str]) -> l
             table,
             f"The map in words: {len(table)} marks at the end of {year}, each with its source",
         ),
-        hint(border_note(tables)),
+        hint(border_note(tables) if note is None else note),
     ]
 
 
@@ -540,11 +545,12 @@ def map_explorer(tables: Tables, year: int | None = None) -> w.VBox:
         for key, label in LAYERS.items()
     }
     output = w.Output(layout=OUTPUT_LAYOUT)
+    note = border_note(tables)
 
     def draw() -> list[object]:
         orgs = [o for o, box in org_boxes.items() if box.value]
         layers = [k for k, box in layer_boxes.items() if box.value]
-        return map_view(tables, slider.value, orgs, layers)
+        return map_view(tables, slider.value, orgs, layers, note)
 
     controls = (slider, *org_boxes.values(), *layer_boxes.values())
     redraw_on(controls, output, draw)
