@@ -81,6 +81,11 @@ c.Spawner.args = [
     f"--MappingKernelManager.cull_idle_timeout={idle_s}",
     "--MappingKernelManager.cull_interval=60",
     f"--ServerApp.shutdown_no_activity_timeout={2 * idle_s}",
+    # Students' servers on one machine pick kernel ports independently; when a whole class opens
+    # notebooks at once two can pick the same port. With cached ports (the default) a kernel that
+    # lost the race is restarted on the same ports until it is declared dead (seen in
+    # make hub-bench); without, each restart takes new ports and the kernel comes up.
+    "--KernelManager.cache_ports=False",
 ]
 if os.geteuid() == 0 and spawner == "simple":
     # A test run as root (CI): the students' servers run as root too, on loopback only.

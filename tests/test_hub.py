@@ -1,5 +1,8 @@
 """The hub path: nbgitpuller links, and a real JupyterHub on 127.0.0.1 that a student uses."""
 
+import os
+import re
+import runpy
 import subprocess
 import time
 from collections.abc import Iterator
@@ -7,8 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+import hub_link
 import nbformat
 import pytest
+import yaml
 from hub_local import Hub, local_hub, make_upstream, missing_parts
 from playwright.sync_api import Browser, Page, expect
 from test_browser import (
@@ -20,6 +25,7 @@ from test_browser import (
     code_cell_count,
     run_all_cells,
 )
+from traitlets.config import Config
 
 from conftest import REPO, notebook_paths, require_or_skip
 from otslab.links import nbgitpuller_link, repo_folder
@@ -244,3 +250,126 @@ def test_student_follows_the_link_runs_everything_and_keeps_work_across_an_updat
         raise
     finally:
         page.close()
+
+
+# --- What an administrator deploys: settings file, image, Kubernetes values, the README's link ---
+
+HUB_DIR = REPO / "hub"
+EXAMPLE_HUB = "https://hub.your-school.example"
+EXAMPLE_REPO = "https://git.example.org/your-school/turkic-nato"
+GIT_PULL_LINK = re.compile(r"https?://[^\s`)\]\"']+/hub/user-redirect/git-pull\?[^\s`)\]\"']+")
+
+
+def load_config(**env: str) -> Config:
+    """Load hub/jupyterhub_config.py as JupyterHub does, with OTSLAB_* variables set to env."""
+    config = Config()
+    saved = {key: os.environ.pop(key) for key in list(os.environ) if key.startswith("OTSLAB_")}
+    os.environ.update(env)
+    try:
+        runpy.run_path(str(HUB_DIR / "jupyterhub_config.py"), {"get_config": lambda: config})
+    finally:
+        for key in env:
+            os.environ.pop(key, None)
+        os.environ.update(saved)
+    return config
+
+
+def test_config_defaults_to_a_school_hub_on_loopback_ports_in_a_row() -> None:
+    config = load_config(OTSLAB_HUB_PORT="18050")
+    assert config.JupyterHub.authenticator_class == "pam"
+    assert config.JupyterHub.spawner_class == "localprocess"
+    assert (config.JupyterHub.ip, config.JupyterHub.port) == ("127.0.0.1", 18050)
+    assert config.ConfigurableHTTPProxy.api_url == "http://127.0.0.1:18051"
+    assert config.JupyterHub.hub_port == 18052
+    assert config.Spawner.default_url == "/lab"
+    assert "--MappingKernelManager.cull_idle_timeout=1800" in config.Spawner.args
+    assert "--ServerApp.shutdown_no_activity_timeout=3600" in config.Spawner.args
+
+
+def test_config_passes_limits_and_students_group_through() -> None:
+    config = load_config(
+        OTSLAB_MEM_LIMIT="1280M", OTSLAB_CPU_LIMIT="1", OTSLAB_HUB_STUDENTS="class-9b"
+    )
+    assert (config.Spawner.mem_limit, config.Spawner.cpu_limit) == ("1280M", 1.0)
+    assert config.PAMAuthenticator.allowed_groups == {"class-9b"}
+
+
+@pytest.mark.parametrize(("setting", "value"), [("AUTH", "dummy"), ("SPAWNER", "simple")])
+def test_config_refuses_test_settings_off_loopback(setting: str, value: str) -> None:
+    with pytest.raises(ValueError, match="127.0.0.1 only"):
+        load_config(OTSLAB_HUB_IP="0.0.0.0", **{f"OTSLAB_HUB_{setting}": value})
+
+
+def test_image_builds_from_binders_pins_and_settings() -> None:
+    dockerfile = (HUB_DIR / "Dockerfile").read_text(encoding="utf-8")
+    runtime = (REPO / "binder" / "runtime.txt").read_text(encoding="utf-8").strip()
+    base = re.search(r"^FROM python:(\d+\.\d+)", dockerfile, re.M)
+    assert base and f"python-{base[1]}" == runtime, "the image's Python is not Binder's"
+    copied = re.search(r"^COPY binder/requirements\.txt (\S+)$", dockerfile, re.M)
+    assert copied and re.search(rf"pip install .*-r {re.escape(copied[1])}", dockerfile)
+    settings = "COPY binder/overrides.json /usr/local/share/jupyter/lab/settings/overrides.json"
+    assert settings in dockerfile.splitlines()
+    hub_version = re.search(r"^ARG JUPYTERHUB_VERSION=(\S+)$", dockerfile, re.M)
+    dev_pins = (REPO / "requirements-dev.txt").read_text(encoding="utf-8")
+    assert hub_version and f"jupyterhub=={hub_version[1]}\n" in dev_pins
+    assert re.search(r"apt-get install .*\bgit\b", dockerfile), "nbgitpuller needs git"
+    assert dockerfile.rstrip().endswith('CMD ["jupyterhub-singleuser"]')
+
+
+def readme_limits() -> dict[str, str]:
+    """The per-student limits the README tells an administrator to set."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    return dict(
+        re.findall(r"`(mem_limit|mem_guarantee|cpu_limit|cpu_guarantee)` (\S+?)[,.;]", readme)
+    )
+
+
+def test_kubernetes_values_use_the_measured_limits_and_cull_idle_servers() -> None:
+    values = yaml.safe_load((HUB_DIR / "z2jh-values.yaml").read_text(encoding="utf-8"))
+    single = values["singleuser"]
+    limits = readme_limits()
+    assert str(single["memory"]["limit"]) == limits["mem_limit"]
+    assert str(single["memory"]["guarantee"]) == limits["mem_guarantee"]
+    assert str(single["cpu"]["limit"]) == limits["cpu_limit"]
+    assert str(single["cpu"]["guarantee"]) == limits["cpu_guarantee"]
+    assert single["defaultUrl"] == "/lab"
+    assert values["cull"]["enabled"] is True and values["cull"]["timeout"] > 0
+    command = " ".join(single["lifecycleHooks"]["postStart"]["exec"]["command"])
+    assert f"gitpuller {EXAMPLE_REPO} {BRANCH} {repo_folder(EXAMPLE_REPO)}" in command
+
+
+def test_every_hub_link_in_the_guides_is_what_nbgitpuller_link_builds() -> None:
+    links = []
+    for guide in (REPO / "README.md", HUB_DIR / "README.md"):
+        links += GIT_PULL_LINK.findall(guide.read_text(encoding="utf-8"))
+    assert links, "the guides show no nbgitpuller link"
+    for link in links:
+        query = query_of(link)
+        hub = link.split("/hub/user-redirect/", 1)[0]
+        notebook = query["urlpath"].removeprefix(f"lab/tree/{query['targetPath']}/")
+        rebuilt = nbgitpuller_link(hub, query["repo"], query["branch"], notebook)
+        assert link == rebuilt, f"a guide shows a link nbgitpuller_link would not build: {link}"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert nbgitpuller_link(EXAMPLE_HUB, EXAMPLE_REPO, BRANCH, START) in readme
+
+
+def test_hub_link_prints_the_link_for_the_course_repository(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("OTSLAB_REPOSITORY", EXAMPLE_REPO)
+    assert hub_link.main([EXAMPLE_HUB]) == 0
+    assert capsys.readouterr().out.strip() == nbgitpuller_link(
+        EXAMPLE_HUB, EXAMPLE_REPO, BRANCH, START
+    )
+
+
+def test_hub_link_says_what_to_set_when_no_repository_is_set(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    monkeypatch.delenv("OTSLAB_REPOSITORY", raising=False)
+    citation = tmp_path / "CITATION.cff"
+    citation.write_text("cff-version: 1.2.0\ntitle: a course\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as stop:
+        hub_link.main([EXAMPLE_HUB], citation=citation)
+    assert stop.value.code == 2
+    assert "add `repository-code: https://...` to CITATION.cff" in capsys.readouterr().err

@@ -67,6 +67,7 @@ class Student:
     total_pss: float = 0.0
     kernel_rss: dict[str, float] = field(default_factory=dict)
     kernel_pss: dict[str, float] = field(default_factory=dict)
+    kernel_restarts: int = 0
 
 
 class Sampler(threading.Thread):
@@ -137,6 +138,7 @@ class Kernel:
 
     def __init__(self, ws: WebSocketClientConnection, kernel_id: str) -> None:
         self.ws, self.kernel_id, self.session = ws, kernel_id, uuid.uuid4().hex
+        self.restarts = 0
 
     async def request(self, msg_type: str, content: dict) -> list[str]:
         """Send a shell request; wait for its reply and for idle; return errors and stderr."""
@@ -153,15 +155,25 @@ class Kernel:
         await self.ws.write_message(json.dumps({**message, "channel": "shell", "buffers": []}))
         problems, replied, idle = [], False, False
         while not (replied and idle):
-            raw = await asyncio.wait_for(self.ws.read_message(), CELL_TIMEOUT_S)
+            try:
+                raw = await asyncio.wait_for(self.ws.read_message(), CELL_TIMEOUT_S)
+            except TimeoutError:
+                raise TimeoutError(f"no {msg_type} reply within {CELL_TIMEOUT_S} s") from None
             if raw is None:
                 raise ConnectionError("the kernel's websocket closed")
             if isinstance(raw, bytes):
                 continue  # widget buffers: never a reply, error or status
             msg = json.loads(raw)
+            kind, body = msg["msg_type"], msg["content"]
+            if kind == "status" and body["execution_state"] == "restarting":
+                self.restarts += 1
+                if msg_type != "kernel_info_request":  # a restart loses the student's state
+                    raise RuntimeError("the kernel restarted while running a cell")
+                return await self.request(msg_type, content)  # still starting: ask again
+            if kind == "status" and body["execution_state"] == "dead":
+                raise RuntimeError("the kernel died (the server gave up restarting it)")
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
-            kind, body = msg["msg_type"], msg["content"]
             if kind.endswith("_reply"):
                 replied = True
                 if body.get("status") != "ok":
@@ -228,7 +240,10 @@ class Class:
             )
         )
         kernel = Kernel(ws, kernel_id)
-        await kernel.request("kernel_info_request", {})
+        try:
+            await kernel.request("kernel_info_request", {})
+        finally:
+            self.students[name].kernel_restarts += kernel.restarts
         return kernel
 
     def kernel_process(self, name: str, kernel: Kernel) -> psutil.Process:
@@ -384,6 +399,8 @@ def report(students: list[Student], totals: Totals) -> str:
         + ".",
         f"- One student with all five kernels running: peak RSS {student_rss:.0f} MB (server plus "
         f"kernels), PSS {student_pss:.0f} MB. Server plus one kernel: {one_kernel:.0f} MB RSS.",
+        "- Kernels restarted while starting (and then came up): "
+        f"{sum(s.kernel_restarts for s in students)} in {n * len(stems)} kernel starts.",
         f"- The hub and proxy used {totals.hub_cpu_s:.0f} CPU-s in all "
         f"({totals.hub_cpu_s / n:.1f} per student).",
         f"- Hub {totals.hub_rss:.0f} MB and proxy {totals.proxy_rss:.0f} MB RSS; the whole hub "

@@ -17,9 +17,10 @@ sys.path.insert(0, str(REPO / "notebooks"))
 from otslab.links import nbgitpuller_link, repository_url  # noqa: E402 - after the path is set
 
 START = "notebooks/00_start_here.ipynb"
+CITATION = REPO / "CITATION.cff"
 
 
-def course_repository(citation: Path = REPO / "CITATION.cff") -> str:
+def course_repository(citation: Path = CITATION) -> str:
     """Return the course's repository URL from its setting; raise ValueError when none is set."""
     url = os.environ.get("OTSLAB_REPOSITORY") or repository_url(citation)
     if not url:
@@ -30,7 +31,7 @@ def course_repository(citation: Path = REPO / "CITATION.cff") -> str:
     return url
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, citation: Path = CITATION) -> int:
     """Print the link; exit 2 with a readable message when a part is missing or wrong."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("hub", help="the hub's address, e.g. https://hub.your-school.example")
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--notebook", default=START, help=f"the notebook to open (default {START})")
     args = parser.parse_args(argv)
     try:
-        print(nbgitpuller_link(args.hub, course_repository(), args.branch, args.notebook))
+        print(nbgitpuller_link(args.hub, course_repository(citation), args.branch, args.notebook))
     except ValueError as error:
         parser.exit(2, f"hub-link: {error}\n")
     return 0
