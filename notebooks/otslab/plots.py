@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import base64
 import textwrap
+from dataclasses import dataclass, field
 from io import BytesIO, StringIO
 
 import pandas as pd
 import seaborn as sns
-from IPython.display import HTML, Image, display
+from IPython.display import HTML, display
 from matplotlib import rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -81,11 +82,21 @@ def css_colour(colour: tuple) -> str:
     return "#" + "".join(f"{round(c * 255):02x}" for c in colour[:3])
 
 
+def luminance(colour: tuple) -> float:
+    """The WCAG 2.1 relative luminance of an RGB colour (0-1 channels)."""
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in colour[:3]]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_ratio(first: tuple, second: tuple) -> float:
+    """The WCAG 2.1 contrast ratio of two RGB colours (1 to 21; AA text needs 4.5)."""
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
 def ink_on(colour: tuple) -> str:
     """Black or white text, whichever has the higher contrast on a background colour (WCAG)."""
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in colour[:3]]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#000" if luminance > 0.179 else "#fff"
+    return "#000" if luminance(colour) > 0.179 else "#fff"
 
 
 def on_colour(colour: tuple) -> str:
@@ -104,20 +115,99 @@ def colour_chips(colours: dict[str, tuple], style: str) -> Markup:
     )
 
 
+DETAIL_PANEL = (
+    "position:absolute;z-index:20;left:0;top:100%;width:max-content;max-width:min(26em,80vw);"
+    "background:#fff;color:#000;border:2px solid #333;padding:4px 8px;margin-top:2px;"
+    "text-align:left;font-weight:normal;font-size:90%;white-space:pre-line;"
+    "box-shadow:0 2px 6px rgba(0,0,0,0.3);"
+)
+"""The panel a cell's details open in: beside the cell, above the grid, never clipped by it."""
+
+
+def detail(shown: object, details: str, *, style: str = "") -> Markup:
+    """Text whose details open on click, tap, Enter or Space (a native `<details>`, no script).
+
+    The summary is focusable by keyboard and keeps the details as a hover tooltip too; `style`
+    is the look of the summary (a cell's or chip's colours).
+    """
+    return html(
+        '<details class="otslab-detail" style="display:inline-block;position:relative">'
+        '<summary title="{details}" style="{style}list-style:none;cursor:pointer;'
+        'text-decoration:underline dotted">{shown}</summary>'
+        '<div class="otslab-detail-panel" style="{panel}">{details}</div></details>',
+        details=details,
+        style=style,
+        shown=shown,
+        panel=DETAIL_PANEL,
+    )
+
+
+@dataclass
+class DetailGrid:
+    """The cells of an HTML grid that open their details, kept for the grid's table reading."""
+
+    headings: tuple[str, str] = ("Row", "Column")
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def cell(self, row: str, column: str, shown: object, details: str, style: str = "") -> Markup:
+        """A cell's content that opens its details, remembered for `table`."""
+        self.rows.append((str(row), str(column), str(shown), details))
+        return detail(shown, details, style=style)
+
+    def table(self) -> Markup:
+        """The same content read linearly: a folded table, row by row."""
+        if not self.rows:
+            return Markup("")
+        body = join(
+            html("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", *row)
+            for row in self.rows
+        )
+        return html(
+            '<details class="otslab-as-table"><summary style="cursor:pointer">'
+            "Show as a table ({n} cells, row by row)</summary>"
+            '<table class="otslab-table"><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">shows</th><th scope="col">details</th></tr>{body}</table>'
+            "</details>",
+            *self.headings,
+            n=len(self.rows),
+            body=body,
+        )
+
+
+def description_markup(description: str, label: str = "Description") -> Markup:
+    """A view's text summary: a paragraph that screen readers announce when it changes."""
+    return html(
+        '<p class="otslab-description" role="status" aria-live="polite"><i>{}:</i> {}</p>',
+        label,
+        description,
+    )
+
+
 def grid_html(
-    title: str, grid: Markup, *, legend: Markup | str, description: str, source_ids: list[str]
+    title: str,
+    grid: Markup,
+    *,
+    legend: Markup | str,
+    description: str,
+    source_ids: list[str],
+    details: DetailGrid | None = None,
 ) -> HTML:
-    """An HTML grid framed like a figure: its title, the grid, legend, description and sources."""
+    """An HTML grid framed like a figure: title, grid, legend, description, sources, table reading.
+
+    The grid sits in its own horizontal scroller when wider than the screen (no vertical one).
+    """
     key = html('<p style="font-size:85%;line-height:2">{}</p>', legend) if legend else ""
     return rendered(
         html(
-            '<p class="otslab-caption"><b>{title}</b></p>{grid}{key}'
-            '<p class="otslab-description"><i>Description:</i> {description}</p>'
+            '<p class="otslab-caption"><b>{title}</b></p>'
+            '<div style="overflow-x:auto;padding-bottom:2px">{grid}</div>{key}{table}'
+            "{description}"
             '<p style="font-size:85%;color:#555">Source: {sources} (see data/sources.csv)</p>',
             title=title,
             grid=grid,
             key=key,
-            description=description,
+            table=details.table() if details else "",
+            description=description_markup(description),
             sources=", ".join(source_ids),
         )
     )
@@ -179,17 +269,39 @@ def figure_html(fig: Figure, description: str) -> HTML:
     return rendered(
         html(
             '<img src="data:image/svg+xml;base64,{data}" alt="{description}" '
-            'style="max-width:100%">'
-            '<p class="otslab-description"><i>Figure description:</i> {description}</p>',
+            'style="max-width:100%">{text}',
             data=data,
             description=description,
+            text=description_markup(description, "Figure description"),
         )
     )
 
 
+class AltImage:
+    """A PNG with alt text: HTML `<img alt>` where HTML shows, the plain PNG elsewhere."""
+
+    def __init__(self, png: bytes, alt: str):
+        self.png, self.alt = png, alt
+
+    def _repr_png_(self) -> bytes:
+        """The PNG, for front ends that show no HTML."""
+        return self.png
+
+    def _repr_html_(self) -> str:
+        """The PNG as an image with its description as alt text."""
+        data = base64.b64encode(self.png).decode("ascii")
+        return str(
+            html(
+                '<img src="data:image/png;base64,{}" alt="{}" style="max-width:100%">',
+                data,
+                self.alt,
+            )
+        )
+
+
 def show(fig: Figure, description: str) -> None:
-    """Display a figure as a PNG with its one-line text description underneath."""
-    display(Image(data=to_png(fig), format="png"))
+    """Display a figure as a PNG, with its description as alt text and as a line underneath."""
+    display(AltImage(to_png(fig), description))
     display(
         rendered(
             html('<p class="otslab-description"><i>Figure description:</i> {}</p>', description)

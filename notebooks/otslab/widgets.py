@@ -6,13 +6,71 @@ from collections.abc import Callable
 
 import ipywidgets as w
 import pandas as pd
+import traitlets
 from IPython.display import HTML
 
 from otslab.data import Tables
 from otslab.markup import Markup, html, rendered
 from otslab.overview import search_rows
 
-OUTPUT_LAYOUT = {"height": "420px", "overflow": "auto", "border": "1px solid #ddd"}
+OUTPUT_LAYOUT = {"border": "1px solid #ddd", "padding": "2px 4px"}
+"""A view's output grows with its content: the notebook's own scroll serves, never a nested one."""
+
+
+class CheckList(w.VBox):
+    """A multi-choice control as a labelled list of checkboxes (no Ctrl-click needed).
+
+    Its `value` is the tuple of checked option values, in option order, as with SelectMultiple;
+    options are values or (label, value) pairs. Every checkbox is reached with Tab and toggled
+    with Space.
+    """
+
+    value = traitlets.Tuple()
+
+    def __init__(self, options: list, value: tuple | list = (), description: str = ""):
+        pairs = [o if isinstance(o, tuple) else (str(o), o) for o in options]
+        self.options = tuple(pairs)
+        self.description = description
+        self._boxes = [
+            w.Checkbox(
+                value=choice in value,
+                description=str(label),
+                indent=False,
+                layout={"width": "auto", "margin": "0 12px 0 0"},
+            )
+            for label, choice in pairs
+        ]
+        for box in self._boxes:
+            box.observe(self._box_changed, names="value")
+        super().__init__(
+            [
+                w.Label(description, style={"font_weight": "bold"}),
+                w.HBox(self._boxes, layout={"flex_flow": "row wrap"}),
+            ],
+            layout={"margin": "0 8px 4px 0"},
+        )
+        self._syncing = False
+        self.value = self._checked()
+
+    def _checked(self) -> tuple:
+        """The values whose boxes are checked, in option order."""
+        pairs = zip(self.options, self._boxes, strict=True)
+        return tuple(choice for (_label, choice), box in pairs if box.value)
+
+    def _box_changed(self, _change: dict) -> None:
+        """A box was toggled: the list's value follows."""
+        if not self._syncing:
+            self.value = self._checked()
+
+    @traitlets.observe("value")
+    def _value_changed(self, change: dict) -> None:
+        """The value was set in code: the boxes follow."""
+        self._syncing = True
+        try:
+            for (_label, choice), box in zip(self.options, self._boxes, strict=True):
+                box.value = choice in change["new"]
+        finally:
+            self._syncing = False
 
 
 def hint(text: str) -> HTML:
