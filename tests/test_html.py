@@ -101,7 +101,7 @@ def parsed(path: Path) -> Refs:
 
 
 def exercise_count(notebook: Path) -> int:
-    """How many exercise-and-solution pairs a notebook's Markdown holds."""
+    """How many exercises a notebook's Markdown holds."""
     nb = nbformat.read(notebook, as_version=4)
     return sum(len(otslab_book.exercises(c.source)) for c in nb.cells if c.cell_type == "markdown")
 
@@ -178,6 +178,24 @@ def test_exercise_and_folded_solution_become_blocks() -> None:
     assert "<details>" not in out and out.endswith("\n\nAfter.")
 
 
+def test_a_solution_in_a_later_cell_joins_its_exercise() -> None:
+    """An exercise whose solution follows its code cell still gets a folded solution block."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title"),
+        nbformat.v4.new_markdown_cell("**Exercise 1 (tweak).** Run the cell below."),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_markdown_cell(
+            "<details><summary>Solution</summary>\n\nIt is 1.\n</details>"
+        ),
+    ]
+    out = nbformat.reads(
+        otslab_book.notebook_source(nbformat.writes(nb), "notebooks/09_x", [], False), 4
+    )
+    assert out.cells[1].source.startswith("::::{exercise} tweak\n:label: 09-exercise-1\n")
+    assert out.cells[3].source == "::::{solution} 09-exercise-1\n:class: dropdown\n\nIt is 1.\n::::"
+
+
 def test_every_notebook_has_exercises_the_build_recognises() -> None:
     """Each notebook's exercises follow the convention the website turns into blocks."""
     counts = {p.stem: exercise_count(p) for p in notebook_paths()}
@@ -250,6 +268,7 @@ def test_notebook_pages_are_executed_with_views_and_exercises(site: Site, notebo
         assert 'type="application/vnd.jupyter.widget-view+json"' in page
     assert page.count('class="exercise admonition"') == exercise_count(notebook)
     assert page.count('class="solution dropdown admonition"') == exercise_count(notebook)
+    assert "<summary>Solution</summary>" not in page
 
 
 @pytest.mark.slow

@@ -38,10 +38,17 @@ START = "notebooks/00_start_here"
 
 GLOSSARY_LINK = re.compile(r"\[([^\]\n]+)\]\((?:\./)?GLOSSARY\.md\)")
 EXERCISE = re.compile(
-    r"^\*\*(?P<head>Exercise (?P<num>\d+)[^*]*)\*\*(?P<text>.*?)\n[ \t]*<details>[ \t]*"
-    r"<summary>Solution</summary>[ \t]*\n(?P<solution>.*?)\n[ \t]*</details>[ \t]*$",
+    r"^\*\*(?P<head>Exercise (?P<num>\d+)[^*]*)\*\*(?P<text>.*?)"
+    r"(?:\n[ \t]*<details>[ \t]*<summary>Solution</summary>[ \t]*\n(?P<solution>.*?)\n[ \t]*"
+    r"</details>[ \t]*$|(?=\n\*\*Exercise \d|\n#|\Z))",
     re.DOTALL | re.MULTILINE,
 )
+"""A bold `Exercise N (...)` paragraph, with its `<details>` solution if the cell has it."""
+LATE_SOLUTION = re.compile(
+    r"\A\s*<details>[ \t]*<summary>Solution</summary>[ \t]*\n(?P<solution>.*?)\n[ \t]*</details>",
+    re.DOTALL,
+)
+"""A solution that opens a later cell, after the exercise's code cell."""
 WORKBOOK_MARK = "<!-- otslab: workbook tasks -->"
 VIEW_NOTE = (
     ":::{{note}}\nThis page was run when the website was built. Each interactive view shows its "
@@ -149,20 +156,24 @@ def exercise_title(head: str) -> str:
 
 
 def exercises(markdown: str) -> list[re.Match]:
-    """The exercise-and-solution pairs written in a Markdown cell."""
+    """The exercises written in a Markdown cell, each with its solution where the cell has it."""
     return list(EXERCISE.finditer(markdown))
 
 
 def exercise_blocks(markdown: str, prefix: str) -> str:
-    """Rewrite each exercise-and-solution pair as sphinx-exercise blocks (solution folded)."""
+    """Rewrite each exercise as an exercise block, and its solution as a folded solution block.
+
+    A solution written in a later cell (after a code cell) stays a `<details>` block.
+    """
 
     def replace(match: re.Match) -> str:
         label = f"{prefix}-exercise-{match['num']}"
-        return (
-            f"::::{{exercise}} {exercise_title(match['head'])}\n:label: {label}\n:nonumber:\n\n"
-            f"**{match['head'].strip()}**{match['text']}\n::::\n\n"
-            f"::::{{solution}} {label}\n:class: dropdown\n\n{match['solution'].strip()}\n::::"
-        )
+        text = match["text"].lstrip(" .:")
+        block = f"::::{{exercise}} {exercise_title(match['head'])}\n:label: {label}\n\n{text}\n::::"
+        if match["solution"] is None:
+            return block
+        solution = match["solution"].strip()
+        return f"{block}\n\n::::{{solution}} {label}\n:class: dropdown\n\n{solution}\n::::"
 
     return EXERCISE.sub(replace, markdown)
 
@@ -171,10 +182,25 @@ def notebook_source(source: str, docname: str, terms: list[Term], launch: bool) 
     """A notebook's JSON with its Markdown cells in website form and a note on the views."""
     nb = nbformat.reads(source, as_version=4)
     prefix = Path(docname).name.split("_")[0]
+    numbers = [
+        int(m["num"]) for c in nb.cells if c.cell_type == "markdown" for m in exercises(c.source)
+    ]
+    if numbers != list(range(1, len(numbers) + 1)):
+        LOG.warning(f"{docname}: exercises numbered {numbers}; the website numbers them 1, 2, ...")
+    waiting = None  # the label of an exercise whose solution comes in a later cell
     for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            text = link_terms(cell.source, terms, docname)
-            cell.source = exercise_blocks(text, prefix)
+        if cell.cell_type != "markdown":
+            continue
+        text = link_terms(cell.source, terms, docname)
+        late = LATE_SOLUTION.match(text)
+        if late and waiting:
+            solution = late["solution"].strip()
+            block = f"::::{{solution}} {waiting}\n:class: dropdown\n\n{solution}\n::::"
+            text = block + text[late.end() :]
+        found = exercises(text)
+        waiting = f"{prefix}-exercise-{found[-1]['num']}" if found else None
+        waiting = waiting if found and found[-1]["solution"] is None else None
+        cell.source = exercise_blocks(text, prefix)
     if any(c.cell_type == "code" and "explorer(" in c.source for c in nb.cells):
         how = LAUNCH_HOW if launch else LOCAL_HOW
         nb.cells.insert(1, nbformat.v4.new_markdown_cell(VIEW_NOTE.format(how=how)))
@@ -301,6 +327,15 @@ def launch_buttons(app: Sphinx, pagename: str, templatename: str, context: dict,
             context["body"] = context["body"].replace(f"otslab-{mark}-here", html.escape(value))
 
 
+def number_exercises_per_page(app: Sphinx, env) -> list[str]:
+    """Number each page's exercises 1, 2, ... as its notebook does (Sphinx counts across pages)."""
+    for numbers in env.toc_fignumbers.values():
+        found = numbers.get("exercise", {})
+        for position, key in enumerate(sorted(found, key=found.get), start=1):
+            found[key] = (position,)
+    return []
+
+
 def check_widget_manager(app: Sphinx) -> None:
     """Stop early with a clear message when the npm widget manager is not installed."""
     if not (WIDGETS / "embed.js").exists():
@@ -327,6 +362,7 @@ def setup(app: Sphinx) -> dict:
     app.add_config_value("otslab_branch", "main", "html")
     app.connect("builder-inited", check_widget_manager)
     app.connect("source-read", read_source)
+    app.connect("env-get-updated", number_exercises_per_page, priority=900)
     app.connect("doctree-resolved", term_tooltips)
     app.connect("html-page-context", launch_buttons, priority=502)
     app.connect("build-finished", copy_widget_manager)
