@@ -26,7 +26,7 @@ RENDERED = ("text/html", "text/markdown")
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 
 # Runs in the kernel after a notebook: moves every control of every view through its values,
-# types a payload into every text box, presses every button (after each answer of every
+# types a payload into every text box, presses every button (Check after each answer of every
 # question), and reports every payload that any Output or HTML widget then shows as markup.
 DRIVE_ALL = r"""
 import json, re, warnings
@@ -73,6 +73,7 @@ def values(control):
     return []
 
 buttons = [x for x in live if isinstance(x, w.Button)]
+checks = [x for x in buttons if x.description == "Check"]
 moved = 0
 for control in [x for x in live if values(x)]:
     start = control.value
@@ -81,11 +82,13 @@ for control in [x for x in live if values(x)]:
         moved += 1
         scan(f"{control.description or type(control).__name__} = {value!r}")
         if isinstance(control, w.RadioButtons):
-            for button in buttons:
+            for button in checks:
                 button.click()
-                scan(f"{button.description} after {value!r}")
+                scan(f"Check after {value!r}")
     control.value = start
-scan("end")
+for button in buttons:
+    button.click()
+    scan(f"button {button.description!r}")
 print("HOSTILE" + json.dumps({"moved": moved, "leaks": found[:40]}))
 """
 
