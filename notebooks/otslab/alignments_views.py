@@ -15,6 +15,7 @@ from otslab.data import Tables
 from otslab.markup import html, join
 from otslab.plots import (
     PALETTE,
+    DetailGrid,
     add_source_note,
     colour_chips,
     grid_html,
@@ -23,7 +24,7 @@ from otslab.plots import (
     shorten,
     source_ids_of,
 )
-from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
+from otslab.widgets import OUTPUT_LAYOUT, CheckList, hint, redraw_on, table_html
 
 _COLOURS = sns.color_palette(PALETTE, 10)
 STATUS_COLOURS = {
@@ -81,11 +82,13 @@ def matrix_html(
 ) -> HTML:
     """The membership matrix as a coloured HTML grid: a status (word and colour) in every cell.
 
-    Hatching marks an unknown start, ° medium confidence; hover a cell for its dates and source.
+    Hatching marks an unknown start, ° medium confidence; a cell opens its dates and source on
+    click, tap or Enter (hover shows them too).
     """
     states = cells.drop_duplicates("country_id")
     orgs = cells.drop_duplicates("org_id")
     by_cell = cells.set_index(["country_id", "org_id"])
+    details = DetailGrid(("state", "organisation"))
     head = join(
         html(
             '<th style="{}">{}{}</th>',
@@ -112,12 +115,13 @@ def matrix_html(
             text += "°" if cell["medium"] and text not in ("?", "") else ""
             tds.append(
                 html(
-                    '<td data-cell="{} {}" title="{}" style="{}">{}</td>',
+                    '<td data-cell="{} {}" style="{}">{}</td>',
                     state.country_id,
                     org,
-                    _cell_title(cell),
                     style,
-                    text,
+                    details.cell(state.state, cell["organisation"], text, _cell_title(cell))
+                    if text
+                    else "",
                 )
             )
         body.append(
@@ -135,7 +139,7 @@ def matrix_html(
     legend += html(
         ' <span style="{}{}">hatched: start date unknown</span>'
         " ? = unknown before the source's date · blank = no status in the data"
-        " · ° = medium confidence · hover a cell for its dates and source",
+        " · ° = medium confidence · click, tap or press Enter on a cell for its dates and source",
         _CHIP,
         _HATCH_CSS,
     )
@@ -150,6 +154,7 @@ def matrix_html(
         legend=legend,
         description=description,
         source_ids=source_ids,
+        details=details,
     )
 
 
@@ -166,17 +171,16 @@ def membership_explorer(tables: Tables, year: int | None = None) -> w.VBox:
     orgs = al.matrix_organisations(tables)
     short = orgs.set_index("org_id")["short_name"]
     slider = year_slider(year)
-    chosen = w.SelectMultiple(
-        options=list(zip(orgs["short_name"], orgs["org_id"], strict=True)),
+    chosen = CheckList(
+        list(zip(orgs["short_name"], orgs["org_id"], strict=True)),
         value=tuple(orgs["org_id"]),
-        rows=6,
-        description="Show",
+        description="Organisations shown",
     )
     output = w.Output(layout=OUTPUT_LAYOUT)
 
     def draw() -> list[object]:
         if not chosen.value:
-            return [hint("Pick at least one organisation in the list (Ctrl/Cmd-click for more).")]
+            return [hint("Tick at least one organisation.")]
         grid = membership_grid(tables, slider.value, list(chosen.value))
         changes = al.status_changes(tables, slider.value)
         changes = changes[changes["organisation"].isin(short[list(chosen.value)])]
@@ -344,7 +348,7 @@ def _pressure_title(rows: pd.DataFrame, where: str) -> str:
 
 
 def cross_pressure_html(tables: Tables) -> HTML:
-    """Commitments x OTS states as a coloured HTML grid; hover a cell for the clash and its source.
+    """Commitments x OTS states as a coloured HTML grid; a cell opens the clash and its source.
 
     All foreign bases share one row, as in `al.cross_pressure_grid`; rows run from the hardest
     effect to the softest.
@@ -353,6 +357,7 @@ def cross_pressure_html(tables: Tables) -> HTML:
     grid = al.pressure_grid(by_state)
     names = tables.countries.set_index("country_id")["name"]
     head = join(html('<th style="{}">{}</th>', _TH, names[c]) for c in grid.columns)
+    details = DetailGrid(("commitment", "state"))
     body = []
     for commitment, row in grid.iterrows():
         tds = []
@@ -369,13 +374,13 @@ def cross_pressure_html(tables: Tables) -> HTML:
             title = _pressure_title(rows, f"{names[state]} – {commitment}")
             tds.append(
                 html(
-                    '<td data-cell="{state}" data-effect="{effect}" title="{title}" '
-                    'style="{td}{colour}">{effect}</td>',
+                    '<td data-cell="{state}" data-effect="{effect}" '
+                    'style="{td}{colour}">{shown}</td>',
                     state=state,
                     effect=effect,
-                    title=title,
                     td=_TD,
                     colour=on_colour(colour),
+                    shown=details.cell(commitment, names[state], effect, title),
                 )
             )
         body.append(
@@ -390,12 +395,13 @@ def cross_pressure_html(tables: Tables) -> HTML:
             join(body),
         ),
         legend=html(
-            "Effect on a collective-defence clause: {} · hover a cell for the clash, "
-            "its date and its source",
+            "Effect on a collective-defence clause: {} · click, tap or press Enter on a cell "
+            "for the clash, its date and its source",
             legend,
         ),
         description=describe_cross_pressures(grid, names),
         source_ids=source_ids_of(pd.concat(by_state.values(), ignore_index=True)),
+        details=details,
     )
 
 

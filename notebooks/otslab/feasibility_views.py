@@ -25,9 +25,11 @@ from otslab.data import Tables
 from otslab.markup import Markup, html, join, markdown_html, rendered
 from otslab.plots import (
     PALETTE,
+    DetailGrid,
     add_source_note,
     colour_chips,
     css_colour,
+    detail,
     grid_html,
     new_figure,
     on_colour,
@@ -88,19 +90,20 @@ def briefing_view(tables: Tables) -> HTML:
 def ladder_html(scenarios: pd.DataFrame, codes: list[str]) -> HTML:
     """The ladder as a grid: rungs (top: highest) x requirements, new vs kept requirements.
 
-    Hover over a column heading for what the requirement means (from data/README.md).
+    A column heading opens what the requirement means (from data/README.md) on click, tap or
+    Enter; each cell says in words whether the rung adds the requirement or keeps it.
     """
     matrix = fz.requirement_matrix(scenarios).reindex(columns=codes, fill_value=0)
     steps, meanings = fz.ladder(scenarios), fz.requirement_meanings()
     blue = sns.color_palette(PALETTE)[0]
     fills = {0: "#fff", 1: f"rgba({','.join(str(round(c * 255)) for c in blue)},0.35)"}
     fills[2] = css_colour(blue)
-    cell = "border:1px solid #ccc;min-width:4.5em;height:1.8em;"
+    cell = "border:1px solid #ccc;min-width:4.5em;height:1.8em;text-align:center;font-size:85%;"
+    words = {0: "", 1: "kept", 2: "new"}
     head = join(
         html(
-            "<th title='{}' style='font-size:85%;padding:2px 4px'>{}</th>",
-            meanings.get(c, ""),
-            c.replace("_", " "),
+            "<th scope='col' style='font-size:85%;padding:2px 4px'>{}</th>",
+            detail(c.replace("_", " "), meanings[c]) if meanings.get(c) else c.replace("_", " "),
         )
         for c in codes
     )
@@ -112,12 +115,14 @@ def ladder_html(scenarios: pd.DataFrame, codes: list[str]) -> HTML:
             join(
                 html(
                     "<td data-rung='{rung}' data-code='{code}' data-level='{level}' "
-                    "style='{cell}background:{fill}'></td>",
+                    "style='{cell}background:{fill};color:{ink}'>{word}</td>",
                     rung=rung,
                     code=c,
                     level=int(matrix.loc[rung, c]),
                     cell=cell,
                     fill=fills[int(matrix.loc[rung, c])],
+                    ink="#fff" if int(matrix.loc[rung, c]) == 2 else "#000",
+                    word=words[int(matrix.loc[rung, c])],
                 )
                 for c in codes
             ),
@@ -125,9 +130,9 @@ def ladder_html(scenarios: pd.DataFrame, codes: list[str]) -> HTML:
         for rung in matrix.index[::-1]
     )
     legend = html(
-        "<span style='padding:0 10px;background:{}'>&nbsp;</span> first required at "
-        "this rung · <span style='padding:0 10px;background:{}'>&nbsp;</span> kept "
-        "from the rung below · hover a requirement for its meaning",
+        "<span style='padding:0 6px;background:{};color:#fff'>new</span> first required at "
+        "this rung · <span style='padding:0 6px;background:{}'>kept</span> kept "
+        "from the rung below · click, tap or press Enter on a requirement for its meaning",
         fills[2],
         fills[1],
     )
@@ -245,6 +250,8 @@ def describe_factor_support(support: pd.DataFrame) -> str:
 
 
 _CELL = "padding:3px 8px;border:2px solid #fff;text-align:center;min-width:3.2em;"
+EFFECT_MARKS = {"rules out": "✕", "limits": "!", "pulls elsewhere": "→"}
+"""A mark per effect in the clash grid, so the effect never rests on colour alone."""
 
 
 def _clash_title(rows: pd.DataFrame, where: str) -> str:
@@ -258,13 +265,15 @@ def clash_grid_html(
 ) -> HTML:
     """States x requirements: the hardest effect of any clash, and the number of commitments.
 
-    Hover over a cell to list the commitments behind it, each with its effect and source.
+    A cell opens the commitments behind it, each with its effect and source, on click, tap or
+    Enter; its mark (✕ rules out, ! limits, → pulls elsewhere) says the effect without colour.
     """
     grid = fz.clash_grid(clashes, states, codes)
     mine = clashes[clashes["country_id"].isin(states)].drop_duplicates(
         ["country_id", "commitment_id", "name", "requirement"]
     )
     head = join(html("<th style='{}'>{}</th>", _CELL, c.replace("_", " ")) for c in codes)
+    details = DetailGrid(("state", "requirement"))
     body = []
     for state in states:
         cells = []
@@ -285,21 +294,28 @@ def clash_grid_html(
             title = _clash_title(rows, f"{names[state]} – {code.replace('_', ' ')}")
             cells.append(
                 html(
-                    "<td data-cell='{state} {code}' data-effect='{effect}' title='{title}' "
-                    "style='{cell}{colour}font-weight:bold'>{count}</td>",
+                    "<td data-cell='{state} {code}' data-effect='{effect}' "
+                    "style='{cell}{colour}font-weight:bold'>{shown}</td>",
                     state=state,
                     code=code,
                     effect=effect,
-                    title=title,
                     cell=_CELL,
                     colour=on_colour(colour),
-                    count=grid["count"].loc[state, code],
+                    shown=details.cell(
+                        names[state],
+                        code.replace("_", " "),
+                        f"{grid['count'].loc[state, code]} {EFFECT_MARKS[effect]}",
+                        title,
+                    ),
                 )
             )
         body.append(
             html("<tr><th style='text-align:right'>{}</th>{}</tr>", names[state], join(cells))
         )
-    legend = colour_chips(EFFECT_COLOURS, "padding:1px 6px;margin-right:4px;")
+    legend = colour_chips(
+        {f"{EFFECT_MARKS[e]} {e}": c for e, c in EFFECT_COLOURS.items()},
+        "padding:1px 6px;margin-right:4px;",
+    )
     return grid_html(
         "Where commitments already signed meet the ladder",
         html(
@@ -309,11 +325,12 @@ def clash_grid_html(
         ),
         legend=html(
             "Hardest effect in the cell: {} · number: how many commitments · "
-            "grey: none · hover a cell for the commitments",
+            "grey: none · click, tap or press Enter on a cell for the commitments",
             legend,
         ),
         description=describe_clash_grid(grid["hardest"], names),
         source_ids=source_ids_of(mine),
+        details=details,
     )
 
 
@@ -1000,7 +1017,7 @@ def role_card_explorer(tables: Tables, clashes: pd.DataFrame) -> w.VBox:
         options=[(names[c], c) for c in fz.role_card_states(tables.countries)],
         description="Role",
     )
-    output = w.Output(layout={**OUTPUT_LAYOUT, "height": "520px"})
+    output = w.Output(layout=OUTPUT_LAYOUT)
 
     def draw() -> list[object]:
         return [markdown_view(fz.role_card(tables, state.value, clashes))]
