@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from IPython.display import HTML
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -481,62 +482,68 @@ def plot_membership_upset(tables: Tables, year: int) -> Figure:
 
     Rows are organisations (bars: how many course states are full members); columns are the
     combinations states hold, with the states named under each and their number of full
-    memberships above; filled dot: member (or
-    recognised neutrality), hollow dot: another tie (observer, partner, suspended, frozen...),
-    question mark: unknown.
+    memberships above; filled dot: member (or recognised neutrality), hollow dot: another tie
+    (observer, partner, suspended, frozen...), question mark: unknown. The axes are placed by
+    hand (no layout pass), and each kind of mark is one collection.
     """
+    cells = al.matrix_cells(tables, year)
     combos = membership_combinations(tables, year)
     orgs = al.matrix_organisations(tables).set_index("org_id")["short_name"]
-    full = {
-        org: sum(
-            1
-            for ties, states in zip(combos["ties"], combos["states"], strict=True)
-            for o, lv in ties
-            if o == org and lv == "full"
-            for _s in states
-        )
-        for org in orgs.index
-    }
+    full = dict.fromkeys(orgs.index, 0)
+    for ties, states in zip(combos["ties"], combos["states"], strict=True):
+        for org, level in ties:
+            full[org] += len(states) if level == "full" else 0
     used = [o for o in orgs.index if any(o == t[0] for ties in combos["ties"] for t in ties)]
     used.sort(key=lambda o: -full[o])
-    fig = new_figure(12, 2.2 + 0.36 * len(used) + 1.6)
-    grid = fig.add_gridspec(2, 2, width_ratios=[1, 5], height_ratios=[1, 2.4])
-    top = fig.add_subplot(grid[0, 1])
-    left = fig.add_subplot(grid[1, 0])
-    dots = fig.add_subplot(grid[1, 1], sharex=top)
+    rows_in, names_in, top_in = 0.36 * len(used), 1.5, 1.4
+    height = 0.9 + top_in + rows_in + names_in + 0.2
+    fig = new_figure(12, height, fixed=True)
+    y_dots = (names_in + 0.2) / height
+    h_dots = rows_in / height
+    top = fig.add_axes((0.23, y_dots + h_dots + 0.02, 0.76, top_in / height - 0.03))
+    left = fig.add_axes((0.12, y_dots, 0.09, h_dots))
+    dots = fig.add_axes((0.23, y_dots, 0.76, h_dots), sharex=top)
     palette = sns.color_palette(PALETTE, 10)
-    xs = range(len(combos))
+    xs = np.arange(len(combos))
     top.bar(xs, combos["full"], color=palette[0], width=0.6)
-    top.set_ylabel("full memberships")
+    top.set_ylabel("full memberships", fontsize=9)
     top.yaxis.set_major_locator(MaxNLocator(integer=True))
     top.tick_params(labelbottom=False)
     top.grid(False, axis="x")
     left.barh(range(len(used)), [full[o] for o in used], color=palette[7])
-    left.set_yticks(range(len(used)), [shorten(orgs[o], 30) for o in used])
+    left.set_yticks(range(len(used)), [orgs[o] for o in used])
     left.invert_xaxis()
-    left.set_xlabel("full members")
+    left.set_xlabel("full members", fontsize=9)
     left.xaxis.set_major_locator(MaxNLocator(integer=True))
     left.set_ylim(len(used) - 0.5, -0.5)
     row_of = {o: i for i, o in enumerate(used)}
+    grid_x, grid_y = np.meshgrid(xs, np.arange(len(used)))
+    dots.scatter(grid_x.ravel(), grid_y.ravel(), s=40, color="0.9", zorder=1)
+    marks = {"full": [], "other": [], "unknown": []}
+    lines = []
     for x, ties in zip(xs, combos["ties"], strict=True):
-        dots.scatter([x] * len(used), range(len(used)), s=40, color="0.9", zorder=1)
+        for org, level in ties:
+            marks[level].append((x, row_of[org]))
         filled = [row_of[o] for o, lv in ties if lv == "full"]
         if len(filled) > 1:
-            dots.plot([x, x], [min(filled), max(filled)], color="0.2", linewidth=2, zorder=2)
-        for org, lv in ties:
-            y = row_of[org]
-            if lv == "full":
-                dots.scatter([x], [y], s=80, color="0.15", zorder=3)
-            elif lv == "other":
-                dots.scatter(
-                    [x], [y], s=80, facecolors="white", edgecolors="0.15", linewidths=1.6, zorder=3
-                )
-            else:
-                dots.text(x, y, "?", ha="center", va="center", fontsize=11, fontweight="bold")
+            lines.append([(x, min(filled)), (x, max(filled))])
+    dots.add_collection(LineCollection(lines, colors="0.2", linewidths=2, zorder=2))
+    if marks["full"]:
+        dots.scatter(*zip(*marks["full"], strict=True), s=80, color="0.15", zorder=3)
+    if marks["other"]:
+        dots.scatter(
+            *zip(*marks["other"], strict=True),
+            s=80,
+            facecolors="white",
+            edgecolors="0.15",
+            linewidths=1.6,
+            zorder=3,
+        )
+    for x, y in marks["unknown"]:
+        dots.text(x, y, "?", ha="center", va="center", fontsize=11, fontweight="bold")
     dots.set_yticks(range(len(used)), [""] * len(used))
     dots.set_ylim(len(used) - 0.5, -0.5)
-    states = ["\n".join(shorten(state, 24) for state in s) for s in combos["states"]]
-    dots.set_xticks(list(xs), states, rotation=90, fontsize=9)
+    dots.set_xticks(list(xs), ["\n".join(s) for s in combos["states"]], rotation=90, fontsize=9)
     dots.set_xlim(-0.6, len(combos) - 0.4)
     dots.grid(False)
     fig.suptitle(
@@ -544,10 +551,11 @@ def plot_membership_upset(tables: Tables, year: int) -> Figure:
         "same ties share one)\nfilled dot: member (or recognised neutrality) · hollow dot: "
         "observer, partner, suspended, frozen or another tie · ?: unknown",
         x=0.01,
+        y=1 - 0.1 / height,
         ha="left",
+        va="top",
         fontsize=12,
     )
-    cells = al.matrix_cells(tables, year)
     add_source_note(fig, _source_ids(cells))
     return fig
 
