@@ -838,11 +838,236 @@ def _outside_levers(tables: Tables, country_id: str) -> list[str]:
     return ["", "## Your levers: commitments you share with OTS states", "", *out] if out else []
 
 
+# --- the delegation's brief: interests, options, confidential instructions ----------------------
+
+TAGS = ("fact", "interpretation", "our inference")
+"""How each line of a brief is tagged: a sourced fact, a source's interpretation, or ours."""
+
+INVENTED = "INVENTED FOR THE GAME: not a fact, and in no source."
+"""The mark on every confidential instruction."""
+
+
+def _tag(kind: str) -> str:
+    """The Markdown tag that opens a brief line."""
+    if kind not in TAGS:
+        raise ValueError(f"unknown tag '{kind}': use one of {', '.join(TAGS)}")
+    return f"**[{kind}]**"
+
+
+def _own_clashes(scenarios: pd.DataFrame, clashes: pd.DataFrame, country_id: str) -> pd.DataFrame:
+    """A state's clashes, each at the first rung that asks for its requirement, hardest first."""
+    found = rung_clashes(scenarios, clashes, [country_id]).sort_values("rung")
+    found = found.drop_duplicates(["commitment_id", "name", "requirement"])
+    order = found["effect"].map(list(CLASH_WEIGHTS).index)
+    return found.assign(order=order).sort_values(["order", "rung"]).reset_index(drop=True)
+
+
+def clear_rung(scenarios: pd.DataFrame, clashes: pd.DataFrame, country_id: str) -> int:
+    """The highest rung up to which none of the state's commitments clashes (0: not even rung 1)."""
+    found = _own_clashes(scenarios, clashes, country_id)
+    top = int(ladder(scenarios).index.max())
+    return top if found.empty else int(found["rung"].min()) - 1
+
+
+def _commitment_label(commitment_id: object, name: object, short: bool = False) -> str:
+    """'K001 CSTO Article 1 ...' ('K001' when short), or the name alone when it has no id."""
+    if pd.isna(commitment_id) or not commitment_id:
+        return str(name)
+    return str(commitment_id) if short else f"{commitment_id} {name}"
+
+
+def _labels(rows: pd.DataFrame, short: bool = False) -> list[str]:
+    """The commitment label of every clash row."""
+    pairs = zip(rows["commitment_id"], rows["name"], strict=True)
+    return [_commitment_label(c, n, short) for c, n in pairs]
+
+
+def _by_commitment(rows: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """Clash rows grouped per commitment: (label, 'requirement (rung n), ...', sources)."""
+    out = []
+    for label, group in rows.groupby(_labels(rows), sort=False):
+        reqs = ", ".join(f"{r.requirement} (rung {r.rung})" for r in group.itertuples())
+        out.append((label, reqs, ", ".join(dict.fromkeys(group["source_id"]))))
+    return out
+
+
+def _factor_line(row: object) -> str:
+    """A brief line for a factor: tagged as the sources' interpretation, with its claims."""
+    return (
+        f"- {_tag('interpretation')} **{md(row.factor_id)} {md(row.name)}**: "
+        f"{md(row.description)} (claims {md(', '.join(split_ids(row.evidence)))})"
+    )
+
+
+def brief_lines(tables: Tables, country_id: str, clashes: pd.DataFrame) -> list[str]:
+    """What the government wants, will not accept and could trade, each line tagged and sourced."""
+    scenarios = tables.scenarios
+    names = ladder(scenarios)["name"]
+    mine = _own_clashes(scenarios, clashes, country_id)
+    own = tables.factors[[country_id in split_ids(c) for c in tables.factors["applies_to"]]]
+    direction = own["direction"].astype(str)
+    voices = tables.voices[(tables.voices["country_id"] == country_id)].dropna(subset=["rung"])
+    practice = record_practice(tables, [country_id])
+    clear = clear_rung(scenarios, clashes, country_id)
+    wants = [_factor_line(r) for r in own[direction == "driver"].itertuples()]
+    wants += [
+        f"- {_tag('our inference')} {md(r.voice_id)} {md(r.name)} ({md(r.source_id)}) speaks "
+        f"for rung {int(r.rung)}, \u201c{md(names[int(r.rung)])}\u201d (our reading of the "
+        "quotation below, not an official position)."
+        for r in voices.itertuples()
+    ]
+    bars = mine[mine["effect"] == "rules out"]
+    refuse = [
+        f"- {_tag('our inference')} {md(label)} rules out {md(reqs)} ({md(src)}): the commitment "
+        "is a fact, its effect our coding; accepting means leaving or re-reading it."
+        for label, reqs, src in _by_commitment(bars)
+    ]
+    refuse += [_factor_line(r) for r in own[direction == "constraint"].itertuples()]
+    trade = [
+        f"- {_tag('our inference')} Up to rung {clear} none of your commitments clashes with "
+        "what the ladder asks: support there costs you no treaty or law."
+        if clear
+        else f"- {_tag('our inference')} Even rung 1 touches one of your commitments."
+    ]
+    if mine.empty:
+        trade.append(
+            f"- {_tag('our inference')} The data code no commitment of yours at all: that is "
+            "missing data, not freedom to sign anything. Ask what your government has promised."
+        )
+    soft = mine[mine["effect"] != "rules out"]
+    if not soft.empty:
+        trade.append(
+            f"- {_tag('our inference')} These commitments only limit or pull elsewhere, so a text "
+            f"drafted around them is possible: {md(', '.join(dict.fromkeys(_labels(soft, True))))}"
+            " (see 'Where your commitments meet the ladder')."
+        )
+    for (code, match), done in practice.groupby(["requirement", "match"], sort=False):
+        events = ", ".join(
+            f"{r.event_id} ({r.source_id})" for r in done.drop_duplicates("event_id").itertuples()
+        )
+        trade.append(
+            f"- {_tag('fact')} You already practise {md(code)} ({md(match)}): {md(events)}."
+        )
+    none_wanted = (
+        f"- {_tag('our inference')} No factor or placed voice in the data speaks for your side "
+        "specifically: build your aims from the voices and claims below."
+    )
+    none_refused = f"- {_tag('our inference')} No commitment in the data rules out a rung for you."
+    return [
+        "## Your brief",
+        "",
+        "Tags: **[fact]** sourced fact; **[interpretation]** an argument the sources make; "
+        "**[our inference]** the course team's reading of the data.",
+        "",
+        "**Your government wants**",
+        "",
+        *(wants or [none_wanted]),
+        "",
+        "**It will not accept**",
+        "",
+        *(refuse or [none_refused]),
+        "",
+        "**It could trade**",
+        "",
+        *trade,
+    ]
+
+
+def option_lines(tables: Tables, country_id: str, clashes: pd.DataFrame) -> list[str]:
+    """An options menu: for every rung, what supporting it would cost this state."""
+    steps = ladder(tables.scenarios)
+    found = rung_clashes(tables.scenarios, clashes, [country_id])
+    practice = record_practice(tables, [country_id])
+    out = ["## Your options, rung by rung", ""]
+    for rung, step in steps.iterrows():
+        here = found[found["rung"] == rung].drop_duplicates(["commitment_id", "name"])
+        bars = here[here["effect"] == "rules out"]
+        drafts = here[here["effect"] != "rules out"]
+        done = practice[practice["requirement"].isin(step["adds"])]
+        if not bars.empty:
+            choice = "oppose, or support only after leaving or re-reading " + md(
+                ", ".join(dict.fromkeys(_labels(bars, short=True)))
+            )
+        elif not drafts.empty:
+            choice = "support if the text is drafted around " + md(
+                ", ".join(dict.fromkeys(_labels(drafts, short=True)))
+            )
+        else:
+            choice = "support: none of your commitments clashes"
+        record = (
+            f" The record: you already did {md(', '.join(dict.fromkeys(done['event_id'])))}."
+            if not done.empty
+            else ""
+        )
+        out.append(f"- **Rung {rung}, {md(step['name'])}:** {choice}.{record}")
+    return out
+
+
+def confidential_lines(tables: Tables, country_id: str, clashes: pd.DataFrame) -> list[str]:
+    """One or two confidential instructions built from the clash data, marked as invented."""
+    mine = _own_clashes(tables.scenarios, clashes, country_id)
+    names = tables.countries.set_index("country_id")["name"].map(short_name)
+    parties = commitment_parties(tables, current_year())
+    outside = [c for c in role_card_states(tables.countries) if c in ("RUS", "CHN")]
+    out = ["## Confidential instructions", "", f"*{INVENTED}*", ""]
+    if country_id in outside:
+        bound = parties[parties["country_id"] == country_id]["commitment_id"].dropna().unique()
+        ots = set(ots_states(tables.countries, include_observers=True))
+        lines = []
+        for cid in bound:
+            others = parties[
+                (parties["commitment_id"] == cid) & parties["country_id"].isin(ots)
+            ]["country_id"].unique()
+            if len(others) and len(lines) < 2:
+                row = parties[parties["commitment_id"] == cid].iloc[0]
+                lines.append(
+                    f"{len(lines) + 1}. Your capital instructs you to remind "
+                    f"{md(', '.join(names[c] for c in others))} in private that {md(cid)} "
+                    f"{md(row['name'])} binds them, and to say nothing about it in public."
+                )
+        listen = (
+            "1. Your capital instructs you to listen, ask each delegation which rung it will "
+            "support, and report."
+        )
+        return [*out, *(lines or [listen])]
+    if mine.empty:
+        return [
+            *out,
+            "1. Your capital instructs you to ask, before you support any rung, what it would "
+            "oblige you to do, and to commit to nothing you cannot report home in one sentence.",
+        ]
+    hardest = mine.iloc[0]
+    bound = parties[parties["commitment_id"] == hardest["commitment_id"]]
+    partners = [c for c in bound["country_id"].unique() if c in outside]
+    label = md(_commitment_label(hardest["commitment_id"], hardest["name"]))
+    if len(partners):
+        out.append(
+            f"1. {md(names[partners[0]])}'s ambassador has reminded you in private that {label} "
+            f"binds you. Do not agree to rung {hardest['rung']} unless the final text says it is "
+            f"compatible with {md(hardest['commitment_id'] or hardest['name'])}."
+        )
+    else:
+        out.append(
+            f"1. Your parliament will read anything you sign against {label}. Do not agree to "
+            f"rung {hardest['rung']} without a written assurance that the text respects it."
+        )
+    clear = clear_rung(tables.scenarios, clashes, country_id)
+    if clear:
+        out.append(
+            f"2. You may support rung {clear} at once, but announce it only after another "
+            "delegation has offered you something from your brief in return."
+        )
+    return out
+
+
 def role_card(tables: Tables, country_id: str, clashes: pd.DataFrame) -> str:
     """A role card in Markdown for one state, built only from the data."""
     country = _country_row(tables, country_id)
     name = country["name"]
     out = [f"# Role card: {md(name)}", "", f"*{role_of(str(country['ots_status']))}*", ""]
+    out += [*brief_lines(tables, country_id, clashes), ""]
+    out += [*option_lines(tables, country_id, clashes), ""]
+    out += [*confidential_lines(tables, country_id, clashes), ""]
     if pd.notna(country["security_posture"]):
         out += [
             "## Your position in one line",
@@ -865,12 +1090,14 @@ def role_card(tables: Tables, country_id: str, clashes: pd.DataFrame) -> str:
         out += ["", "## Bases in the record", ""]
         out += [f"- {md(r.title)} ({md(f'{r.date}, {r.source_id}')})" for r in bases.itertuples()]
     factors = tables.factors[
-        tables.factors["applies_to"].map(lambda cell: country_id in split_ids(cell))
-        | tables.factors["name"].map(lambda t: mentions(t, name))
-        | tables.factors["description"].map(lambda t: mentions(t, name))
+        ~tables.factors["applies_to"].map(lambda cell: country_id in split_ids(cell))
+        & (
+            tables.factors["name"].map(lambda t: mentions(t, name))
+            | tables.factors["description"].map(lambda t: mentions(t, name))
+        )
     ]
     if not factors.empty:
-        out += ["", "## Pressures and interests the sources see", ""]
+        out += ["", "## Other arguments in the sources that name you", ""]
         out += [
             f"- {md(r.direction)} **{md(r.factor_id)} {md(r.name)}**: {md(r.description)} "
             f"(claims {md(', '.join(split_ids(r.evidence)))})"
@@ -990,10 +1217,12 @@ def _read_manifest(folder: Path) -> dict[str, str]:
 def _kit_target(folder: Path, name: str, data: bytes, manifest: dict[str, str]) -> Path:
     """Where to write a kit file: its own name, unless someone changed that file since we wrote it.
 
-    A changed file is kept; the new version goes beside it as `<name>.new.md` (or `.new-2.md`...).
+    A changed file is kept; the new version goes beside it as `<stem>.new<suffix>` (or
+    `.new-2<suffix>`...), e.g. `01_role_card_TUR.new.md`.
     """
+    stem, suffix = Path(name).stem, Path(name).suffix
     candidates = [name] + [
-        name.removesuffix(".md") + (".new.md" if n == 1 else f".new-{n}.md") for n in range(1, 100)
+        f"{stem}.new{'' if n == 1 else f'-{n}'}{suffix}" for n in range(1, 100)
     ]
     for candidate in candidates:
         path = folder / candidate
@@ -1005,8 +1234,8 @@ def _kit_target(folder: Path, name: str, data: bytes, manifest: dict[str, str]) 
     raise FileExistsError(f"{folder}: too many edited copies of {name}; tidy the folder")
 
 
-def export_kit(tables: Tables, folder: Path, clashes: pd.DataFrame) -> list[Path]:
-    """Write the briefing and one Markdown role card per state into folder; return the paths.
+def write_kit_files(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write files (name -> bytes) into folder, keeping any a user changed; return the paths.
 
     A file changed since the course wrote it is never overwritten: the new version is written
     beside it (`describe_kit` says which). Each file is written whole or not at all.
@@ -1014,12 +1243,8 @@ def export_kit(tables: Tables, folder: Path, clashes: pd.DataFrame) -> list[Path
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     manifest = _read_manifest(folder)
-    texts = {"00_briefing.md": briefing(tables)}
-    for number, cid in enumerate(role_card_states(tables.countries), start=1):
-        texts[f"{number:02d}_role_card_{cid}.md"] = role_card(tables, cid, clashes)
     written = []
-    for name, text in texts.items():
-        data = (text + "\n").encode("utf-8")
+    for name, data in files.items():
         path = _kit_target(folder, name, data, manifest)
         if not path.exists() or path.read_bytes() != data:
             write_atomically(path, data, mode=0o644)
@@ -1031,14 +1256,26 @@ def export_kit(tables: Tables, folder: Path, clashes: pd.DataFrame) -> list[Path
     return written
 
 
+def export_kit(tables: Tables, folder: Path, clashes: pd.DataFrame) -> list[Path]:
+    """Write the briefing and one Markdown role card per state into folder; return the paths.
+
+    A file changed since the course wrote it is kept, as `write_kit_files` does.
+    """
+    texts = {"00_briefing.md": briefing(tables)}
+    for number, cid in enumerate(role_card_states(tables.countries), start=1):
+        texts[f"{number:02d}_role_card_{cid}.md"] = role_card(tables, cid, clashes)
+    return write_kit_files(folder, {k: (v + "\n").encode("utf-8") for k, v in texts.items()})
+
+
 def describe_kit(written: list[Path]) -> str:
     """What export_kit did, in words: where the kit is and which edited files it left alone."""
     folder = os.path.relpath(written[0].parent)
     kept = [p for p in written if ".new" in p.name]
-    lines = [f"The kit ({len(written)} Markdown files) is in {folder}."]
+    kinds = sorted({p.suffix.lstrip(".").upper().replace("MD", "Markdown") for p in written})
+    lines = [f"The kit ({len(written)} files: {', '.join(kinds)}) is in {folder}."]
     lines += [
-        f"{p.name.split('.new')[0]}.md was changed after it was written: it is kept as it is, "
-        f"and the version from the data is in {p.name}."
+        f"{p.name.split('.new')[0]}{p.suffix} was changed after it was written: it is kept as "
+        f"it is, and the version from the data is in {p.name}."
         for p in kept
     ]
     return "\n".join(lines)

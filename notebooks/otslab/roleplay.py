@@ -1,0 +1,388 @@
+"""The role play's paper: chair's and press cards, the outcome form and its CSV, a printable kit.
+
+Run `python -m otslab.roleplay` (or `make roleplay-kit`) from the notebooks folder to write the
+briefing, one page per card, the chair's and press cards and the outcome form, as HTML and (where
+Chromium is installed) as one PDF, into notebooks/roleplay_kit/print.
+"""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from otslab import feasibility as fz
+from otslab.data import Tables, load_tables
+from otslab.markup import Markup, html, join, markdown_html
+from otslab.markup import md_text as md
+
+OUTCOME_COLUMNS = [
+    "class",
+    "date",
+    "group",
+    "question",
+    "rung_reached",
+    "held_out",
+    "why",
+    "sources",
+    "model_rung",
+]
+"""The outcome CSV: one row per group and question (1: exercises, 2: a clause)."""
+
+OUTCOME_FILE = "outcomes.csv"
+"""The outcome form's CSV in the kit folder: fill one row per group and question."""
+
+PRINT_DIR = "print"
+"""Sub-folder of the kit for the printable pages (HTML and PDF)."""
+
+
+# --- chair, press and outcome form --------------------------------------------------------------
+
+
+def chair_state(tables: Tables) -> str:
+    """The state holding the OTS chair: host of the latest ordinary (not informal) OTS summit."""
+    events = tables.events
+    summits = events[
+        (events["kind"].astype(str) == "summit")
+        & (events["framework"].astype(str) == "OTS")
+        & ~events["title"].astype(str).str.contains("Informal", case=False)
+    ].dropna(subset=["date_earliest"])
+    if summits.empty:
+        raise ValueError("events.csv has no dated ordinary OTS summit: no chair can be named")
+    last = summits.sort_values("date_earliest").iloc[-1]
+    people = tables.event_participants
+    hosts = people[(people["event_id"] == last["event_id"]) & (people["role"] == "host")]
+    if hosts.empty:
+        raise ValueError(f"event_participants.csv names no host of {last['event_id']}")
+    return str(hosts["country_id"].iloc[0])
+
+
+def chair_card(tables: Tables) -> str:
+    """The chair's card in Markdown: the script for the summit, the consensus rule, the record."""
+    chair = chair_state(tables)
+    names = tables.countries.set_index("country_id")["name"].map(fz.short_name)
+    members = ", ".join(names[c] for c in fz.ots_states(tables.countries))
+    return "\n".join(
+        [
+            "# The chair's card",
+            "",
+            f"*{md(names[chair])} holds the OTS chair as the host of the last ordinary summit "
+            "(events.csv). A student or the teacher chairs; the chair state's own delegation "
+            "argues its card as usual.*",
+            "",
+            "## Your job",
+            "",
+            "- Keep time to the procedure on the briefing sheet; announce each phase.",
+            "- Call the opening statements: members first, then observers, then one public "
+            "statement each from the outside powers.",
+            "- In the decision phase, read question 1, then question 2. For each, ask every member "
+            f"in turn ({md(members)}): yes, no, or 'only if ...'. Observers may speak, not decide.",
+            "- Consensus: one member's no blocks. Before you close a question, ask once: "
+            "'Does any member object?'",
+            "- Ask 'which source?' whenever a delegation states a fact that is not on its card.",
+            "",
+            "## Your record",
+            "",
+            "Fill in the outcome form: for each question the rung reached, who held out, why (in "
+            "their words), and the source ids they cited. The teacher copies it into "
+            f"`{OUTCOME_FILE}` for the debrief.",
+        ]
+    )
+
+
+def press_card() -> str:
+    """The press corps' card in Markdown: what to watch, whom to ask, what to write."""
+    return "\n".join(
+        [
+            "# The press corps' card",
+            "",
+            "*You report on the summit for a news outlet. You sit apart, listen to the opening "
+            "statements, and may question any delegation in the recess.*",
+            "",
+            "## Your job",
+            "",
+            "- In the recess, interview two delegations. Ask each: what will you support, what "
+            "will you not sign, and which source backs that?",
+            "- Write down who said what, in their words; mark what is a fact with a source, what "
+            "is a delegation's interpretation, and what is a forecast.",
+            "- After the decision, write a report of at most 80 words in the style of S003 (an "
+            "explainer) or S004 (an interview round-up): one headline, who decided what, one "
+            "quotation, one fact with its source id.",
+            "- Read it out in the debrief. The class checks: is every fact sourced, and is every "
+            "claim attributed?",
+            "",
+            "## Rules",
+            "",
+            "- Report what was said, not what you guess was meant; label guesses as yours.",
+            "- The confidential instructions on the delegations' cards are invented for the game: "
+            "if you learn one, report it as a delegation's game instruction, not as a fact.",
+        ]
+    )
+
+
+def outcome_form(tables: Tables) -> str:
+    """The printable outcome form in Markdown: one block per question, the CSV's columns."""
+    steps = fz.ladder(tables.scenarios)
+    rungs = "; ".join(f"{r} {md(n)}" for r, n in steps["name"].items())
+    ids = ", ".join(fz.ots_states(tables.countries, include_observers=True))
+    blocks = []
+    for number, question in ((1, "OTS-flag exercises"), (2, "a clause")):
+        blocks += [
+            f"## Question {number}: {question}",
+            "",
+            "- Rung reached (0 if none): ______",
+            f"- Held out (state ids, e.g. {md(ids.split(', ')[0])}): ____________________",
+            "- Why, in their words: ____________________________________________",
+            "- Source ids they cited: ____________________",
+            "- The model's answer under our weights (rung): ______",
+            "",
+        ]
+    return "\n".join(
+        [
+            "# Outcome form",
+            "",
+            "Class: ____________  Date: ____________  Group: ____________",
+            "",
+            f"The rungs: {rungs}. State ids: {md(ids)}.",
+            "",
+            *blocks,
+            f"Copy each question as one row of `{OUTCOME_FILE}` with the columns "
+            f"{md(', '.join(OUTCOME_COLUMNS))}; separate several ids with ';'.",
+        ]
+    )
+
+
+# --- the outcome CSV ----------------------------------------------------------------------------
+
+
+def write_outcome_template(path: Path) -> Path:
+    """An empty outcome CSV (header only), unless one is already there; return its path."""
+    path = Path(path)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(",".join(OUTCOME_COLUMNS) + "\n", encoding="utf-8")
+    return path
+
+
+def _rung_cell(value: str, where: str, top: int, required: bool) -> int | None:
+    """A rung cell as an int from 0 to top; empty is None (unknown) unless required."""
+    if not value.strip():
+        if required:
+            raise ValueError(f"{where}: empty; write the rung reached (0 if none)")
+        return None
+    if not value.strip().isdigit() or int(value) > top:
+        raise ValueError(f"{where}: '{value}' is not a rung from 0 to {top}")
+    return int(value)
+
+
+def read_outcomes(paths: Iterable[Path], tables: Tables) -> pd.DataFrame:
+    """Several outcome CSVs as one table; a clear error naming file, row and column if wrong."""
+    top = int(fz.ladder(tables.scenarios).index.max())
+    known = set(tables.countries["country_id"])
+    rows = []
+    for path in map(Path, paths):
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.DictReader(handle)
+            missing = [c for c in OUTCOME_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise ValueError(f"{path}, line 1: missing column(s) {', '.join(missing)}")
+            for line, row in enumerate(reader, start=2):
+                where = f"{path}, line {line}, column"
+                if row["question"] not in ("1", "2"):
+                    raise ValueError(f"{where} question: '{row['question']}' is not 1 or 2")
+                held = [c for c in row["held_out"].split(";") if c.strip()]
+                unknown = [c for c in held if c.strip() not in known]
+                if unknown:
+                    raise ValueError(
+                        f"{where} held_out: {', '.join(unknown)} not in countries.csv"
+                    )
+                rows.append(
+                    {
+                        **{c: row[c].strip() for c in OUTCOME_COLUMNS},
+                        "question": int(row["question"]),
+                        "rung_reached": _rung_cell(
+                            row["rung_reached"], f"{where} rung_reached", top, True
+                        ),
+                        "model_rung": _rung_cell(
+                            row["model_rung"], f"{where} model_rung", top, False
+                        ),
+                        "held_out": ";".join(c.strip() for c in held),
+                        "file": path.name,
+                    }
+                )
+    frame = pd.DataFrame(rows, columns=[*OUTCOME_COLUMNS, "file"])
+    for col in ("rung_reached", "model_rung"):
+        frame[col] = frame[col].astype("Int64")
+    return frame
+
+
+def summarise_outcomes(outcomes: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Across groups and terms: rungs reached per question, who held out how often, vs the model."""
+    if outcomes.empty:
+        raise ValueError("no outcomes to summarise: fill at least one row of the outcome CSV")
+    reached = (
+        outcomes.groupby(["question", "rung_reached"]).size().rename("groups").reset_index()
+    )
+    held = outcomes.assign(state=outcomes["held_out"].str.split(";")).explode("state")
+    held = held[held["state"].fillna("") != ""]
+    holdouts = held.groupby(["question", "state"]).size().rename("times held out").reset_index()
+    known = outcomes.dropna(subset=["model_rung"])
+    versus = pd.DataFrame(
+        {
+            "question": known["question"],
+            "group": known["class"] + " " + known["group"],
+            "summit": known["rung_reached"],
+            "model": known["model_rung"],
+            "summit minus model": known["rung_reached"] - known["model_rung"],
+        }
+    ).reset_index(drop=True)
+    return {"reached": reached, "held out": holdouts, "summit vs model": versus}
+
+
+# --- the printable kit --------------------------------------------------------------------------
+
+PRINT_CSS = Markup("""<style>
+@page { size: A4; margin: 7mm; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; color: #111; }
+section.page { break-after: page; font-size: var(--size); line-height: 1.15; }
+section.page:last-child { break-after: auto; }
+section.page.columns .body { column-count: 2; column-gap: 6mm; }
+h1 { font-size: 150%; margin: 0 0 2mm; }
+h2 { font-size: 112%; margin: 2mm 0 1mm; break-after: avoid; }
+p, ul, ol { margin: 0 0 1.2mm; }
+ul, ol { padding-left: 4mm; }
+li { margin: 0 0 0.2mm; }
+.fiction { border: 1.5pt dashed #000; padding: 1mm 2mm; }
+</style>""")
+"""Print styles: A4, one section a page (break-after: page); long cards set in two columns."""
+
+
+def _font_size(text: str) -> float:
+    """A font size in points that fits a card's words on one A4 page (two columns when long)."""
+    words = len(text.split())
+    return max(5.8, min(10.0, 10.0 * (480 / max(words, 1)) ** 0.5))
+
+
+def page_html(markdown: str) -> Markup:
+    """One printed page from our Markdown (data escaped): the title, then the body in columns."""
+    title, _, body = markdown.partition("\n")
+    long = len(markdown.split()) > 450
+    body_html = markdown_html(body)
+    body_html = Markup(
+        str(body_html).replace(
+            "<h2>Confidential instructions</h2>",
+            '<h2 class="fiction">Confidential instructions</h2>',
+        )
+    )
+    return html(
+        "<section class='page{cls}' style='--size:{size:.1f}pt'>{title}<div class='body'>"
+        "{body}</div></section>",
+        cls=" columns" if long else "",
+        size=_font_size(markdown),
+        title=markdown_html(title),
+        body=body_html,
+    )
+
+
+def kit_pages(tables: Tables, clashes: pd.DataFrame) -> dict[str, str]:
+    """Every page of the kit, in print order: file stem -> Markdown."""
+    pages = {"00_briefing": fz.briefing(tables)}
+    for number, cid in enumerate(fz.role_card_states(tables.countries), start=1):
+        pages[f"{number:02d}_role_card_{cid}"] = fz.role_card(tables, cid, clashes)
+    n = len(pages)
+    pages[f"{n:02d}_chair"] = chair_card(tables)
+    pages[f"{n + 1:02d}_press"] = press_card()
+    pages[f"{n + 2:02d}_outcome_form"] = outcome_form(tables)
+    return pages
+
+
+def document(title: str, sections: Iterable[Markup]) -> bytes:
+    """A whole printable HTML document from page sections."""
+    return str(
+        html(
+            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{}</title>{}"
+            "</head><body>{}</body></html>",
+            title,
+            PRINT_CSS,
+            join(sections),
+        )
+    ).encode("utf-8")
+
+
+def chromium() -> str | None:
+    """The Chromium binary that prints PDFs, or None when there is none."""
+    return next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
+
+
+def print_pdf(source: Path, timeout: float = 120) -> bytes:
+    """Print an HTML file to PDF with headless Chromium; a clear error when it cannot."""
+    binary = chromium()
+    if binary is None:
+        raise RuntimeError(
+            "no Chromium here to print the PDF: open kit.html in a browser and print it "
+            "(each card starts on a new page)"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "kit.pdf"
+        done = subprocess.run(
+            [
+                binary,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                f"--user-data-dir={tmp}/profile",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={target}",
+                Path(source).resolve().as_uri(),
+            ],
+            capture_output=True,
+            timeout=timeout,
+            check=False,
+        )
+        if not target.exists():
+            raise RuntimeError(f"Chromium did not print {source}: {done.stderr.decode()[-400:]}")
+        return target.read_bytes()
+
+
+def export_printable(
+    tables: Tables, folder: Path, clashes: pd.DataFrame, pdf: bool = True
+) -> list[Path]:
+    """Write the kit as HTML (one file a page, and kit.html with all) and kit.pdf into folder/print.
+
+    Like the Markdown kit, a file changed since the course wrote it is kept and the new version
+    goes beside it. The outcome CSV template is written once into folder and never overwritten.
+    """
+    out = Path(folder) / PRINT_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    pages = kit_pages(tables, clashes)
+    sections = {stem: page_html(text) for stem, text in pages.items()}
+    files = {f"{stem}.html": document(stem, [s]) for stem, s in sections.items()}
+    files["kit.html"] = document("Role-play kit", sections.values())
+    written = fz.write_kit_files(out, files)
+    if pdf:
+        kit = next(p for p in written if p.name.startswith("kit") and p.suffix == ".html")
+        written += fz.write_kit_files(out, {"kit.pdf": print_pdf(kit)})
+    written.append(write_outcome_template(Path(folder) / OUTCOME_FILE))
+    return written
+
+
+def main() -> None:
+    """Write the Markdown kit and the printable kit into notebooks/roleplay_kit."""
+    tables = load_tables()
+    clashes, _ = fz.model(tables)
+    written = fz.export_kit(tables, fz.KIT_DIR, clashes)
+    printable = export_printable(tables, fz.KIT_DIR, clashes, pdf=chromium() is not None)
+    print(fz.describe_kit(written))
+    print(fz.describe_kit(printable))
+    if chromium() is None:
+        print("No Chromium here: open print/kit.html in a browser and print it.", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
