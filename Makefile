@@ -7,7 +7,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Jupyter refuses to run as root unless told; the server only listens on 127.0.0.1.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test check-data bench hub-bench hub-link html pdf answer-keys term-counts boundaries clean
+.PHONY: lab test check-data bench hub-bench hub-link html pdf answer-keys term-counts boundaries clean roleplay-kit
 
 lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=. $(ALLOW_ROOT) \
@@ -49,6 +49,11 @@ book/node_modules/.package-lock.json: book/package.json book/package-lock.json
 # notebooks/ANSWER_KEYS.md from the notebooks' exercises and self-check questions.
 answer-keys: $(VENV)/.stamp-dev
 	$(BIN)/python tools/answer_keys.py
+
+# The role-play kit of notebook 04 in notebooks/roleplay_kit: Markdown cards, and in print/ one
+# HTML page per card and kit.pdf (needs Debian's chromium); edits a teacher made are kept.
+roleplay-kit: $(VENV)/.stamp-runtime
+	cd notebooks && ../$(BIN)/python -m otslab.roleplay
 
 check-data: $(VENV)/.stamp-runtime
 	cd notebooks && ../$(BIN)/python -m otslab.data
