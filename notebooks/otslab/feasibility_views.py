@@ -1010,6 +1010,71 @@ def reveal_items(panel: WeightPanel, path: Path = fz.MY_WEIGHTS) -> list[object]
     return items
 
 
+def reveal_view(panel: WeightPanel, path: Path = fz.MY_WEIGHTS) -> w.VBox:
+    """Compare your committed weights with the defaults; load them into the sliders if you like."""
+    output = w.Output()
+    compare = w.Button(description="Compare again", icon="refresh")
+    load = w.Button(description="Put my weights on the sliders", icon="sliders")
+    compare.on_click(lambda _b: render_into(output, lambda: reveal_items(panel, path)))
+
+    def use(_button: object) -> None:
+        found = fz.load_commitment(path)
+        if found:
+            panel.set_weights({k: v for k, v in found["weights"].items() if k in panel.sliders})
+
+    load.on_click(use)
+    render_into(output, lambda: reveal_items(panel, path))
+    return w.VBox([w.HBox([compare, load]), output])
+
+
+def kit_view(tables: Tables, clashes: pd.DataFrame, folder: Path = fz.KIT_DIR) -> w.VBox:
+    """Write the kit (Markdown and printable HTML) now; a button prints it to one PDF."""
+    from otslab import roleplay as rp
+
+    written = fz.export_kit(tables, folder, clashes)
+    printable = rp.export_printable(tables, folder, clashes, pdf=False)
+    output = w.Output()
+    button = w.Button(description="Print the kit to PDF", icon="print")
+
+    def report(lines: list[str]) -> list[object]:
+        return [hint(line) for line in lines]
+
+    def pdf() -> list[object]:
+        if rp.chromium() is None:
+            return report(
+                [
+                    "No Chromium on this machine: open roleplay_kit/print/kit.html in a browser "
+                    "and print it (each card starts on a new page), or run make roleplay-kit."
+                ]
+            )
+        paths = rp.export_printable(tables, folder, clashes, pdf=True)
+        return report([fz.describe_kit([p for p in paths if p.suffix == ".pdf"])])
+
+    button.on_click(lambda _b: render_into(output, pdf))
+    render_into(output, lambda: report([fz.describe_kit(written), fz.describe_kit(printable)]))
+    return w.VBox([button, output])
+
+
+def outcome_items(tables: Tables, paths: list[Path]) -> list[object]:
+    """The summary of every outcome CSV given: rungs reached, who held out, summit vs model."""
+    from otslab import roleplay as rp
+
+    outcomes = rp.read_outcomes(paths, tables)
+    if outcomes.empty:
+        return [
+            hint(
+                f"No outcome recorded yet: fill {rp.OUTCOME_FILE} in the kit folder (one row per "
+                "group and question) and run this cell again."
+            )
+        ]
+    summary = rp.summarise_outcomes(outcomes)
+    return [
+        table_html(summary["reached"], f"Rungs reached ({len(outcomes)} rows, {len(paths)} files)"),
+        table_html(summary["held out"], "Who held out, how often"),
+        table_html(summary["summit vs model"], "The summits against the model's answer"),
+    ]
+
+
 def role_card_explorer(tables: Tables, clashes: pd.DataFrame) -> w.VBox:
     """Pick a state: its role card for the summit simulation, built from the data."""
     names = state_names(tables.countries)
