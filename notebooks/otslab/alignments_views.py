@@ -19,6 +19,7 @@ from otslab.plots import (
     DetailGrid,
     add_source_note,
     colour_chips,
+    figure_html,
     grid_html,
     new_figure,
     on_colour,
@@ -568,3 +569,8 @@ def describe_upset(tables: Tables, year: int) -> str:
         members = ", ".join(o for o, lv in row.ties if lv == "full") or "no full membership"
         parts.append(f"{' and '.join(row.states)}: {members}")
     return f"At the end of {year}, full memberships by state: " + "; ".join(parts) + "."
+
+
+def upset_html(tables: Tables, year: int) -> HTML:
+    """The overlap diagram as an SVG image with its alt text and description (for a notebook)."""
+    return figure_html(plot_membership_upset(tables, year), describe_upset(tables, year))

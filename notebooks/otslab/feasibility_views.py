@@ -30,6 +30,7 @@ from otslab.plots import (
     colour_chips,
     css_colour,
     detail,
+    figure_html,
     grid_html,
     new_figure,
     on_colour,
@@ -1294,3 +1295,15 @@ def describe_staircase(scenarios: pd.DataFrame, voices: pd.DataFrame) -> str:
         f"Staircase of {len(fz.ladder(scenarios))} rungs; {steps}; "
         f"{int(placed['rung'].isna().sum())} voices take no position on the ladder."
     )
+
+
+def clause_scale_html(tables: Tables) -> HTML:
+    """The clause scale as an SVG image with its alt text and description (for a notebook)."""
+    scale = clause_scale(tables)
+    return figure_html(plot_clause_scale(scale), describe_clause_scale(scale))
+
+
+def staircase_html(tables: Tables) -> HTML:
+    """The staircase as an SVG image with its alt text and description (for a notebook)."""
+    figure = plot_staircase(tables.scenarios, tables.voices, clause_scale(tables))
+    return figure_html(figure, describe_staircase(tables.scenarios, tables.voices))

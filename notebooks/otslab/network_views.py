@@ -1102,3 +1102,8 @@ def plot_network_geo(
     )
     add_source_note(fig, [*source_ids, "Natural Earth"])
     return fig
+
+
+def story_html(tables: Tables) -> HTML:
+    """The story timeline as an SVG image with its alt text and description (for a notebook)."""
+    return figure_html(*story_figure(tables))
