@@ -59,10 +59,11 @@ ALL_PROMPTS_NUMBERED = """panel => Array
 
 @dataclass(frozen=True)
 class Lab:
-    """A running JupyterLab server: where it listens and its token."""
+    """A running JupyterLab server: where it listens, its token and the folder it serves."""
 
     url: str
     token: str
+    root: Path
 
 
 def free_port() -> int:
@@ -123,7 +124,7 @@ def running_lab(tmp: Path) -> Iterator[Lab]:
     root, settings, home = tmp / "course", tmp / "app-settings", tmp / "jupyter"
     settings.mkdir()
     shutil.copy(REPO / "binder" / "overrides.json", settings / "overrides.json")
-    lab = Lab(url=f"http://127.0.0.1:{free_port()}", token=secrets.token_hex(16))
+    lab = Lab(url=f"http://127.0.0.1:{free_port()}", token=secrets.token_hex(16), root=root)
     env = {
         **os.environ,
         # Keep the tester's own Jupyter config, user settings and workspaces out of the run.
@@ -303,7 +304,7 @@ def test_hostile_data_runs_no_script_in_jupyterlab(
         page.goto(url)
         kernel_idle = page.locator(f'{PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]')
         expect(kernel_idle).to_be_visible(timeout=LAB_TIMEOUT_S * 1000)
-        run_all_cells(page, code_cell_count(notebook))
+        run_all_cells(page, code_cell_count(hostile_lab.root / "notebooks" / notebook.name))
         errors = page.locator(f"{PANEL} {STDERR_OUTPUTS}").all_inner_texts()
         assert not errors, f"{notebook.name} shows errors on hostile data:\n" + "\n".join(errors)
         drive_every_view(page)
