@@ -181,6 +181,11 @@ def _rung_cell(value: str, where: str, top: int, required: bool) -> int | None:
     return int(value)
 
 
+def outcome_files(folder: Path) -> list[Path]:
+    """The outcome CSVs in a folder (outcomes.csv, and any outcomes-*.csv from other classes)."""
+    return sorted(Path(folder).glob("outcomes*.csv"))
+
+
 def read_outcomes(paths: Iterable[Path], tables: Tables) -> pd.DataFrame:
     """Several outcome CSVs as one table; a clear error naming file, row and column if wrong."""
     top = int(fz.ladder(tables.scenarios).index.max())
