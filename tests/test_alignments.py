@@ -11,6 +11,7 @@ import re
 from datetime import date
 from html import escape
 
+import grid_cells
 import pandas as pd
 import pytest
 
@@ -480,7 +481,7 @@ def test_matrix_grid_has_title_legend_source_and_a_status_per_cell(T) -> None:
     assert all(source in html for source in al.statuses_as_of(T, 2013)["source_id"])
     assert "start date unknown" in html and "medium confidence" in html
     matrix = al.membership_matrix(T, 2013)
-    shown = re.findall(r'data-cell="(\w+) (\w+)"[^>]*>([^<]*)</td>', html)
+    shown = [(*key.split(), text) for key, _a, text, _p in grid_cells.cells(html, "data-cell")]
     assert len(shown) == matrix.size
     assert [text for *_, text in shown].count("suspended") == (matrix == "suspended").sum().sum()
     assert cell_text(html, "UZB", "CSTO") == "suspended"
@@ -504,17 +505,19 @@ def test_similarity_figure_renders(T) -> None:
     assert to_png(fig).startswith(b"\x89PNG") and "2013" in text
 
 
-def test_cross_pressure_grid_shows_each_clash_with_its_source_on_hover(T) -> None:
-    """One cell per commitment and OTS state; each filled cell names its effect and source."""
+def test_cross_pressure_grid_opens_each_clash_with_its_source(T) -> None:
+    """One cell per commitment and OTS state; each filled cell opens its effect and source."""
     html = views.cross_pressure_html(T).data
     grid = al.cross_pressure_grid(T)
-    cells = re.findall(r'<td data-cell="(\w+)"([^>]*)>([^<]*)</td>', html)
+    cells = grid_cells.cells(html, "data-cell")
     assert len(cells) == grid.size
-    assert [text for *_, text in cells] == [e for _, row in grid.iterrows() for e in row]
+    assert [text for _s, _a, text, _p in cells] == [e for _, row in grid.iterrows() for e in row]
     kaz = al.cross_pressures(T, "KAZ")
     csto = kaz[kaz["commitment_id"] == "K001"].iloc[0]
-    hover = next(a for s, a, t in cells if s == "KAZ" and escape(csto["name"]) in a)
-    assert csto["source_id"] in hover and f'data-effect="{csto["effect"]}"' in hover
+    attrs, panel = next((a, p) for s, a, _t, p in cells if s == "KAZ" and escape(csto["name"]) in p)
+    assert csto["source_id"] in panel and f'data-effect="{csto["effect"]}"' in attrs
+    assert len(grid_cells.panels(html)) == int((grid != "").sum().sum())
+    assert html.count("Show as a table") == 1
     assert "Turkmenistan" in html and "Source: S0" in html
 
 
@@ -523,7 +526,7 @@ def test_cross_pressure_grid_shows_each_clash_with_its_source_on_hover(T) -> Non
 
 def cell_text(html: str, country: str, org: str) -> str:
     """The text of one cell of the HTML matrix."""
-    match = re.search(rf'data-cell="{country} {org}"[^>]*>([^<]*)</td>', html)
+    match = re.search(rf'data-cell="{country} {org}"[^>]*>([^<]*)</td>', grid_cells.shown(html))
     assert match, f"no cell {country} {org}"
     return match.group(1)
 

@@ -3,6 +3,7 @@
 import re
 from html import escape
 
+import grid_cells
 import pandas as pd
 import pytest
 
@@ -496,20 +497,23 @@ def test_ladder_grid_marks_new_and_kept_requirements(T) -> None:
     assert escape(fz.requirement_meanings()["unified_command"]) in html  # hover text
 
 
-def test_clash_grid_shows_each_cell_with_its_commitments_on_hover(T, model) -> None:
-    """Every clash cell has its hardest effect's colour, the count, and the commitments."""
+def test_clash_grid_opens_each_cell_with_its_commitments(T, model) -> None:
+    """Every clash cell has its hardest effect's colour and mark, the count, and opens the
+    commitments behind it."""
     clashes, _coefs = model
     codes = list(fz.requirement_meanings())
     states = fz.ots_states(T.countries, include_observers=True)
     html = fv.clash_grid_html(clashes, states, codes, fv.state_names(T.countries)).data
-    cells = re.findall(r"data-cell='(\w+) (\w+)'([^>]*)>([^<]*)</td>", html)
+    cells = grid_cells.cells(html, "data-cell")
     assert len(cells) == len(states) * len(codes)
-    filled = {(s, c): (attrs, text) for s, c, attrs, text in cells if text}
+    filled = {tuple(key.split()): (attrs, text, panel) for key, attrs, text, panel in cells if text}
     kaz = clashes.query("country_id == 'KAZ' and requirement == 'collective_defence_clause'")
-    attrs, text = filled[("KAZ", "collective_defence_clause")]
-    assert int(text) == len(kaz.drop_duplicates(["commitment_id", "name"])) > 1
-    assert all(escape(name) in attrs for name in kaz["name"])
-    assert "Source: S0" in html and "hover a cell" in html
+    attrs, text, panel = filled[("KAZ", "collective_defence_clause")]
+    count, mark = text.split()
+    assert int(count) == len(kaz.drop_duplicates(["commitment_id", "name"])) > 1
+    assert mark == fv.EFFECT_MARKS[re.search(r"data-effect='([^']*)'", attrs).group(1)]
+    assert all(escape(name) in panel for name in kaz["name"])
+    assert "Source: S0" in html and "press Enter on a cell" in html
     ruled = clashes.query("effect == 'rules out'")[["country_id", "requirement"]]
     for state, code in ruled.itertuples(index=False):
         if state in states and code in codes:

@@ -7,6 +7,7 @@ from html import escape
 from html.parser import HTMLParser
 from itertools import combinations
 
+import grid_cells
 import networkx as nx
 import pandas as pd
 import pytest
@@ -373,9 +374,15 @@ def test_dyad_grid_and_partner_bars_show_the_counts(T) -> None:
     matrix = net.dyad_matrix(dyads, T.countries["country_id"])
     names = T.countries.set_index("country_id")["name"]
     html = views.dyad_matrix_html(T, dyads).data
-    shown = sorted(int(n) for n in re.findall(r"data-pair='\w+ \w+'[^>]*>(\d+)</td>", html))
+    cells = grid_cells.cells(html, "data-pair")
+    shown = sorted(int(n) for _pair, _a, n, _p in cells if n)
     lower = [int(v) for i, row in enumerate(matrix.values) for v in row[:i] if v]
     assert shown == sorted(lower)
+    # each number opens the events behind it, the same as the pair's row of the dyad table
+    events = {frozenset((r.state_a, r.state_b)): r.events for r in dyads.itertuples()}
+    for pair, _a, _n, panel in cells:
+        if panel:
+            assert events[frozenset(pair.split())] in panel
     assert "Source: S0" in html and "Description:" in html
     fig = views.plot_partner_bars(
         dyads[(dyads["state_a"] == "TUR") | (dyads["state_b"] == "TUR")],
@@ -480,7 +487,7 @@ def test_timeline_grid_puts_each_event_under_its_kind_and_year(T) -> None:
     """Each event shown is one chip, in its kind's row and its year's column (CSV rows)."""
     years, kinds, _country, _undated, output = timeline_controls(views.timeline_explorer(T))
     years.value = (2018, 2025)
-    grid = html_tables(shown_text(output))[0].set_index("kind")
+    grid = html_tables(grid_cells.shown(shown_text(output)))[0].set_index("kind")
     placed = [
         (event, kind, str(column))
         for kind, row in grid.iterrows()
@@ -496,7 +503,8 @@ def test_timeline_grid_puts_each_event_under_its_kind_and_year(T) -> None:
     assert sorted(placed) == sorted(want)
     assert list(grid.columns) == [*map(str, range(2018, 2026)), "date not stated"]
     e034 = next(r for r in read_csv("events.csv") if r["event_id"] == "E034")
-    assert escape(e034["title"]) in shown_text(output)  # in the chip's hover text
+    chips = dict(grid_cells.panels(shown_text(output)))
+    assert escape(e034["title"]) in chips["E034"]  # in the details the chip opens
 
 
 def test_timeline_shows_absent_states_and_a_source_for_every_event(T) -> None:
@@ -667,8 +675,8 @@ def test_dyad_explorer_for_one_state_lists_only_its_pairs(T) -> None:
     table = html_tables(shown_text(output))[-1]
     assert set(zip(table["state_a"], table["state_b"], strict=True)) == all_pairs
     # the grid above the list: one filled cell per pair, holding the pair's total
-    cells = re.findall(r"data-pair='(\w+) (\w+)'[^>]*>(\d*)</td>", shown_text(output))
-    filled = {frozenset((a, b)): int(n) for a, b, n in cells if n}
+    cells = grid_cells.cells(shown_text(output), "data-pair")
+    filled = {frozenset(pair.split()): int(n) for pair, _a, n, _p in cells if n}
     pairs = zip(table["state_a"], table["state_b"], table["total"], strict=True)
     totals = {frozenset((a, b)): int(n) for a, b, n in pairs}
     assert filled == totals

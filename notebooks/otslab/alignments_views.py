@@ -182,7 +182,7 @@ def membership_explorer(tables: Tables, year: int | None = None) -> w.VBox:
 
     def draw() -> list[object]:
         if not chosen.value:
-            return [hint("Tick at least one organisation.")]
+            return [hint("Pick at least one organisation: tick its box.")]
         grid = membership_grid(tables, slider.value, list(chosen.value))
         changes = al.status_changes(tables, slider.value)
         changes = changes[changes["organisation"].isin(short[list(chosen.value)])]

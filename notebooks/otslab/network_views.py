@@ -25,6 +25,7 @@ from otslab.data import Tables
 from otslab.markup import Markup, html, join, rendered
 from otslab.plots import (
     PALETTE,
+    DetailGrid,
     add_source_note,
     colour_chips,
     figure_html,
@@ -33,7 +34,7 @@ from otslab.plots import (
     on_colour,
     source_ids_of,
 )
-from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html, table_markup
+from otslab.widgets import OUTPUT_LAYOUT, CheckList, hint, redraw_on, table_html, table_markup
 
 LABEL_FONT = 8
 """Font size of event and state labels."""
@@ -459,8 +460,9 @@ def timeline_grid_html(
 ) -> HTML:
     """The timeline as a grid: a row per kind, a column per year, one chip per event.
 
-    Chips are coloured by framework, like the timeline figure; hovering one shows the event's
-    title, date, states and sources. `table` is `net.timeline_table` of the events shown.
+    Chips are coloured by framework, like the timeline figure; a chip opens the event's title,
+    date, states and sources on click, tap or Enter (hover shows them too). `table` is
+    `net.timeline_table` of the events shown.
     """
     colours = framework_colours(list(tables.events["framework"].cat.categories))
     year_of = tables.events.set_index("event_id")["date_year"]
@@ -468,19 +470,24 @@ def timeline_grid_html(
     if undated:
         columns.append(net.UNDATED)
     cells: dict[tuple[str, int | str], list[Markup]] = {}
+    details = DetailGrid(("kind", "year"))
     for row in table.to_dict("records"):
         event, colour = row["event"], colours[row["framework"]]
         tip = " · ".join(
             [event, row["title"], row["date"], row["framework"], row["states and roles"]]
         )
-        chip = html(
-            '<span data-event="{event}" title="{tip}" style="{chip}{colour}">{event}</span>',
-            event=event,
-            tip=tip + " · sources: " + row["sources"],
-            chip=_CHIP,
-            colour=on_colour(colour),
-        )
         year = year_of[event]
+        chip = html(
+            '<span data-event="{event}">{chip}</span>',
+            event=event,
+            chip=details.cell(
+                row["kind"],
+                "date not stated" if pd.isna(year) else int(year),
+                event,
+                tip + " · sources: " + row["sources"],
+                style=_CHIP + on_colour(colour),
+            ),
+        )
         cells.setdefault((row["kind"], net.UNDATED if pd.isna(year) else int(year)), []).append(
             chip
         )
@@ -514,10 +521,13 @@ def timeline_grid_html(
             body,
         ),
         legend=html(
-            "Framework: {} · hover an event for its title, date, states and sources", legend
+            "Framework: {} · click, tap or press Enter on an event for its title, date, states "
+            "and sources",
+            legend,
         ),
         description=net.describe_timeline(events, tables.events),
         source_ids=_sources_of(tables, events),
+        details=details,
     )
 
 
@@ -530,7 +540,7 @@ def timeline_view(
 ) -> list[object]:
     """What the timeline explorer shows: the figure, its description and the list of events."""
     if not kinds:
-        return [hint("Pick at least one kind of event (hold Ctrl or Cmd to pick several).")]
+        return [hint("Pick at least one kind of event: tick its box.")]
     shown = net.filter_events(
         tables.events,
         tables.event_participants,
@@ -563,7 +573,7 @@ def timeline_explorer(tables: Tables) -> w.VBox:
     """Timeline filtered by years, kinds of event and one state, with the list of events."""
     years = _year_slider(tables, "Years")
     all_kinds = list(tables.events["kind"].cat.categories)
-    kinds = w.SelectMultiple(options=all_kinds, value=all_kinds, rows=5, description="Kinds")
+    kinds = CheckList(all_kinds, value=all_kinds, description="Kinds of event")
     ids = tables.event_participants["country_id"]
     country = _state_dropdown(
         tables.countries[tables.countries["country_id"].isin(ids)], "any state"
@@ -617,7 +627,7 @@ def network_view(
 ) -> list[object]:
     """What the network explorer shows: the figure, its description, centralities, absences."""
     if not kinds:
-        return [hint("Pick at least one kind of event (hold Ctrl or Cmd to pick several).")]
+        return [hint("Pick at least one kind of event: tick its box.")]
     chosen = net.filter_events(
         tables.events, tables.event_participants, years=years, kinds=kinds, undated=undated
     )
@@ -650,7 +660,7 @@ def network_explorer(tables: Tables) -> w.VBox:
     """Network of states for a period and kinds of event, with a centrality table."""
     years = _year_slider(tables, "Period")
     options = network_kinds(tables)
-    kinds = w.SelectMultiple(options=options, value=options, rows=5, description="Kinds")
+    kinds = CheckList(options, value=options, description="Kinds of event")
     undated = w.Checkbox(
         value=True, description="count events with no stated date", indent=False, layout=WIDE
     )
@@ -713,7 +723,13 @@ def dyad_matrix_html(tables: Tables, dyads: pd.DataFrame, focus: str = "TUR") ->
     names = tables.countries.set_index("country_id")["name"]
     shown = net.dyad_matrix(dyads, tables.countries["country_id"]).iloc[1:, :-1]
     blues, most = sns.color_palette("Blues", as_cmap=True), max(int(shown.to_numpy().max()), 1)
+    counted = [c for c in dyads.columns if c in {f"{k}s" for k in net.DYAD_KINDS}]
+    pair_events = {}
+    for pair in dyads.itertuples():
+        pair_events[(pair.state_a, pair.state_b)] = pair.events
+        pair_events[(pair.state_b, pair.state_a)] = pair.events
     head = join(html("<th style='{}'>{}</th>", _GRID_CELL, names[c]) for c in shown.columns)
+    details = DetailGrid(("state", "state"))
     rows = []
     for i, (state, counts) in enumerate(shown.iterrows()):
         cells = []
@@ -722,24 +738,31 @@ def dyad_matrix_html(tables: Tables, dyads: pd.DataFrame, focus: str = "TUR") ->
                 cells.append(Markup("<td></td>"))
                 continue
             colour = blues(0.15 + 0.85 * n / most) if n else (1, 1, 1)
+            shown_n = (
+                details.cell(
+                    names[state],
+                    names[other],
+                    n,
+                    f"{names[other]} – {names[state]}: {n} joint {' and '.join(counted)} "
+                    f"({pair_events.get((other, state), '')})",
+                )
+                if n
+                else ""
+            )
             cells.append(
                 html(
-                    "<td data-pair='{other} {state}' title='{other_name} – {state_name}: {n}' "
-                    "style='{cell}text-align:center;{colour}'>{shown}</td>",
+                    "<td data-pair='{other} {state}' style='{cell}text-align:center;{colour}'>"
+                    "{shown}</td>",
                     other=other,
                     state=state,
-                    other_name=names[other],
-                    state_name=names[state],
-                    n=n,
                     cell=_GRID_CELL,
                     colour=on_colour(colour),
-                    shown=n or "",
+                    shown=shown_n,
                 )
             )
         rows.append(
             html("<tr><th style='{}'>{}</th>{}</tr>", _GRID_CELL, names[state], join(cells))
         )
-    counted = [c for c in dyads.columns if c in {f"{k}s" for k in net.DYAD_KINDS}]
     return grid_html(
         f"Pairs of states: joint {' and '.join(counted)}",
         html(
@@ -748,9 +771,11 @@ def dyad_matrix_html(tables: Tables, dyads: pd.DataFrame, focus: str = "TUR") ->
             head,
             join(rows),
         ),
-        legend="",
+        legend="Darker = more joint events · click, tap or press Enter on a number for the "
+        "events behind it",
         description=net.describe_dyads(dyads, focus, names),
         source_ids=_dyad_sources(tables, dyads),
+        details=details,
     )
 
 
@@ -760,9 +785,7 @@ def dyad_explorer(tables: Tables, start: str = "") -> w.VBox:
     in_pairs = tables.countries["country_id"].isin(pairs.stack())
     state = _state_dropdown(tables.countries[in_pairs], "all states")
     state.value = start
-    kinds = w.SelectMultiple(
-        options=list(net.DYAD_KINDS), value=list(net.DYAD_KINDS), rows=2, description="Count"
-    )
+    kinds = CheckList(list(net.DYAD_KINDS), value=list(net.DYAD_KINDS), description="Count")
     output = w.Output(layout=OUTPUT_LAYOUT)
 
     def draw() -> list[object]:

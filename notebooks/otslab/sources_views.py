@@ -15,7 +15,15 @@ from matplotlib.ticker import MaxNLocator
 
 from otslab.data import Tables
 from otslab.markup import Markup, html, join, rendered
-from otslab.plots import PALETTE, add_source_note, new_figure, shorten, source_ids_of
+from otslab.plots import (
+    PALETTE,
+    add_source_note,
+    description_markup,
+    ink_on,
+    new_figure,
+    shorten,
+    source_ids_of,
+)
 from otslab.sources import (
     ALL,
     CARDS_DIR,
@@ -30,7 +38,7 @@ from otslab.sources import (
     source_metadata,
     term_rates,
 )
-from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
+from otslab.widgets import OUTPUT_LAYOUT, CheckList, hint, redraw_on, table_html
 
 COLOURS = sns.color_palette(PALETTE)
 TREATMENT_COLOURS = {"adopts": COLOURS[0], "reports": COLOURS[2], "rejects": COLOURS[3]}
@@ -245,7 +253,7 @@ def term_heatmap_items(
 ) -> list[object]:
     """The term heatmap as a colour-coded table for the view, or a hint when no term is picked."""
     if not terms:
-        return [hint("Pick at least one term (Ctrl/Cmd-click to pick several).")]
+        return [hint("Pick at least one term: tick its box.")]
     values = term_rates(tables.term_counts, terms, measure, whole_text)
     description = describe_term_heatmap(values, measure, whole_text)
     return [
@@ -273,7 +281,7 @@ def heatmap_html(
         cells = []
         for value in row:
             r, g, b, _ = cmap(float(value) / top)
-            ink = "white" if 0.299 * r + 0.587 * g + 0.114 * b < 0.5 else "black"
+            ink = ink_on((r, g, b))
             colour = f"rgb({r * 255:.0f},{g * 255:.0f},{b * 255:.0f})"
             cells.append(html('<td style="background:{};color:{}">{:g}</td>', colour, ink, value))
         body.append(html("<tr><th>{}</th>{}</tr>", term, join(cells)))
@@ -282,15 +290,14 @@ def heatmap_html(
         html(
             '{style}<p><b>{title}</b> ({unit}; darker = more)</p><table class="otslab-heatmap">'
             "<tr><th>Term</th>{head}</tr>{body}</table>"
-            '<p style="font-size:small;color:#555">{note}</p>'
-            '<p class="otslab-description"><i>Figure description:</i> {description}</p>',
+            '<p style="font-size:small;color:#555">{note}</p>{description}',
             style=HEATMAP_STYLE,
             title=title,
             unit=unit.lower(),
             head=head,
             body=join(body),
             note=note,
-            description=description,
+            description=description_markup(description, "Figure description"),
         )
     )
 
@@ -365,11 +372,8 @@ def term_explorer(tables: Tables, terms: list[str]) -> w.VBox:
     measure = w.Dropdown(
         options=[("per 1,000 words", "rate"), ("raw count", "count")], description="Measure"
     )
-    picker = w.SelectMultiple(
-        options=list(dict.fromkeys(tables.term_counts["term"])),
-        value=terms,
-        rows=8,
-        description="Terms",
+    picker = CheckList(
+        list(dict.fromkeys(tables.term_counts["term"])), value=terms, description="Terms"
     )
     output = w.Output(layout=OUTPUT_LAYOUT)
 

@@ -28,8 +28,8 @@ class CheckList(w.VBox):
     value = traitlets.Tuple()
 
     def __init__(self, options: list, value: tuple | list = (), description: str = ""):
-        pairs = [o if isinstance(o, tuple) else (str(o), o) for o in options]
-        self.options = tuple(pairs)
+        self.options = tuple(options)
+        self._pairs = [o if isinstance(o, tuple) else (str(o), o) for o in options]
         self.description = description
         self._boxes = [
             w.Checkbox(
@@ -38,7 +38,7 @@ class CheckList(w.VBox):
                 indent=False,
                 layout={"width": "auto", "margin": "0 12px 0 0"},
             )
-            for label, choice in pairs
+            for label, choice in self._pairs
         ]
         for box in self._boxes:
             box.observe(self._box_changed, names="value")
@@ -54,7 +54,7 @@ class CheckList(w.VBox):
 
     def _checked(self) -> tuple:
         """The values whose boxes are checked, in option order."""
-        pairs = zip(self.options, self._boxes, strict=True)
+        pairs = zip(self._pairs, self._boxes, strict=True)
         return tuple(choice for (_label, choice), box in pairs if box.value)
 
     def _box_changed(self, _change: dict) -> None:
@@ -67,7 +67,7 @@ class CheckList(w.VBox):
         """The value was set in code: the boxes follow."""
         self._syncing = True
         try:
-            for (_label, choice), box in zip(self.options, self._boxes, strict=True):
+            for (_label, choice), box in zip(self._pairs, self._boxes, strict=True):
                 box.value = choice in change["new"]
         finally:
             self._syncing = False
