@@ -7,7 +7,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Jupyter refuses to run as root unless told; the server only listens on 127.0.0.1.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test check-data bench hub-bench hub-link html pdf answer-keys term-counts boundaries clean roleplay-kit
+.PHONY: lab test check-data bench hub-bench hub-link html pdf answer-keys grade term-counts boundaries clean roleplay-kit
 
 lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=. $(ALLOW_ROOT) \
@@ -54,6 +54,10 @@ answer-keys: $(VENV)/.stamp-dev
 # HTML page per card and kit.pdf (needs Debian's chromium); edits a teacher made are kept.
 roleplay-kit: $(VENV)/.stamp-runtime
 	cd notebooks && ../$(BIN)/python -m otslab.roleplay
+
+# Grade a folder of submitted notebooks or work files: make grade DIR=submissions (writes DIR/grades.csv).
+grade: $(VENV)/.stamp-runtime
+	$(BIN)/python tools/grade.py "$(DIR)"
 
 check-data: $(VENV)/.stamp-runtime
 	cd notebooks && ../$(BIN)/python -m otslab.data

@@ -1,10 +1,13 @@
-"""Self-check questions with instant feedback."""
+"""Self-check questions with instant feedback; every choice is saved with the student's work."""
 
 from __future__ import annotations
+
+import hashlib
 
 import ipywidgets as w
 
 from otslab.markup import html
+from otslab.tasks import load_work, record
 
 _ASKED: list[dict[str, object]] = []
 """The questions created in this kernel, in order (read by tools/answer_keys.py)."""
@@ -24,6 +27,11 @@ def check_answer(choice: str | None, answer: str, explanation: str) -> tuple[boo
     return False, f"Not quite: you chose '{choice}'. Look again, then try another answer."
 
 
+def question_key(prompt: str) -> str:
+    """The key a question's answer is saved under in the work file."""
+    return "q-" + hashlib.sha1(prompt.encode("utf-8")).hexdigest()[:10]
+
+
 def question(prompt: str, options: list[str], answer: str, explanation: str) -> w.VBox:
     """A multiple-choice question: pick an option, press Check, read the feedback."""
     if answer not in options:
@@ -31,12 +39,20 @@ def question(prompt: str, options: list[str], answer: str, explanation: str) -> 
     _ASKED.append(
         {"prompt": prompt, "options": list(options), "answer": answer, "explanation": explanation}
     )
-    choices = w.RadioButtons(options=options, value=None, layout={"width": "auto"})
+    key = question_key(prompt)
+    saved = load_work()["answers"].get(key, {}).get("answer")
+    choices = w.RadioButtons(
+        options=options, value=saved if saved in options else None, layout={"width": "auto"}
+    )
     button = w.Button(description="Check", button_style="info")
     feedback = w.HTML()
 
     def on_click(_button: w.Button) -> None:
         correct, text = check_answer(choices.value, answer, explanation)
+        if correct is not None:
+            result = "right" if correct else "wrong"
+            entry = {"prompt": prompt, "answer": choices.value, "result": result, "checked": True}
+            record(key, entry)
         colour = {True: "#1b7837", False: "#b35806", None: "#555"}[correct]
         feedback.value = html(
             '<p class="otslab-feedback mathjax_ignore" style="color:{}">{}</p>', colour, text

@@ -1,0 +1,158 @@
+"""Checked tasks: answers recomputed from the CSVs; work file, export, citations, grading."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import nbformat
+import pytest
+
+from conftest import NOTEBOOKS, REPO
+from otslab import quiz, tasks
+from otslab.data import load_tables
+
+
+@pytest.fixture(scope="module")
+def T():
+    """The loaded tables."""
+    return load_tables()
+
+
+@pytest.fixture
+def work(tmp_path, monkeypatch):
+    """A fresh work folder for one test."""
+    monkeypatch.setenv("OTSLAB_WORK", str(tmp_path / "my_work"))
+    return tmp_path / "my_work"
+
+
+def recomputed(T) -> dict[str, object]:
+    """Answers worked out here with plain pandas, independently of otslab.tasks."""
+    events, people = T.events, T.event_participants
+    exercises = events[events["kind"] == "exercise"]
+    tur_events = set(people.query("country_id == 'TUR'")["event_id"])
+    dated = events.dropna(subset=["date_year"])
+    since_2020 = dated[dated["date_year"] >= 2020]
+    busiest = int(since_2020["date_year"].value_counts().sort_index().idxmax())
+    takers = people[people["event_id"].isin(exercises["event_id"]) & (people["role"] != "absent")]
+    groups = takers.groupby("event_id")["country_id"].apply(set)
+    return {
+        "00.3": len(events),
+        "00.4": int(dated[dated["date_year"] >= 2009]["date_year"].value_counts().idxmax()),
+        "00.ex1": (busiest, events[events["date_year"] == busiest]["kind"].value_counts().index[0]),
+        "00.ex3": len(tur_events),
+        "03.1": len(exercises),
+        "03.2": int((exercises["date_year"] >= 2024).sum()),
+        "03.5": "yes" if (exercises["framework"] == "OTS").any() else "no",
+        "03.ex1": set(exercises[exercises["date_year"] >= 2024]["event_id"]) & tur_events,
+        "03.ex2": len(events.query("kind == 'agreement' and status == 'in force'")),
+        "03.ex3": {e for e, s in groups.items() if len(s) >= 3 and "TUR" not in s},
+        "04.3": set(T.commitments.query("effect == 'rules out'")["commitment_id"]),
+        "01.1": int(
+            T.sources.query("source_id in ['S000','S001','S002','S003','S004']")[
+                "outlet_country_id"
+            ]
+            .notna()
+            .sum()
+        ),
+    }
+
+
+def test_each_recomputed_answer_is_judged_right_and_a_wrong_one_gets_a_hint(T) -> None:
+    """The check accepts the answer the data give and meets a wrong one with the task's hint."""
+    for task_id, answer in recomputed(T).items():
+        assert tasks.judge(task_id, answer, T).result == "right", task_id
+        wrong = "E999" if isinstance(answer, set) else ("maybe" if isinstance(answer, str) else -1)
+        verdict = tasks.judge(task_id, wrong, T)
+        assert verdict.result == "wrong" and tasks.TASKS[task_id].hint in verdict.message, task_id
+
+
+def test_answers_are_accepted_as_students_type_them(T) -> None:
+    """Ids in any case, as a list or a comma-separated string; a blank asks to fill it in."""
+    answer = recomputed(T)["03.ex1"]
+    assert tasks.judge("03.ex1", ", ".join(sorted(answer)).lower(), T).result == "right"
+    assert tasks.judge("03.ex1", sorted(answer), T).result == "right"
+    partial = tasks.judge("03.ex1", sorted(answer)[:1], T)
+    assert partial.result == "wrong" and "1 missing" in partial.message
+    assert tasks.judge("03.ex1", ..., T).result == "blank"
+
+
+def test_every_task_is_posed_in_its_notebook_with_a_blank() -> None:
+    """Each task has a cell in its notebook that calls check or write with the task id."""
+    sources = {
+        p.name[:2]: "\n".join(c.source for c in nbformat.read(p, as_version=4).cells)
+        for p in NOTEBOOKS.glob("0*.ipynb")
+    }
+    for task in tasks.TASKS.values():
+        call = "write" if task.is_open else "check"
+        assert f'{call}("{task.task_id}"' in sources[task.notebook], task.task_id
+
+
+def test_answers_survive_a_restart_and_the_self_check_remembers(work) -> None:
+    """What check, write and a self-check record is read back from the work file."""
+    tasks.check("03.5", "no")
+    tasks.write("00.2", "A treaty with a mutual-defence clause and joint exercises under one flag.")
+    box = quiz.question("Which?", ["a", "b"], answer="b", explanation="Because.")
+    box.children[1].value = "a"
+    box.children[2].click()
+    saved = json.loads((work / "answers.json").read_text(encoding="utf-8"))["answers"]
+    assert saved["00.2"]["words"] == 12 and saved["03.5"]["checked"]
+    assert saved[quiz.question_key("Which?")]["result"] == "wrong"
+    again = quiz.question("Which?", ["a", "b"], answer="b", explanation="Because.")
+    assert again.children[1].value == "a"
+    assert "A treaty with" in str(tasks.earlier("00.2").data)
+
+
+def test_export_names_the_student_and_escapes_answers(work) -> None:
+    """The exported page has the name, the date, each answer and whether it was checked."""
+    tasks.sign("Ada <b>Lovelace</b>")
+    tasks.check("03.5", "<script>alert(1)</script>")
+    page = tasks.export_work(pdf=False)
+    text = page.read_text(encoding="utf-8")
+    assert "Ada &lt;b&gt;Lovelace&lt;/b&gt;" in text and "<script>alert" not in text
+    assert "checked: wrong" in text and "not answered" in text
+
+
+def test_citation_check_reads_claim_sources(T) -> None:
+    """A right stance passes; a wrong one and a foreign claim are named; a bare forecast flagged."""
+    row = T.claim_sources.iloc[0]
+    other = next(s for s in ["asserts", "disputes", "qualifies"] if s != row["stance"])
+    forecast = T.claims.query("claim_type == 'forecast'")["claim_id"].iloc[0]
+    carrier = T.claim_sources.query("claim_id == @forecast")["source_id"].iloc[0]
+    absent = sorted(
+        set(T.sources["source_id"])
+        - set(T.claim_sources.query("claim_id == @row.claim_id")["source_id"])
+    )[0]
+    memo = (
+        f"One [{row.source_id} {row.stance} {row.claim_id}]. Two [{row.source_id} {other} "
+        f"{row.claim_id}]. Three [{absent} {row.claim_id}]. It happens in 2026 "
+        f"[{carrier} {forecast}]. {carrier} expects it [{carrier} {forecast}]."
+    )
+    verdicts = list(tasks.cite_check(T, memo)["verdict"])
+    assert verdicts == ["ok", "wrong stance", "not in this source", "ok", "forecast as fact", "ok"]
+
+
+def test_grade_regrades_a_folder_of_notebooks_into_a_csv(tmp_path, T) -> None:
+    """The grade tool reads the answers in submitted notebooks and regrades them from the data."""
+    answers = recomputed(T)
+    for student, right in [("Ann", True), ("Ben", False)]:
+        nb = nbformat.v4.new_notebook()
+        value = answers["03.2"] if right else answers["03.2"] + 1
+        nb.cells = [
+            nbformat.v4.new_code_cell(f'sign("{student}")'),
+            nbformat.v4.new_code_cell(f'check("03.2", {value})'),
+            nbformat.v4.new_code_cell('check("03.ex1", ["E000"])'),
+            nbformat.v4.new_code_cell('write("03.x", "not a task")'),
+        ]
+        nbformat.write(nb, tmp_path / f"{student}.ipynb")
+    run = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "grade.py"), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "graded 2 submissions" in run.stdout
+    rows = {r["student"]: r for r in csv.DictReader((tmp_path / "grades.csv").open())}
+    assert rows["Ann"]["03.2"] == "right" and rows["Ben"]["03.2"] == "wrong"
+    assert rows["Ann"]["right"] == "1" and rows["Ann"]["checked tasks answered"] == "2"
+    assert rows["Ann"]["00.3"] == "blank"
