@@ -204,9 +204,7 @@ def read_outcomes(paths: Iterable[Path], tables: Tables) -> pd.DataFrame:
                 held = [c for c in row["held_out"].split(";") if c.strip()]
                 unknown = [c for c in held if c.strip() not in known]
                 if unknown:
-                    raise ValueError(
-                        f"{where} held_out: {', '.join(unknown)} not in countries.csv"
-                    )
+                    raise ValueError(f"{where} held_out: {', '.join(unknown)} not in countries.csv")
                 rows.append(
                     {
                         **{c: row[c].strip() for c in OUTCOME_COLUMNS},
@@ -231,9 +229,7 @@ def summarise_outcomes(outcomes: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Across groups and terms: rungs reached per question, who held out how often, vs the model."""
     if outcomes.empty:
         raise ValueError("no outcomes to summarise: fill at least one row of the outcome CSV")
-    reached = (
-        outcomes.groupby(["question", "rung_reached"]).size().rename("groups").reset_index()
-    )
+    reached = outcomes.groupby(["question", "rung_reached"]).size().rename("groups").reset_index()
     held = outcomes.assign(state=outcomes["held_out"].str.split(";")).explode("state")
     held = held[held["state"].fillna("") != ""]
     holdouts = held.groupby(["question", "state"]).size().rename("times held out").reset_index()
