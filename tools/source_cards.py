@@ -169,7 +169,8 @@ def where_section(source_id: str, seed_text: str) -> str:
     intro = (
         f"Every quotation the data use to locate a fact in {source_id}, in the order of the "
         "text. Each gives the part of the text (in our words), the paragraph within that part "
-        "and the sentence within that paragraph; the rows that cite it follow in brackets. "
+        "(a heading counts as a paragraph) and the sentence within that paragraph; the rows that "
+        "cite it follow in brackets. "
         "Search the original for the quoted words."
     )
     return "\n".join([intro, "", *items])
