@@ -7,7 +7,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Jupyter refuses to run as root unless told; the server only listens on 127.0.0.1.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test check-data bench hub-bench hub-link html pdf answer-keys grade term-counts boundaries clean roleplay-kit
+.PHONY: lab test check-data bench hub-bench hub-link html pdf answer-keys grade term-counts boundaries source-cards clean roleplay-kit
 
 lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=. $(ALLOW_ROOT) \
@@ -63,6 +63,10 @@ check-data: $(VENV)/.stamp-runtime
 	cd notebooks && ../$(BIN)/python -m otslab.data
 
 # Recount the vocabulary in the seed texts (../shared/seeds) into data/term_counts.csv.
+# Refresh the generated parts of the source cards (seeds/*.md) after claims or locators change.
+source-cards: $(VENV)/.stamp-runtime
+	$(BIN)/python tools/source_cards.py
+
 term-counts: $(VENV)/.stamp-runtime
 	cd notebooks && ../$(BIN)/python -m otslab.sources
 

@@ -109,7 +109,7 @@ def participant_summary(participants: pd.DataFrame) -> pd.Series:
 
 
 def source_summary(events: pd.DataFrame, event_sources: pd.DataFrame) -> pd.Series:
-    """For each event id, its source and any further sources, e.g. 'S003 (+ R001, S004)'."""
+    """For each event id, its source and any further sources, e.g. 'S003 (+ R105, S004)'."""
     _require(events, ["event_id", "source_id"], "events")
     _require(event_sources, ["event_id", "source_id"], "event_sources")
     further = event_sources.groupby("event_id")["source_id"].apply(lambda s: ", ".join(sorted(s)))

@@ -546,7 +546,7 @@ def claim_support(tables: Tables, texts_only: bool = False) -> pd.DataFrame:
 
     single_source: exactly one source asserts it. contested: some source disputes it.
     one_country: every asserting source is an outlet of the same, known country (its id).
-    texts_only: count the seed texts only, leaving out references such as R001.
+    texts_only: count the seed texts only, leaving out public references (R...).
     """
     links = claim_links(tables, texts_only)
     country = tables.sources.set_index("source_id")["outlet_country_id"]
