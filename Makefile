@@ -62,11 +62,11 @@ grade: $(VENV)/.stamp-runtime
 check-data: $(VENV)/.stamp-runtime
 	cd notebooks && ../$(BIN)/python -m otslab.data
 
-# Recount the vocabulary in the seed texts (../shared/seeds) into data/term_counts.csv.
 # Refresh the generated parts of the source cards (seeds/*.md) after claims or locators change.
 source-cards: $(VENV)/.stamp-runtime
 	$(BIN)/python tools/source_cards.py
 
+# Recount the vocabulary in the seed texts (../shared/seeds) into data/term_counts.csv.
 term-counts: $(VENV)/.stamp-runtime
 	cd notebooks && ../$(BIN)/python -m otslab.sources
 
