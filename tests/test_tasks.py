@@ -2,6 +2,7 @@
 
 import csv
 import json
+import re
 import subprocess
 import sys
 
@@ -156,3 +157,24 @@ def test_grade_regrades_a_folder_of_notebooks_into_a_csv(tmp_path, T) -> None:
     assert rows["Ann"]["03.2"] == "right" and rows["Ben"]["03.2"] == "wrong"
     assert rows["Ann"]["right"] == "1" and rows["Ann"]["checked tasks answered"] == "2"
     assert rows["Ann"]["00.3"] == "blank"
+
+
+def flat(answer: object) -> list[str]:
+    """The parts of an answer as strings."""
+    if isinstance(answer, set | frozenset | tuple | list):
+        return [str(a) for a in answer]
+    return [str(answer)]
+
+
+@pytest.mark.parametrize("task_id", [t for t in tasks.TASKS if ".ex" in t])
+def test_each_exercise_solution_states_the_answer_the_data_give(task_id: str, T) -> None:
+    """The bold 'Answer:' of an exercise's solution names every part of the computed answer."""
+    task = tasks.TASKS[task_id]
+    path = next(NOTEBOOKS.glob(f"{task.notebook}_*.ipynb"))
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
+    number = task_id.split(".ex")[1]
+    chunk = text.split(f"**Exercise {number} ", 1)[1].split("**Exercise ", 1)[0]
+    stated = " ".join(re.findall(r"\*\*Answer: (.*?)\*\*", chunk, flags=re.S))
+    assert stated, f"{path.name}: Exercise {number}'s solution gives no bold 'Answer:'"
+    for part in flat(task.answer(T)):
+        assert re.search(rf"\b{re.escape(part)}\b", stated), f"{task_id}: {part} not in '{stated}'"

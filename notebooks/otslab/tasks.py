@@ -591,9 +591,8 @@ def judge(task_id: str, answer: object, tables: Tables | None = None) -> Verdict
     """Judge an answer to a task against the data (or count the words of a written one)."""
     task = _task(task_id)
     if answer is BLANK or answer is None or (isinstance(answer, str) and not answer.strip()):
-        return Verdict(
-            "blank", "Fill in the blank (replace ... with your answer), then run the cell."
-        )
+        where = "write between the triple quotes" if task.is_open else "replace ... with your answer"
+        return Verdict("blank", f"Not answered yet: {where}, then run the cell.")
     if task.is_open:
         count = len(str(answer).split())
         low, high = task.words
@@ -843,6 +842,18 @@ def export_work(name: str | None = None, folder: Path | None = None, pdf: bool =
     if pdf:
         _print_pdf(page)
     return page
+
+
+def hand_in(pdf: bool = True) -> Markup:
+    """Export your work (see export_work) and say where the page is, or what is missing."""
+    if not load_work().get("student"):
+        return rendered(html("<p>Put your name on your work first: run sign(\"Your Name\").</p>"))
+    page = export_work(pdf=pdf)
+    printed = page.with_suffix(".pdf")
+    also = html(" and <code>{}</code>", printed) if pdf and printed.is_file() else ""
+    return rendered(
+        html("<p>Your work is in <code>{}</code>{}: download it and hand it in.</p>", page, also)
+    )
 
 
 def work_html(student: str, work: dict) -> Markup:
