@@ -591,7 +591,7 @@ def judge(task_id: str, answer: object, tables: Tables | None = None) -> Verdict
     """Judge an answer to a task against the data (or count the words of a written one)."""
     task = _task(task_id)
     if answer is BLANK or answer is None or (isinstance(answer, str) and not answer.strip()):
-        where = "write between the triple quotes" if task.is_open else "replace ... with your answer"
+        where = "write between the quotes" if task.is_open else "replace ... with your answer"
         return Verdict("blank", f"Not answered yet: {where}, then run the cell.")
     if task.is_open:
         count = len(str(answer).split())
