@@ -11,14 +11,21 @@ import seaborn as sns
 from IPython.display import HTML
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch, PathPatch
+from matplotlib.patches import PathPatch
 
 from otslab import geo
 from otslab.alignments import current_year, statuses_as_of
 from otslab.alignments_views import year_slider
 from otslab.data import Tables
-from otslab.plots import PALETTE, add_source_note, figure_html, new_figure, source_ids_of
+from otslab.markup import html, join, rendered
+from otslab.plots import (
+    PALETTE,
+    add_source_note,
+    css_colour,
+    figure_html,
+    new_figure,
+    source_ids_of,
+)
 from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
 
 _COLOURS = sns.color_palette(PALETTE, 10)
@@ -439,58 +446,80 @@ def _draw_layers(ax, drawn: dict) -> None:
                 )
 
 
-def _key_handles() -> list:
-    """Legend entries for every fill, hatching and mark the map can show."""
+_SWATCH = (
+    "display:inline-block;width:2.2em;height:1em;vertical-align:middle;"
+    "border:1px solid #777;margin:0 0.3em 0 1em;"
+)
+"""A small box in the map's key, filled or hatched like the map."""
+
+
+def _hatch_css(org: str) -> str:
+    """CSS that draws an organisation's hatching the way the map does (lines, dots or rings)."""
+    colour, _hatch = ORG_STYLE[org]
+    hexa = css_colour(colour)
+    return {
+        "NATO": f"background:repeating-linear-gradient(45deg,{hexa} 0 1.5px,#fff 1.5px 5px);",
+        "CSTO": f"background:repeating-linear-gradient(-45deg,{hexa} 0 1.5px,#fff 1.5px 5px);",
+        "SCO": f"background:radial-gradient({hexa} 1.2px,#fff 1.6px) 0 0/5px 5px;",
+        "NEUTRAL": (
+            f"background:radial-gradient(circle,#fff 1.4px,{hexa} 1.6px 2.4px,#fff 2.6px) "
+            "0 0/7px 7px;"
+        ),
+    }[org]
+
+
+def map_key() -> HTML:
+    """The key to every layer of the map, in HTML (text, so screen readers read it too)."""
     fills = [
         ("member", "OTS member"),
         ("observer", "OTS observer"),
         ("course", "other state in the course data"),
         ("other", "not in the course data"),
     ]
-    handles = [Patch(facecolor=STATE_FILL[k], edgecolor="0.5", label=lab) for k, lab in fills]
-    handles.append(Patch(facecolor=CASPIAN, edgecolor="0.35", label="Caspian Sea"))
-    for org, (colour, hatch) in ORG_STYLE.items():
-        label = f"{geo.LAYER_ORGS[org]} member (other statuses: label only)"
-        handles.append(Patch(facecolor="white", edgecolor=colour, hatch=hatch, label=label))
-    marks = [
-        ("^", 10, _COLOURS[3], "Russian base"),
-        ("*", 13, _COLOURS[8], "summit site (×n: summits held)"),
+    items = [
+        html('<span style="{}background:{};"></span>{}', _SWATCH, css_colour(STATE_FILL[k]), label)
+        for k, label in fills
     ]
-    for marker, size, colour, label in marks:
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker=marker,
-                linestyle="",
-                markersize=size,
-                color=colour,
-                markeredgecolor="black",
-                label=label,
-            )
+    items.append(
+        html('<span style="{}background:{};"></span>Caspian Sea', _SWATCH, css_colour(CASPIAN))
+    )
+    items += [
+        html(
+            '<span style="{}{}"></span>{} member (other statuses: label only)',
+            _SWATCH,
+            _hatch_css(org),
+            label,
         )
-    handles.append(
-        Line2D(
-            [],
-            [],
-            color="black",
-            linestyle="--",
-            linewidth=2.2,
-            label="military transit agreement (capitals joined)",
+        for org, label in geo.LAYER_ORGS.items()
+    ]
+    marks = [
+        ("▲", _COLOURS[3], "Russian base"),
+        ("★", _COLOURS[8], "summit site (×n: summits held)"),
+    ]
+    items += [
+        html(
+            '<span style="margin:0 0.3em 0 1em;color:{};-webkit-text-stroke:0.5px #000;'
+            'font-size:1.2em">{}</span>{}',
+            css_colour(colour),
+            symbol,
+            label,
+        )
+        for symbol, colour, label in marks
+    ]
+    items.append(
+        html(
+            '<span style="display:inline-block;width:2.2em;border-top:2px dashed #000;'
+            'vertical-align:middle;margin:0 0.3em 0 1em"></span>'
+            "military transit agreement (capitals joined; not a flight path)"
         )
     )
-    handles.append(Line2D([], [], linestyle="", label="exercises: n = exercises taken part in"))
-    return handles
-
-
-@lru_cache(maxsize=1)
-def map_key() -> HTML:
-    """The key to every layer of the map, drawn once (the map redraws without it)."""
-    fig = new_figure(12, 1.25, fixed=True)
-    handles = _key_handles()
-    fig.legend(handles=handles, loc="center", ncol=3, frameon=False, fontsize=9)
-    labels = "; ".join(h.get_label() for h in handles)
-    return figure_html(fig, f"Key to the map: {labels}.")
+    items.append(
+        html('<span style="margin-left:1em">exercises: n</span> = exercises taken part in')
+    )
+    body = join((html('<span style="white-space:nowrap">{}</span>', item) for item in items), " ")
+    return rendered(
+        html('<p class="otslab-caption" style="line-height:2"><b>Key to the map:</b> {}</p>', body)
+    )
 
 
 def border_note(tables: Tables) -> str:

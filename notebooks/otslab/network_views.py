@@ -834,7 +834,7 @@ def plot_story_timeline(
     width = 13.0
     first = mdates.date2num(pd.Timestamp(year=STORY_YEARS[0], month=1, day=1))
     last = mdates.date2num(pd.Timestamp(year=STORY_YEARS[1] + 1, month=1, day=1))
-    axes_in = width - 2.2
+    axes_in = width - 1.65
     span = last - first
     frame = items.copy()
     frame["x"] = [mdates.date2num(d) for d in frame["start"]]
@@ -860,8 +860,17 @@ def plot_story_timeline(
         tops[lane] = top
         top += max(int(part["row"].max()) + 1 if len(part) else 1, 1)
     rows = top
-    fig = new_figure(width, 1.6 + 0.26 * rows)
-    ax = fig.subplots()
+    left_in, right_in, top_in, bottom_in = 1.45, 0.2, 0.45, 1.25
+    height = top_in + 0.26 * (rows + 0.5) + bottom_in
+    fig = new_figure(width, height, fixed=True)  # placed by hand: no layout pass to pay for
+    ax = fig.add_axes(
+        (
+            left_in / width,
+            bottom_in / height,
+            1 - (left_in + right_in) / width,
+            1 - (top_in + bottom_in) / height,
+        )
+    )
     palette = sns.color_palette(PALETTE, 10)
     pad = LABEL_PAD_IN * span / axes_in
     for lane, part in lanes.items():
