@@ -237,3 +237,4 @@ def test_commit_then_reveal_as_a_student_does(T, tmp_path) -> None:
     # A fresh notebook run opens the commit view on the committed weights and reason.
     again = fv.commit_view(fv.WeightPanel(T), path)
     assert again.children[1].value == saved["reason"]
+

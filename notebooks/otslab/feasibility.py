@@ -640,8 +640,11 @@ def record_contradictions(
 
 # --- commit, then reveal ---------------------------------------------------------------------
 
-MY_WEIGHTS = Path(__file__).resolve().parents[1] / "my_work" / "04_my_weights.json"
-"""Where notebook 04 keeps a student's committed weights and reason (a visible folder)."""
+def my_weights_path() -> Path:
+    """Where notebook 04 keeps a student's weights and reason: my_work/04_my_weights.json beside
+    the notebooks (a visible folder; the environment variable OTSLAB_WORK names another)."""
+    folder = os.environ.get("OTSLAB_WORK") or Path(__file__).resolve().parents[1] / "my_work"
+    return Path(folder) / "04_my_weights.json"
 
 
 def save_commitment(path: Path, weights: Mapping[str, float], reason: str) -> dict:

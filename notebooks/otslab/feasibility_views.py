@@ -928,8 +928,9 @@ def record_explorer(panel: WeightPanel) -> w.VBox:
     return w.VBox([w.HTML("<i>Weights: set them with the sliders above.</i>"), output])
 
 
-def commit_view(panel: WeightPanel, path: Path = fz.MY_WEIGHTS) -> w.VBox:
+def commit_view(panel: WeightPanel, path: Path | None = None) -> w.VBox:
     """Set your own weights and say why, then commit them to a file before seeing the answer."""
+    path = path or fz.my_weights_path()
     saved = fz.load_commitment(path)
     start = saved["weights"] if saved else dict(panel.defaults)
     sliders = {
@@ -980,8 +981,9 @@ def commit_view(panel: WeightPanel, path: Path = fz.MY_WEIGHTS) -> w.VBox:
     return w.VBox([columns, reason, button, output])
 
 
-def reveal_items(panel: WeightPanel, path: Path = fz.MY_WEIGHTS) -> list[object]:
+def reveal_items(panel: WeightPanel, path: Path | None = None) -> list[object]:
     """Your committed weights against the defaults, and the answer under each."""
+    path = path or fz.my_weights_path()
     found = fz.load_commitment(path)
     if not found:
         return [hint("Commit your weights in the cell above first; then run this cell again.")]
@@ -1011,8 +1013,9 @@ def reveal_items(panel: WeightPanel, path: Path = fz.MY_WEIGHTS) -> list[object]
     return items
 
 
-def reveal_view(panel: WeightPanel, path: Path = fz.MY_WEIGHTS) -> w.VBox:
+def reveal_view(panel: WeightPanel, path: Path | None = None) -> w.VBox:
     """Compare your committed weights with the defaults; load them into the sliders if you like."""
+    path = path or fz.my_weights_path()
     output = w.Output()
     compare = w.Button(description="Compare again", icon="refresh")
     load = w.Button(description="Put my weights on the sliders", icon="sliders")
