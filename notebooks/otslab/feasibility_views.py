@@ -1134,8 +1134,9 @@ def clause_scale(tables: Tables) -> pd.DataFrame:
 
 def plot_clause_scale(scale: pd.DataFrame) -> Figure:
     """The clauses as bars on one strength scale, each with its line of wording underneath."""
-    fig = new_figure(12, 1.4 + 1.25 * len(scale))
-    ax = fig.subplots()
+    height = 1.4 + 1.25 * len(scale)
+    fig = new_figure(12, height, fixed=True)  # placed by hand: no layout pass to pay for
+    ax = fig.add_axes((0.015, 1.0 / height, 0.97, 1 - 1.45 / height))
     palette = sns.color_palette(PALETTE, 10)
     hatches = {1: "..", 2: "//", 3: "xx"}
     for i, row in enumerate(scale.itertuples()):
@@ -1203,8 +1204,9 @@ def plot_staircase(scenarios: pd.DataFrame, voices: pd.DataFrame, scale: pd.Data
     placed = fz.voice_positions(voices).dropna(subset=["rung"])
     per_rung = placed.groupby("rung").size()
     most = int(per_rung.max()) if len(per_rung) else 1
-    fig = new_figure(12, 2.6 + 0.22 * most + 0.5 * len(ladder))
-    ax = fig.subplots()
+    height = 2.6 + 0.22 * most + 0.5 * len(ladder)
+    fig = new_figure(12, height, fixed=True)  # placed by hand: no layout pass to pay for
+    ax = fig.add_axes((0.01, 0.15 / height, 0.98, 1 - 0.6 / height))
     palette = sns.color_palette(PALETTE, len(STANCES))
     colours = dict(zip(STANCES, palette, strict=True))
     markers = dict(zip(STANCES, ["^", "o", "s", "X", "D"], strict=True))
@@ -1215,7 +1217,7 @@ def plot_staircase(scenarios: pd.DataFrame, voices: pd.DataFrame, scale: pd.Data
         ax.text(
             rung - 0.95,
             rung * step_height - 0.08,
-            f"{rung}. {shorten(row.name, 30)}",
+            textwrap.fill(f"{rung}. {row.name}", 28),
             va="top",
             fontsize=9,
             fontweight="bold",
