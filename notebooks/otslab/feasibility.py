@@ -704,17 +704,18 @@ PROCEDURE = """## Procedure (45 minutes)
   may each make one public statement of one minute.
 - **23-33 min, recess.** Delegations talk in pairs. {outside} may talk to any delegation but may
   not join the table.
-- **33-40 min, decision.** The state holding the OTS chair (see the last summit above) puts
-  question 1, then question 2. The OTS decides by consensus, so one member's "no" blocks;
-  observers speak but do not decide. Mark the result on the ladder.
-- **40-45 min, debrief** (questions below).
+- **33-40 min, decision.** The chair (see the chair's card) puts question 1, then question 2.
+  The OTS decides by consensus, so one member's "no" blocks; observers speak but do not decide.
+  The chair records the rung reached, who held out and why on the outcome form.
+- **40-45 min, debrief** (questions below). The press corps, if there is one, reads its report.
 """
 """The simulation's steps; {members}, {observers} and {outside} are filled from the data."""
 
 DEBRIEF = """## Debrief questions
 
 1. Which rung did your summit reach, and which delegation set the limit? Compare it with the
-   model's highest common rung under the weights you chose in the notebook.
+   model's highest common rung under the weights you chose in the notebook, and with the rungs
+   other groups and earlier classes reached (the outcome CSV).
 2. Which of your arguments rested on a fact, which on an interpretation, a forecast or a
    recommendation? Check the claim types in `claims.csv`.
 3. Where did a legal commitment (a treaty clause, a neutrality law) decide the matter, and where a
@@ -724,6 +725,8 @@ DEBRIEF = """## Debrief questions
 5. What would have to change for the summit to climb one rung higher, and is there evidence in the
    sources that it is changing?
 6. Whose voice was missing: parliaments, publics, Armenia, Iran, the other observers?
+7. Which confidential instruction changed the outcome? It was invented for the game: would a
+   real government have given it, and which source would tell you?
 """
 
 PREPARE = """## Prepare (10 minutes)
