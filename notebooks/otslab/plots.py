@@ -116,12 +116,12 @@ def colour_chips(colours: dict[str, tuple], style: str) -> Markup:
 
 
 DETAIL_PANEL = (
-    "position:absolute;z-index:20;left:0;top:100%;width:max-content;max-width:min(26em,80vw);"
-    "background:#fff;color:#000;border:2px solid #333;padding:4px 8px;margin-top:2px;"
-    "text-align:left;font-weight:normal;font-size:90%;white-space:pre-line;"
-    "box-shadow:0 2px 6px rgba(0,0,0,0.3);"
+    "display:block;width:max-content;max-width:min(22em,75vw);background:#fff;color:#000;"
+    "border:2px solid #333;padding:4px 8px;margin-top:2px;text-align:left;font-weight:normal;"
+    "font-size:90%;white-space:pre-line;"
 )
-"""The panel a cell's details open in: beside the cell, above the grid, never clipped by it."""
+"""The panel a cell's details open in: right under the cell's text, in the flow of the grid, so
+no scroller clips it (the grid makes room for it)."""
 
 
 def detail(shown: object, details: str, *, style: str = "") -> Markup:
@@ -131,7 +131,7 @@ def detail(shown: object, details: str, *, style: str = "") -> Markup:
     is the look of the summary (a cell's or chip's colours).
     """
     return html(
-        '<details class="otslab-detail" style="display:inline-block;position:relative">'
+        '<details class="otslab-detail" style="display:inline-block">'
         '<summary title="{details}" style="{style}list-style:none;cursor:pointer;'
         'text-decoration:underline dotted">{shown}</summary>'
         '<div class="otslab-detail-panel" style="{panel}">{details}</div></details>',
@@ -162,16 +162,29 @@ class DetailGrid:
             html("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", *row)
             for row in self.rows
         )
+        table = html(
+            '<table class="otslab-table"><tr><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">shows</th><th scope="col">details</th></tr>{}</table>',
+            *self.headings,
+            body,
+        )
         return html(
             '<details class="otslab-as-table"><summary style="cursor:pointer">'
-            "Show as a table ({n} cells, row by row)</summary>"
-            '<table class="otslab-table"><tr><th scope="col">{}</th><th scope="col">{}</th>'
-            '<th scope="col">shows</th><th scope="col">details</th></tr>{body}</table>'
-            "</details>",
-            *self.headings,
+            "Show as a table ({n} cells, row by row)</summary>{table}</details>",
             n=len(self.rows),
-            body=body,
+            table=scroll_region("The grid as a table", table),
         )
+
+
+def scroll_region(label: str, content: Markup) -> Markup:
+    """Content wider than the screen in its own sideways scroller, which the keyboard can reach
+    (Tab, then arrow keys) and a screen reader names; nothing scrolls up and down inside it."""
+    return html(
+        '<div class="otslab-scroll" role="region" tabindex="0" aria-label="{}" '
+        'style="overflow-x:auto;overflow-y:hidden;max-width:100%;padding-bottom:2px">{}</div>',
+        label,
+        content,
+    )
 
 
 def description_markup(description: str, label: str = "Description") -> Markup:
@@ -200,11 +213,11 @@ def grid_html(
     return rendered(
         html(
             '<p class="otslab-caption"><b>{title}</b></p>'
-            '<div style="overflow-x:auto;padding-bottom:2px">{grid}</div>{key}{table}'
+            "{grid}{key}{table}"
             "{description}"
             '<p style="font-size:85%;color:#555">Source: {sources} (see data/sources.csv)</p>',
             title=title,
-            grid=grid,
+            grid=scroll_region(title, grid),
             key=key,
             table=details.table() if details else "",
             description=description_markup(description),

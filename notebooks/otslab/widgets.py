@@ -12,6 +12,7 @@ from IPython.display import HTML
 from otslab.data import Tables
 from otslab.markup import Markup, html, rendered
 from otslab.overview import search_rows
+from otslab.plots import scroll_region
 
 OUTPUT_LAYOUT = {"border": "1px solid #ddd", "padding": "2px 4px"}
 """A view's output grows with its content: the notebook's own scroll serves, never a nested one."""
@@ -127,7 +128,13 @@ def table_markup(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> Mark
     table = Markup(
         shown.to_html(index=False, na_rep="", escape=True, border=0, classes="otslab-table")
     )
-    return html('{}<p class="otslab-caption"><b>{}</b>{}</p>{}', TABLE_STYLE, caption, note, table)
+    return html(
+        '{}<p class="otslab-caption"><b>{}</b>{}</p>{}',
+        TABLE_STYLE,
+        caption,
+        note,
+        scroll_region(caption, table),
+    )
 
 
 def table_html(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> HTML:
