@@ -24,6 +24,7 @@ import json
 import math
 import os
 import platform
+import shutil
 import statistics
 import sys
 import tempfile
@@ -44,6 +45,7 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 TARGET, BRANCH = "course", "main"
 MB = 1024 * 1024
 CELL_TIMEOUT_S = 600
+WS_ATTEMPTS = 3  # connections to a starting kernel before a student gives up
 # What a teacher can ask of a hub: a whole class's Run All done within this, and logins within
 # the design's budget for link to a usable notebook.
 RUN_ALL_WAIT_S, LOGIN_WAIT_S = 30, 20
@@ -68,6 +70,7 @@ class Student:
     kernel_rss: dict[str, float] = field(default_factory=dict)
     kernel_pss: dict[str, float] = field(default_factory=dict)
     kernel_restarts: int = 0
+    ws_reconnects: int = 0
 
 
 class Sampler(threading.Thread):
@@ -160,7 +163,8 @@ class Kernel:
             except TimeoutError:
                 raise TimeoutError(f"no {msg_type} reply within {CELL_TIMEOUT_S} s") from None
             if raw is None:
-                raise ConnectionError("the kernel's websocket closed")
+                code, reason = self.ws.close_code, self.ws.close_reason
+                raise ConnectionError(f"the kernel's websocket closed (code {code}, {reason!r})")
             if isinstance(raw, bytes):
                 continue  # widget buffers: never a reply, error or status
             msg = json.loads(raw)
@@ -231,19 +235,28 @@ class Class:
         session = json.loads(await self.call("POST", f"{base}/api/sessions", body))
         kernel_id = session["kernel"]["id"]
         ws_url = f"{base.replace('http', 'ws', 1)}/api/kernels/{kernel_id}/channels"
-        ws = await websocket_connect(
-            HTTPRequest(
-                ws_url,
-                headers=self.headers,
-                connect_timeout=CELL_TIMEOUT_S,
-                request_timeout=CELL_TIMEOUT_S,
-            )
+        request = HTTPRequest(
+            ws_url,
+            headers=self.headers,
+            connect_timeout=CELL_TIMEOUT_S,
+            request_timeout=CELL_TIMEOUT_S,
         )
-        kernel = Kernel(ws, kernel_id)
+        student = self.students[name]
+        for _ in range(WS_ATTEMPTS - 1):
+            try:
+                return await self.connect(request, kernel_id, student)
+            except ConnectionError:
+                # JupyterLab opens a closed kernel connection again; so does a student here.
+                student.ws_reconnects += 1
+        return await self.connect(request, kernel_id, student)
+
+    async def connect(self, request: HTTPRequest, kernel_id: str, student: Student) -> Kernel:
+        """Open a kernel's websocket and wait for its kernel_info reply."""
+        kernel = Kernel(await websocket_connect(request), kernel_id)
         try:
             await kernel.request("kernel_info_request", {})
         finally:
-            self.students[name].kernel_restarts += kernel.restarts
+            student.kernel_restarts += kernel.restarts
         return kernel
 
     def kernel_process(self, name: str, kernel: Kernel) -> psutil.Process:
@@ -400,7 +413,9 @@ def report(students: list[Student], totals: Totals) -> str:
         f"- One student with all five kernels running: peak RSS {student_rss:.0f} MB (server plus "
         f"kernels), PSS {student_pss:.0f} MB. Server plus one kernel: {one_kernel:.0f} MB RSS.",
         "- Kernels restarted while starting (and then came up): "
-        f"{sum(s.kernel_restarts for s in students)} in {n * len(stems)} kernel starts.",
+        f"{sum(s.kernel_restarts for s in students)} in {n * len(stems)} kernel starts; kernel "
+        f"connections opened again after the server closed them: "
+        f"{sum(s.ws_reconnects for s in students)}.",
         f"- The hub and proxy used {totals.hub_cpu_s:.0f} CPU-s in all "
         f"({totals.hub_cpu_s / n:.1f} per student).",
         f"- Hub {totals.hub_rss:.0f} MB and proxy {totals.proxy_rss:.0f} MB RSS; the whole hub "
@@ -475,11 +490,12 @@ def main() -> int:
             hub_process = psutil.Process(hub.pid)
             proxies = [p for p in hub_process.children() if "JUPYTERHUB_USER" not in p.environ()]
             hub_cpu = cpu_s(hub_process) + sum(cpu_s(p) for p in proxies)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(hub.log, args.out.with_suffix(".log"))  # the hub's and servers' own account
     when = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"
     totals = Totals(
         sampler.hub_rss, sampler.proxy_rss, sampler.machine_pss, wall_s, when, load_before, hub_cpu
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     saved = {"students": [asdict(s) for s in students.values()], "totals": asdict(totals)}
     raw.write_text(json.dumps(saved, indent=1), encoding="utf-8")
     text = report(list(students.values()), totals)
