@@ -238,3 +238,21 @@ def test_commit_then_reveal_as_a_student_does(T, tmp_path) -> None:
     again = fv.commit_view(fv.WeightPanel(T), path)
     assert again.children[1].value == saved["reason"]
 
+
+
+def test_the_instructor_guide_frames_the_default_answer_from_the_data(T, default) -> None:
+    """The guide's sentences on the blockers and the unjudged states match the model's output."""
+    ready, evidence = default
+    members = fz.ots_states(T.countries)
+    answer = fz.judged_answer(ready, members, evidence)
+    assert answer["rung"] == 1 and answer["blockers"] == ["KAZ", "KGZ"]
+    guide = (NOTEBOOKS / "INSTRUCTOR_GUIDE.md").read_text(encoding="utf-8")
+    guide = " ".join(guide.split())
+    kaz, kgz = evidence.loc["KAZ"], evidence.loc["KGZ"]
+    assert kaz["own drivers"] == kgz["own drivers"] == 0
+    assert (
+        f"(Kazakhstan {kaz['own constraints']} constraints and {kaz['commitments']} commitments, "
+        f"Kyrgyzstan {kgz['own constraints']} and {kgz['commitments']})" in guide
+    )
+    assert "By default Hungary and Northern Cyprus fail the test" in guide
+    assert "Kazakhstan and Kyrgyzstan stop the climb at rung 2" in guide
