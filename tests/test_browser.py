@@ -281,7 +281,9 @@ def operate_every_view(page: Page) -> None:
     cells = page.locator(f"{PANEL} .jp-CodeCell").filter(has=page.locator(".widget-output"))
     for index in range(cells.count()):
         cells.nth(index).scroll_into_view_if_needed()
-        change_control(cells.nth(index).locator(CONTROLS).first)
+        controls = cells.nth(index).locator(CONTROLS)
+        if controls.count():
+            change_control(controls.first)
     checks = page.locator(f"{PANEL} .widget-button", has_text=re.compile(r"^Check$"))
     for index in range(checks.count()):
         checks.nth(index).scroll_into_view_if_needed()
