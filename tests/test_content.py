@@ -155,6 +155,14 @@ GLOSSARY_TERMS = [
     "positive neutrality",
     "Middle Corridor",
     "Interoperability",
+    "Locator",
+    "Corroboration",
+    "Claim types",
+    "Stance",
+    "Label treatment",
+    "Jaccard",
+    "Rung",
+    "Depth",
 ]
 
 
@@ -257,6 +265,21 @@ def test_every_session_plan_fits_its_90_minutes() -> None:
 
 
 def test_every_notebook_links_the_glossary() -> None:
-    """Each notebook links GLOSSARY.md where its terms first appear, at least once."""
+    """Each notebook links GLOSSARY.md, and every link lands on a term's own heading."""
+    glossary = (REPO / "notebooks" / "GLOSSARY.md").read_text(encoding="utf-8")
+    anchors = {
+        re.sub(r"[^\w\- ]", "", line[4:].strip().lower()).replace(" ", "-")
+        for line in glossary.splitlines()
+        if line.startswith("### ")
+    }
     for notebook in sorted((REPO / "notebooks").glob("0*.ipynb")):
-        assert "](GLOSSARY.md)" in notebook.read_text(encoding="utf-8"), notebook.name
+        text = notebook.read_text(encoding="utf-8")
+        assert "](GLOSSARY.md" in text, notebook.name
+        for anchor in re.findall(r"\]\(GLOSSARY\.md#([\w-]+)\)", text):
+            assert anchor in anchors, f"{notebook.name}: GLOSSARY.md#{anchor} names no term"
+    for term in ["locator", "corroboration", "jaccard-similarity", "rung", "depth"]:
+        linked = any(
+            f"GLOSSARY.md#{term})" in p.read_text(encoding="utf-8")
+            for p in (REPO / "notebooks").glob("0*.ipynb")
+        )
+        assert linked, f"no notebook links the method term {term}"

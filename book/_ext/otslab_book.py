@@ -36,7 +36,7 @@ WIDGETS = BOOK / "node_modules" / "@jupyter-widgets" / "html-manager" / "dist"
 WIDGET_FILES = ("embed.js", "embed.js.LICENSE.txt", "*.woff2", "*.woff", "*.ttf", "*.eot", "*.svg")
 START = "notebooks/00_start_here"
 
-GLOSSARY_LINK = re.compile(r"\[([^\]\n]+)\]\((?:\./)?GLOSSARY\.md\)")
+GLOSSARY_LINK = re.compile(r"\[([^\]\n]+)\]\((?:\./)?GLOSSARY\.md(?:#[\w-]*)?\)")
 EXERCISE = re.compile(
     r"^\*\*(?P<head>Exercise (?P<num>\d+)[^*]*)\*\*(?P<text>.*?)"
     r"(?:\n[ \t]*<details>[ \t]*<summary>Solution</summary>[ \t]*\n(?P<solution>.*?)\n[ \t]*"

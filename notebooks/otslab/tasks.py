@@ -623,7 +623,8 @@ def _task(task_id: str) -> Task:
 
 def work_file() -> Path:
     """Where the answers are kept: my_work/answers.json (OTSLAB_WORK names another folder)."""
-    return Path(os.environ.get("OTSLAB_WORK", "my_work")) / "answers.json"
+    folder = os.environ.get("OTSLAB_WORK") or Path(__file__).resolve().parents[1] / "my_work"
+    return Path(folder) / "answers.json"
 
 
 def load_work(path: Path | None = None) -> dict:
