@@ -1,9 +1,14 @@
 """Shared paths and helpers for the test suite."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Answers and weights that tests save (tasks, quiz, commit-then-reveal) go to a scratch folder,
+# never to a student's notebooks/my_work; kernels the tests start inherit it.
+os.environ.setdefault("OTSLAB_WORK", tempfile.mkdtemp(prefix="otslab-work-"))
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
