@@ -26,7 +26,8 @@ class CheckList(w.VBox):
     with Space.
     """
 
-    value = traitlets.Tuple()
+    value = traitlets.Any(())
+    _pairs: list = []
 
     def __init__(self, options: list, value: tuple | list = (), description: str = ""):
         self.options = tuple(options)
@@ -62,6 +63,17 @@ class CheckList(w.VBox):
         """A box was toggled: the list's value follows."""
         if not self._syncing:
             self.value = self._checked()
+
+    @traitlets.validate("value")
+    def _valid_value(self, proposal: dict) -> tuple:
+        """One value, a list or a tuple of option values; anything else is refused by name."""
+        value = proposal["value"]
+        chosen = tuple(value) if isinstance(value, list | tuple) else (value,)
+        known = [choice for _label, choice in self._pairs]
+        unknown = [v for v in chosen if v not in known]
+        if unknown:
+            raise traitlets.TraitError(f"{self.description}: not an option: {unknown}")
+        return tuple(v for v in known if v in chosen)
 
     @traitlets.observe("value")
     def _value_changed(self, change: dict) -> None:
