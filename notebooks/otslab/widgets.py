@@ -89,7 +89,11 @@ class CheckList(w.VBox):
 def hint(text: str) -> HTML:
     """A friendly message shown in a view instead of a result (text, escaped)."""
     return rendered(
-        html('<p class="otslab-hint" style="color:#555;font-style:italic">{}</p>', text)
+        html(
+            '<p class="otslab-hint" role="status" aria-live="polite" '
+            'style="color:#555;font-style:italic">{}</p>',
+            text,
+        )
     )
 
 
@@ -104,8 +108,26 @@ def render_into(output: w.Output, draw: Callable[[], list[object]]) -> None:
     except Exception as exc:  # noqa: BLE001 - a view must show, not swallow, any failure
         items = [hint(f"Something went wrong drawing this view: {type(exc).__name__}: {exc}")]
     output.outputs = ()
-    for item in items:
+    for item in with_live_summary(items):
         output.append_display_data(item)
+
+
+CAPTION = '<p class="otslab-caption">'
+LIVE_CAPTION = '<p class="otslab-caption" role="status" aria-live="polite">'
+
+
+def with_live_summary(items: list[object]) -> list[object]:
+    """A view's items with one text that screen readers hear when it changes: a description or
+    hint if the view has one, else its first caption (which says what the table shows now)."""
+    pages = [getattr(item, "data", "") for item in items]
+    if any("aria-live" in str(page) for page in pages):
+        return items
+    for item, page in zip(items, pages, strict=True):
+        # Our own markup: a data value cannot hold it, since every value is escaped.
+        if isinstance(page, str) and CAPTION in page:
+            item.data = page.replace(CAPTION, LIVE_CAPTION, 1)
+            break
+    return items
 
 
 def redraw_on(controls: tuple[w.ValueWidget, ...], output: w.Output, draw: Callable) -> None:
