@@ -18,12 +18,16 @@ def asked_questions() -> list[dict[str, object]]:
     return [dict(q) for q in _ASKED]
 
 
-def check_answer(choice: str | None, answer: str, explanation: str) -> tuple[bool | None, str]:
+def check_answer(
+    choice: str | None, answer: str, explanation: str, defensible: dict[str, str] | None = None
+) -> tuple[bool | None, str]:
     """Judge one choice: (None, hint) when nothing is chosen, else (correct?, feedback)."""
     if choice is None:
         return None, "Pick an answer first."
     if choice == answer:
         return True, f"Correct. {explanation}"
+    if defensible and choice in defensible:
+        return True, f"Defensible. {defensible[choice]} {explanation}"
     return False, f"Not quite: you chose '{choice}'. Look again, then try another answer."
 
 
@@ -32,13 +36,25 @@ def question_key(prompt: str) -> str:
     return "q-" + hashlib.sha1(prompt.encode("utf-8")).hexdigest()[:10]
 
 
-def question(prompt: str, options: list[str], answer: str, explanation: str) -> w.VBox:
-    """A multiple-choice question: pick an option, press Check, read the feedback."""
+def question(
+    prompt: str,
+    options: list[str],
+    answer: str,
+    explanation: str,
+    defensible: dict[str, str] | None = None,
+) -> w.VBox:
+    """A multiple-choice question with instant feedback (defensible: other option -> why)."""
     if answer not in options:
         raise ValueError(f"the answer {answer!r} is not among the options {options}")
-    _ASKED.append(
-        {"prompt": prompt, "options": list(options), "answer": answer, "explanation": explanation}
-    )
+    if set(defensible or {}) - set(options):
+        raise ValueError(f"defensible answers not among the options: {sorted(defensible)}")
+    asked = {
+        "prompt": prompt,
+        "options": list(options),
+        "answer": answer,
+        "explanation": explanation,
+    }
+    _ASKED.append({**asked, "defensible": dict(defensible)} if defensible else asked)
     key = question_key(prompt)
     saved = load_work()["answers"].get(key, {}).get("answer")
     choices = w.RadioButtons(
@@ -48,7 +64,7 @@ def question(prompt: str, options: list[str], answer: str, explanation: str) -> 
     feedback = w.HTML()
 
     def on_click(_button: w.Button) -> None:
-        correct, text = check_answer(choices.value, answer, explanation)
+        correct, text = check_answer(choices.value, answer, explanation, defensible)
         if correct is not None:
             result = "right" if correct else "wrong"
             entry = {"prompt": prompt, "answer": choices.value, "result": result, "checked": True}
