@@ -952,7 +952,7 @@ def commit_view(panel: WeightPanel, path: Path | None = None) -> w.VBox:
         value=saved["reason"] if saved else "",
         description="Why",
         placeholder="Which weights did you change, and which claims or sources back you?",
-        layout={"width": "700px", "height": "90px"},
+        layout={"width": "95%", "max_width": "700px", "height": "90px"},
     )
     button = w.Button(description="Commit my weights", icon="lock")
     output = w.Output()

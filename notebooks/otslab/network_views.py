@@ -514,8 +514,8 @@ def timeline_grid_html(
     return grid_html(
         f"Events in the record, {years[0]}–{years[1]}{who}",
         html(
-            "<div style='overflow-x:auto'><table style='border-collapse:collapse;font-size:80%'>"
-            "<tr><th style='{}'>kind</th>{}</tr>{}</table></div>",
+            "<table style='border-collapse:collapse;font-size:80%'>"
+            "<tr><th style='{}'>kind</th>{}</tr>{}</table>",
             _GRID_CELL,
             head,
             body,
@@ -766,8 +766,8 @@ def dyad_matrix_html(tables: Tables, dyads: pd.DataFrame, focus: str = "TUR") ->
     return grid_html(
         f"Pairs of states: joint {' and '.join(counted)}",
         html(
-            "<div style='overflow-x:auto'><table style='border-collapse:collapse;font-size:80%'>"
-            "<tr><th></th>{}</tr>{}</table></div>",
+            "<table style='border-collapse:collapse;font-size:80%'>"
+            "<tr><th></th>{}</tr>{}</table>",
             head,
             join(rows),
         ),
