@@ -307,10 +307,14 @@ TASKS: dict[str, Task] = {
         ),
         Task(
             "02.2",
-            "Time travel: what was Uzbekistan's status in the CSTO in 2010?",
+            "Time travel: in which year was Uzbekistan's CSTO membership suspended?",
             1,
-            lambda T: _status(T, "UZB", "CSTO", 2010),
-            hint="Move the year slider to 2010 and read Uzbekistan's CSTO cell.",
+            lambda T: int(
+                T.memberships.query(
+                    "country_id == 'UZB' and org_id == 'CSTO' and status == 'suspended'"
+                )["start_year"].iloc[0]
+            ),
+            hint="Move the year slider forward from 2006 until Uzbekistan's CSTO cell changes.",
         ),
         Task(
             "02.3",
