@@ -304,7 +304,11 @@ def transit_layer(tables: Tables, year: int) -> pd.DataFrame:
 
 
 def exercise_layer(tables: Tables, year: int) -> pd.DataFrame:
-    """Exercises held by the end of a year: who took part, who was absent, and where (if known)."""
+    """Exercises held by the end of a year: who took part, who was absent, and where (if known).
+
+    `where` is the place of data/event_places.csv (then x and y put it on the map), else the
+    location events.csv gives in words, else 'not stated in the sources'.
+    """
     exercises = _dated_by(tables.events[tables.events["kind"] == "exercise"], year)
     people = tables.event_participants
     sites = event_sites(tables).set_index("event_id")
@@ -312,13 +316,13 @@ def exercise_layer(tables: Tables, year: int) -> pd.DataFrame:
     for event in exercises.itertuples():
         here = people[people["event_id"] == event.event_id]
         hosts = list(here.loc[here["role"] == "host", "country_id"])
-        where = (
-            sites.loc[event.event_id, "name"]
-            if event.event_id in sites.index
-            else event.location
-            if pd.notna(event.location)
-            else "not stated in the sources"
-        )
+        placed = sites.loc[event.event_id] if event.event_id in sites.index else None
+        if placed is not None:
+            where = placed["name"]
+        elif pd.notna(event.location):
+            where = event.location
+        else:
+            where = "not stated in the sources"
         rows.append(
             {
                 "event_id": event.event_id,
@@ -328,11 +332,15 @@ def exercise_layer(tables: Tables, year: int) -> pd.DataFrame:
                 "hosts": hosts,
                 "absent": list(here.loc[here["role"] == "absent", "country_id"]),
                 "where": where,
+                "place_id": placed["place_id"] if placed is not None else None,
+                "x": placed["x"] if placed is not None else np.nan,
+                "y": placed["y"] if placed is not None else np.nan,
                 "source_id": event.source_id,
                 "locator": event.locator,
             }
         )
     columns = ["event_id", "date", "title", "taking_part", "hosts", "absent", "where"]
+    columns += ["place_id", "x", "y"]
     return pd.DataFrame(rows, columns=[*columns, "source_id", "locator"])
 
 

@@ -110,6 +110,7 @@ PLACE_ANCHOR = {
     "samarkand": ("left", "top"),
     "ashgabat": ("right", "top"),
     "istanbul": ("right", "bottom"),
+    "isparta": ("right", "top"),
     "budapest": ("left", "top"),
     "astana": ("left", "bottom"),
 }
@@ -435,6 +436,22 @@ def _draw_layers(ax, drawn: dict) -> None:
             times = f" ×{r.n}" if r.n > 1 else ""
             named.setdefault(r.place_id, []).append(f"{r.place}{times}")
             marks[r.place_id] = (r.x, r.y)
+    if drawn["exercises"] is not None:
+        placed = drawn["exercises"].dropna(subset=["x"])
+        ax.scatter(
+            placed["x"],
+            placed["y"],
+            marker="P",
+            s=130,
+            color=_COLOURS[2],
+            edgecolors="black",
+            zorder=6,
+        )
+        for r in placed.itertuples():
+            year = str(r.date)[:4]
+            text = f"exercise {year}" if r.place_id in named else f"{r.where}: exercise {year}"
+            named.setdefault(r.place_id, []).append(text)
+            marks[r.place_id] = (r.x, r.y)
     for place_id, texts in named.items():
         _place_label(ax, place_id, *marks[place_id], "; ".join(texts))
     if drawn["transit"] is not None:
@@ -495,6 +512,7 @@ def map_key() -> HTML:
     marks = [
         ("▲", _COLOURS[3], "Russian base"),
         ("★", _COLOURS[8], "summit site (×n: summits held)"),
+        ("✚", _COLOURS[2], "exercise site, where a source names one"),
     ]
     items += [
         html(
