@@ -196,3 +196,20 @@ def test_a_defensible_self_check_answer_is_accepted_with_its_reason(work) -> Non
     radio.value = "rejects"
     button.click()
     assert "Not quite" in feedback.value
+
+
+@pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("0*.ipynb")), ids=lambda p: p.stem)
+def test_every_numbered_section_ends_with_a_task(path) -> None:
+    """Sections 1-5 of each notebook close with a task cell (check or write) before the next one."""
+    cells = nbformat.read(path, as_version=4).cells
+    starts = [i for i, c in enumerate(cells) if re.match(r"## [1-5]\. ", c.source)]
+    assert starts, f"{path.name} has no numbered sections"
+    for start in starts:
+        end = next(
+            (i for i in range(start + 1, len(cells)) if cells[i].source.startswith("## ")),
+            len(cells),
+        )
+        calls = [c.source for c in cells[start:end] if c.cell_type == "code"]
+        assert any(re.search(r'^(check|write)\("0\d\.', s, flags=re.M) for s in calls), (
+            f"{path.name}: section '{cells[start].source.splitlines()[0]}' has no task"
+        )
