@@ -1035,8 +1035,7 @@ def kit_view(tables: Tables, clashes: pd.DataFrame, folder: Path = fz.KIT_DIR) -
     """Write the kit (Markdown and printable HTML) now; a button prints it to one PDF."""
     from otslab import roleplay as rp
 
-    written = fz.export_kit(tables, folder, clashes)
-    printable = rp.export_printable(tables, folder, clashes, pdf=False)
+    written, printable = rp.export_all(tables, folder, clashes, pdf=False)
     output = w.Output()
     button = w.Button(description="Print the kit to PDF", icon="print")
 

@@ -352,16 +352,21 @@ def print_pdf(source: Path, timeout: float = 120) -> bytes:
 
 
 def export_printable(
-    tables: Tables, folder: Path, clashes: pd.DataFrame, pdf: bool = True
+    tables: Tables,
+    folder: Path,
+    clashes: pd.DataFrame,
+    pdf: bool = True,
+    pages: dict[str, str] | None = None,
 ) -> list[Path]:
     """Write the kit as HTML (one file a page, and kit.html with all) and kit.pdf into folder/print.
 
     Like the Markdown kit, a file changed since the course wrote it is kept and the new version
     goes beside it. The outcome CSV template is written once into folder and never overwritten.
+    `pages` (from kit_pages) saves building the cards again.
     """
     out = Path(folder) / PRINT_DIR
     out.mkdir(parents=True, exist_ok=True)
-    pages = kit_pages(tables, clashes)
+    pages = pages or kit_pages(tables, clashes)
     sections = {stem: page_html(text) for stem, text in pages.items()}
     files = {f"{stem}.html": document(stem, [s]) for stem, s in sections.items()}
     files["kit.html"] = document("Role-play kit", sections.values())
@@ -373,12 +378,22 @@ def export_printable(
     return written
 
 
+def export_all(
+    tables: Tables, folder: Path, clashes: pd.DataFrame, pdf: bool = True
+) -> tuple[list[Path], list[Path]]:
+    """Every page of the kit as Markdown into folder, and as HTML (and PDF) into folder/print."""
+    pages = kit_pages(tables, clashes)
+    markdown = fz.write_kit_files(
+        folder, {f"{stem}.md": (text + "\n").encode("utf-8") for stem, text in pages.items()}
+    )
+    return markdown, export_printable(tables, folder, clashes, pdf=pdf, pages=pages)
+
+
 def main() -> None:
     """Write the Markdown kit and the printable kit into notebooks/roleplay_kit."""
     tables = load_tables()
     clashes, _ = fz.model(tables)
-    written = fz.export_kit(tables, fz.KIT_DIR, clashes)
-    printable = export_printable(tables, fz.KIT_DIR, clashes, pdf=chromium() is not None)
+    written, printable = export_all(tables, fz.KIT_DIR, clashes, pdf=chromium() is not None)
     print(fz.describe_kit(written))
     print(fz.describe_kit(printable))
     if chromium() is None:
