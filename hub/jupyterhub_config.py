@@ -81,10 +81,10 @@ c.Spawner.args = [
     f"--MappingKernelManager.cull_idle_timeout={idle_s}",
     "--MappingKernelManager.cull_interval=60",
     f"--ServerApp.shutdown_no_activity_timeout={2 * idle_s}",
-    # Students' servers on one machine pick kernel ports independently; when a whole class opens
-    # notebooks at once two can pick the same port. With cached ports (the default) a kernel that
-    # lost the race is restarted on the same ports until it is declared dead (seen in
-    # make hub-bench); without, each restart takes new ports and the kernel comes up.
+    # Servers on one machine pick kernel ports independently, so when a class opens notebooks
+    # at once, a kernel can lose a race for a port. With cached ports (the default) it is
+    # restarted on the same ports until declared dead; without, it restarts on new ones. Its
+    # connections can still fail: see hub/README.md, "When the hub is full".
     "--KernelManager.cache_ports=False",
 ]
 if os.geteuid() == 0 and spawner == "simple":

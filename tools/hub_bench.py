@@ -344,6 +344,8 @@ class Totals:
     when: str
     load_before: float
     hub_cpu_s: float
+    port_clashes: int = 0
+    kernel_restarts: int = 0
 
 
 def report(students: list[Student], totals: Totals) -> str:
@@ -412,9 +414,9 @@ def report(students: list[Student], totals: Totals) -> str:
         + ".",
         f"- One student with all five kernels running: peak RSS {student_rss:.0f} MB (server plus "
         f"kernels), PSS {student_pss:.0f} MB. Server plus one kernel: {one_kernel:.0f} MB RSS.",
-        "- Kernels restarted while starting (and then came up): "
-        f"{sum(s.kernel_restarts for s in students)} in {n * len(stems)} kernel starts; kernel "
-        f"connections opened again after the server closed them: "
+        "- Kernel starts that lost a race for a port (servers' log: 'Address already in use'): "
+        f"{totals.port_clashes} in {n * len(stems)}; kernel restarts: {totals.kernel_restarts}; "
+        "kernel connections a student opened again after the server closed them: "
         f"{sum(s.ws_reconnects for s in students)}.",
         f"- The hub and proxy used {totals.hub_cpu_s:.0f} CPU-s in all "
         f"({totals.hub_cpu_s / n:.1f} per student).",
@@ -456,6 +458,15 @@ def report(students: list[Student], totals: Totals) -> str:
     return "\n".join(lines)
 
 
+def log_counts(log: Path) -> dict[str, int]:
+    """Count kernel port clashes and kernel restarts in the hub's log (servers log there too)."""
+    text = log.read_text(encoding="utf-8") if log.exists() else ""
+    return {
+        "port_clashes": text.count("Address already in use (addr="),
+        "kernel_restarts": text.count("KernelRestarter: restarting kernel"),
+    }
+
+
 def main() -> int:
     """Run the benchmark; write build/hub-bench.md; exit 1 if any student failed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -469,7 +480,8 @@ def main() -> int:
     if args.report_only:
         saved = json.loads(raw.read_text(encoding="utf-8"))
         students = {s["name"]: Student(**s) for s in saved["students"]}
-        args.out.write_text(report(list(students.values()), Totals(**saved["totals"])))
+        totals = Totals(**{**saved["totals"], **log_counts(args.out.with_suffix(".log"))})
+        args.out.write_text(report(list(students.values()), totals))
         return 1 if any(s.failures for s in students.values()) else 0
     need_gb = args.students * 0.9 + 1
     free_gb = psutil.virtual_memory().available / 1024**3
@@ -494,7 +506,14 @@ def main() -> int:
         shutil.copy(hub.log, args.out.with_suffix(".log"))  # the hub's and servers' own account
     when = f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC"
     totals = Totals(
-        sampler.hub_rss, sampler.proxy_rss, sampler.machine_pss, wall_s, when, load_before, hub_cpu
+        sampler.hub_rss,
+        sampler.proxy_rss,
+        sampler.machine_pss,
+        wall_s,
+        when,
+        load_before,
+        hub_cpu,
+        **log_counts(args.out.with_suffix(".log")),
     )
     saved = {"students": [asdict(s) for s in students.values()], "totals": asdict(totals)}
     raw.write_text(json.dumps(saved, indent=1), encoding="utf-8")
