@@ -257,3 +257,12 @@ def test_the_notebook_button_writes_the_kit_and_says_how_to_print(
     monkeypatch.setattr(shutil, "which", lambda _name: None)
     button.click()
     assert "No Chromium on this machine" in shown_text(output)
+
+
+def test_export_all_writes_every_page_as_markdown_and_html(T, clashes, tmp_path) -> None:
+    markdown, printable = rp.export_all(T, tmp_path, clashes, pdf=False)
+    pages = rp.kit_pages(T, clashes)
+    assert [p.stem for p in markdown] == list(pages)
+    assert markdown[-1].read_text(encoding="utf-8") == pages[markdown[-1].stem] + "\n"
+    assert {p.stem for p in printable if p.suffix == ".html"} == {*pages, "kit"}
+    assert "13_outcome_form" in pages and "11_chair" in pages and "12_press" in pages
