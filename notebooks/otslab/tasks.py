@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 
 import pandas as pd
+from IPython.display import HTML
 
 from otslab import alignments as al
 from otslab import feasibility as fz
@@ -602,7 +603,12 @@ def judge(task_id: str, answer: object, tables: Tables | None = None) -> Verdict
         low, high = task.words
         advice = "" if low <= count <= high else f" Aim for {low}-{high} words."
         return Verdict("written", f"Saved: {count} words.{advice}")
-    expected = task.answer(tables if tables is not None else _tables())
+    tables = tables if tables is not None else _tables()
+    expected = task.answer(tables)
+    if isinstance(answer, str):  # a state may be named instead of given by its id
+        countries = tables.countries
+        names = dict(zip(countries["name"].str.casefold(), countries["country_id"], strict=True))
+        answer = names.get(answer.strip().casefold(), answer)
     if _same(answer, expected):
         return Verdict("right", "Right.")
     return Verdict(
@@ -661,7 +667,7 @@ def record(key: str, entry: dict) -> None:
     _save(lambda work: work["answers"].__setitem__(key, stamped))
 
 
-def sign(name: str) -> Markup:
+def sign(name: str) -> HTML:
     """Put your name on your work (saved with your answers)."""
     if not name or name is BLANK or not str(name).strip():
         return rendered(html("<p>Write your name between the quotes, then run the cell.</p>"))
@@ -678,7 +684,7 @@ _COLOURS = {"right": "#1b7837", "wrong": "#b35806", "blank": "#555", "written": 
 _STARS = {1: "★☆☆ easy", 2: "★★☆ medium", 3: "★★★ harder"}
 
 
-def _feedback(task: Task, verdict: Verdict, answer: object) -> Markup:
+def _feedback(task: Task, verdict: Verdict) -> Markup:
     parts = [
         html(
             '<p class="otslab-feedback" style="color:{}"><b>{}</b> {}</p>',
@@ -699,22 +705,22 @@ def _feedback(task: Task, verdict: Verdict, answer: object) -> Markup:
     return join(parts)
 
 
-def check(task_id: str, answer: object = BLANK) -> Markup:
+def check(task_id: str, answer: object = BLANK) -> HTML:
     """Check an answer against the data, show right/wrong/hint, and save it."""
     task = _task(task_id)
     verdict = judge(task_id, answer)
     if verdict.result != "blank":
         record(task_id, {"answer": _jsonable(answer), "result": verdict.result, "checked": True})
-    return rendered(_feedback(task, verdict, answer))
+    return rendered(_feedback(task, verdict))
 
 
-def write(task_id: str, text: str = "") -> Markup:
+def write(task_id: str, text: str = "") -> HTML:
     """Save a written answer, count its words, and unfold what a good answer contains."""
     task = _task(task_id)
     if not task.is_open:
         raise ValueError(f"task {task_id} has one right answer: use check({task_id!r}, ...)")
     verdict = judge(task_id, text)
-    parts = [_feedback(task, verdict, text)]
+    parts = [_feedback(task, verdict)]
     if verdict.result != "blank":
         record(
             task_id,
@@ -730,7 +736,7 @@ def write(task_id: str, text: str = "") -> Markup:
     return rendered(join(parts))
 
 
-def earlier(task_id: str) -> Markup:
+def earlier(task_id: str) -> HTML:
     """Show an answer saved earlier (e.g. the alliance test of notebook 00) or say there is none."""
     entry = load_work()["answers"].get(task_id)
     if not entry:
@@ -849,10 +855,10 @@ def export_work(name: str | None = None, folder: Path | None = None, pdf: bool =
     return page
 
 
-def hand_in(pdf: bool = True) -> Markup:
+def hand_in(pdf: bool = True) -> HTML:
     """Export your work (see export_work) and say where the page is, or what is missing."""
     if not load_work().get("student"):
-        return rendered(html("<p>Put your name on your work first: run sign(\"Your Name\").</p>"))
+        return rendered(html('<p>Put your name on your work first: run sign("Your Name").</p>'))
     page = export_work(pdf=pdf)
     printed = page.with_suffix(".pdf")
     also = html(" and <code>{}</code>", printed) if pdf and printed.is_file() else ""
