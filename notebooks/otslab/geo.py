@@ -249,17 +249,23 @@ def membership_layer(
     return held[columns].reset_index(drop=True)
 
 
-def base_layer(tables: Tables, year: int) -> pd.DataFrame:
-    """Foreign (Russian) bases agreed by the end of a year, at the place each agreement names."""
+def base_layer(tables: Tables, year: int, sites: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Foreign (Russian) bases agreed by the end of a year, at the place each agreement names.
+
+    `sites` is `event_sites(tables)` if the caller has it already (so with the other layers).
+    """
     bases = foreign_bases(tables, year)
-    sites = event_sites(tables).rename(columns=_PLACE_SOURCE)
+    sites = (event_sites(tables) if sites is None else sites).rename(columns=_PLACE_SOURCE)
     return bases.merge(sites, on="event_id", how="left").rename(columns={"name": "place"})
 
 
-def summit_layer(tables: Tables, year: int) -> pd.DataFrame:
-    """Summits held by the end of a year, with their sites (or the location the event gives)."""
+def summit_layer(tables: Tables, year: int, sites: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Summits held by the end of a year, with their sites (or the location the event gives).
+
+    `sites` is `event_sites(tables)` if the caller has it already.
+    """
     events = _dated_by(tables.events[tables.events["kind"] == "summit"], year)
-    sites = event_sites(tables).rename(columns=_PLACE_SOURCE)
+    sites = (event_sites(tables) if sites is None else sites).rename(columns=_PLACE_SOURCE)
     merged = events.merge(sites, on="event_id", how="left")
     merged["place"] = merged["name"].fillna(merged["location"])
     columns = ["event_id", "date", "title", "place_id", "place", "x", "y", "source_id", "locator"]
@@ -272,16 +278,17 @@ def capitals(tables: Tables) -> pd.DataFrame:
     return here[here["kind"] == "capital"].set_index("country_id")
 
 
-def transit_layer(tables: Tables, year: int) -> pd.DataFrame:
+def transit_layer(tables: Tables, year: int, caps: pd.DataFrame | None = None) -> pd.DataFrame:
     """Military transit agreements by the end of a year, drawn between the parties' capitals.
 
     One row per agreement (events of domain 'logistics' and kind 'agreement'), with the
-    ratifications of the same domain recorded by then, in words.
+    ratifications of the same domain recorded by then, in words. `caps` is `capitals(tables)`
+    if the caller has it already.
     """
     logistics = _dated_by(tables.events[tables.events["domain"] == "logistics"], year)
     deals = logistics[logistics["kind"] == "agreement"]
     later = logistics[logistics["kind"] == "ratification"]
-    caps = capitals(tables)
+    caps = capitals(tables) if caps is None else caps
     rows = []
     for deal in deals.itertuples():
         parties = tables.event_participants.query("event_id == @deal.event_id and role == 'party'")
@@ -303,15 +310,16 @@ def transit_layer(tables: Tables, year: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def exercise_layer(tables: Tables, year: int) -> pd.DataFrame:
+def exercise_layer(tables: Tables, year: int, sites: pd.DataFrame | None = None) -> pd.DataFrame:
     """Exercises held by the end of a year: who took part, who was absent, and where (if known).
 
     `where` is the place of data/event_places.csv (then x and y put it on the map), else the
-    location events.csv gives in words, else 'not stated in the sources'.
+    location events.csv gives in words, else 'not stated in the sources'. `sites` is
+    `event_sites(tables)` if the caller has it already.
     """
     exercises = _dated_by(tables.events[tables.events["kind"] == "exercise"], year)
     people = tables.event_participants
-    sites = event_sites(tables).set_index("event_id")
+    sites = (event_sites(tables) if sites is None else sites).set_index("event_id")
     rows = []
     for event in exercises.itertuples():
         here = people[people["event_id"] == event.event_id]

@@ -149,13 +149,14 @@ def map_layers(tables: Tables, year: int, orgs: list[str], layers: list[str]) ->
     if unknown:
         raise ValueError(f"no map layer {unknown}; choose from {list(LAYERS)}")
     held = statuses_as_of(tables, year)
+    sites = geo.event_sites(tables)
     return {
         "ots": geo.ots_layer(tables, year, held),
         "memberships": geo.membership_layer(tables, year, orgs, held),
-        "bases": geo.base_layer(tables, year) if "bases" in layers else None,
-        "summits": geo.summit_layer(tables, year) if "summits" in layers else None,
+        "bases": geo.base_layer(tables, year, sites) if "bases" in layers else None,
+        "summits": geo.summit_layer(tables, year, sites) if "summits" in layers else None,
         "transit": geo.transit_layer(tables, year) if "transit" in layers else None,
-        "exercises": geo.exercise_layer(tables, year) if "exercises" in layers else None,
+        "exercises": geo.exercise_layer(tables, year, sites) if "exercises" in layers else None,
     }
 
 
