@@ -194,7 +194,7 @@ def test_readme_launch_links_open_the_start_notebook() -> None:
     assert "make lab" in readme and "make test" in readme
     assert "?urlpath=lab/tree/notebooks/00_start_here.ipynb" in readme
     assert re.search(
-        r"git-pull\?repo=\S+&urlpath=lab/tree/<repo>/notebooks/00_start_here\.ipynb", readme
+        r"git-pull\?repo=\S+&urlpath=lab/tree/[\w.-]+/notebooks/00_start_here\.ipynb", readme
     )
     assert (REPO / "notebooks" / "00_start_here.ipynb").is_file()
 

@@ -320,7 +320,7 @@ def readme_limits() -> dict[str, str]:
     """The per-student limits the README tells an administrator to set."""
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     return dict(
-        re.findall(r"`(mem_limit|mem_guarantee|cpu_limit|cpu_guarantee)` (\S+?)[,.;]", readme)
+        re.findall(r"`(mem_limit|mem_guarantee|cpu_limit|cpu_guarantee)` ([0-9.]+[MG]?)", readme)
     )
 
 
