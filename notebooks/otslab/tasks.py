@@ -284,12 +284,12 @@ TASKS: dict[str, Task] = {
             "second-hand or not at all, and what could you read to fill that gap?",
             2,
             model=(
-                "Going by the status table, Russian and Armenian views reach us mostly through "
-                "other authors (S003 reports Russian media; no Armenian voice speaks), and Turkmen "
-                "and Hungarian officials take no stance in the five texts. The public references "
-                "added later (for example the Iranian and Turkmen voices in R sources) fill "
-                "part of it; a student could read an official statement or a newspaper from "
-                "that state."
+                "Going by the status table: in the five texts every Russian voice is second-hand "
+                "(S003 relays Russian media), and Armenia is argued about (S001, S002) but never "
+                "heard. The Turkmen and Hungarian voices, all from public reports, take no stance "
+                "on a Turkic alliance. Public references fill part of the gap (Peskov and "
+                "Pashinyan in their own words); a student could read an Armenian or Russian "
+                "official statement, or a newspaper from that state."
             ),
             good=(
                 "names a perspective from the status table",
