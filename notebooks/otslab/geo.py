@@ -61,6 +61,12 @@ class Shape:
         return MplPath.make_compound_path(*(MplPath(ring, closed=True) for ring in self.rings))
 
     @cached_property
+    def coarse_path(self) -> MplPath:
+        """The rings thinned to COARSE_KM: enough for hatching laid over the exact fill."""
+        rings = [thin(ring, COARSE_KM) for ring in self.rings]
+        return MplPath.make_compound_path(*(MplPath(r, closed=True) for r in rings if len(r) > 2))
+
+    @cached_property
     def area(self) -> float:
         """Area of the outer rings in square kilometres (the projection keeps areas)."""
         return float(sum(abs(_signed_area(ring)) for ring in self.rings))
@@ -73,6 +79,38 @@ class Shape:
     def contains(self, x: float, y: float) -> bool:
         """Whether a projected point lies inside the shape."""
         return any(MplPath(ring).contains_point((x, y)) for ring in self.rings)
+
+
+COARSE_KM = 12.0
+"""How far a thinned ring may stray from the exact one (about two pixels on the course's map)."""
+
+
+def thin(ring: np.ndarray, tolerance: float) -> np.ndarray:
+    """Douglas-Peucker on a ring of projected points: drop points closer than tolerance."""
+    keep = np.zeros(len(ring), dtype=bool)
+    keep[0] = keep[-1] = True
+    stack = [(0, len(ring) - 1)]
+    while stack:
+        first, last = stack.pop()
+        if last - first < 2:
+            continue
+        start, end = ring[first], ring[last]
+        middle = ring[first + 1 : last]
+        span = end - start
+        norm = float(np.hypot(*span))
+        if norm:
+            distance = np.abs(
+                span[0] * (middle[:, 1] - start[1]) - span[1] * (middle[:, 0] - start[0])
+            )
+            distance /= norm
+        else:
+            distance = np.hypot(*(middle - start).T)
+        far = int(np.argmax(distance))
+        if distance[far] > tolerance:
+            index = first + 1 + far
+            keep[index] = True
+            stack += [(first, index), (index, last)]
+    return ring[keep]
 
 
 def _signed_area(ring: np.ndarray) -> float:

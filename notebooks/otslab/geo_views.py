@@ -41,10 +41,11 @@ CASPIAN = (0.70, 0.82, 0.93)
 ORG_STYLE = {
     "NATO": (_COLOURS[4], "////"),
     "CSTO": (_COLOURS[3], "\\\\\\\\"),
-    "SCO": (_COLOURS[5], "...."),
-    "NEUTRAL": (_COLOURS[2], "oo"),
+    "SCO": (_COLOURS[5], "|||"),
+    "NEUTRAL": (_COLOURS[2], "---"),
 }
-"""Colour and hatching of each membership layer: the hatching tells them apart without colour."""
+"""Colour and hatching of each membership layer: four directions of line tell them apart without
+colour (lines, not dots: a dotted hatch makes an SVG pattern of hundreds of kilobytes)."""
 LAYERS = {
     "bases": "Russian bases",
     "summits": "summit sites",
@@ -325,14 +326,14 @@ def plot_map(tables: Tables, year: int, drawn: dict) -> Figure:
             color="0.15",
         )
     members = drawn["memberships"]
-    path_of = {ids[s.name]: s.path for s in countries if s.name in ids}
+    path_of = {ids[s.name]: s.coarse_path for s in countries if s.name in ids}
     for org, (colour, hatch) in ORG_STYLE.items():
         bound = members[(members["org_id"] == org) & members["bound"]]
         paths = [path_of[c] for c in bound["country_id"] if c in path_of]
         if paths:
             ax.add_collection(
                 PathCollection(
-                    paths, facecolors="none", edgecolors=[colour], hatch=hatch, linewidths=1.2
+                    paths, facecolors="none", edgecolors=[colour], hatch=hatch, linewidths=0
                 )
             )
     names = tables.countries.set_index("country_id")["name"]
@@ -472,17 +473,14 @@ _SWATCH = (
 
 
 def _hatch_css(org: str) -> str:
-    """CSS that draws an organisation's hatching the way the map does (lines, dots or rings)."""
+    """CSS that draws an organisation's hatching the way the map does (lines in four directions)."""
     colour, _hatch = ORG_STYLE[org]
     hexa = css_colour(colour)
     return {
         "NATO": f"background:repeating-linear-gradient(45deg,{hexa} 0 1.5px,#fff 1.5px 5px);",
         "CSTO": f"background:repeating-linear-gradient(-45deg,{hexa} 0 1.5px,#fff 1.5px 5px);",
-        "SCO": f"background:radial-gradient({hexa} 1.2px,#fff 1.6px) 0 0/5px 5px;",
-        "NEUTRAL": (
-            f"background:radial-gradient(circle,#fff 1.4px,{hexa} 1.6px 2.4px,#fff 2.6px) "
-            "0 0/7px 7px;"
-        ),
+        "SCO": f"background:repeating-linear-gradient(90deg,{hexa} 0 1.5px,#fff 1.5px 4px);",
+        "NEUTRAL": f"background:repeating-linear-gradient(0deg,{hexa} 0 1.5px,#fff 1.5px 4px);",
     }[org]
 
 
