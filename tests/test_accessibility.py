@@ -15,6 +15,7 @@ from pathlib import Path
 import grid_cells
 import pytest
 import seaborn as sns
+from matplotlib import colormaps
 from playwright.sync_api import Browser, Page, expect
 from test_browser import (  # noqa: F401 - fixtures shared with the JupyterLab browser tests
     ARTIFACTS,
@@ -34,6 +35,7 @@ from test_html import site  # noqa: F401 - the website, built once per session
 from conftest import notebook_paths
 from otslab import alignments_views, feasibility_views, network_views, plots
 from otslab.data import load_tables
+from otslab.sources_views import HEATMAP_CMAP
 from otslab.widgets import CheckList, shown_text
 
 WHITE, BLACK = (1.0, 1.0, 1.0), (0.0, 0.0, 0.0)
@@ -66,7 +68,10 @@ FILLS = {
     "framework": list(network_views.framework_colours([f"f{i}" for i in range(10)]).values()),
     "palette": sns.color_palette(plots.PALETTE, 10),
     "dyad blues": [sns.color_palette("Blues", as_cmap=True)(x / 10) for x in range(11)],
-    "term heatmap": [sns.color_palette("rocket_r", as_cmap=True)(x / 10) for x in range(11)],
+    "term heatmap": [sns.color_palette(HEATMAP_CMAP, as_cmap=True)(x / 10) for x in range(11)],
+    "readiness": [
+        colormaps[feasibility_views.READINESS_CMAP](x / 10) for x in range(11)
+    ],
 }
 """Every colour a grid cell, chip or legend fills with text written on it."""
 

@@ -446,12 +446,7 @@ def readiness_html(
                     )
                 )
                 continue
-            red, green, blue, _ = cmap(norm(value))
-            dark = abs(norm(value) - 0.5) > 0.3
-            style = (
-                f"background:rgb({red * 255:.0f},{green * 255:.0f},{blue * 255:.0f});"
-                f"color:{'white' if dark else 'black'};text-align:center;" + edge
-            )
+            style = on_colour(cmap(norm(value))) + "text-align:center;" + edge
             mark = "\u2713" if said == "accepts" else "\u2717"
             cells.append(
                 html(
