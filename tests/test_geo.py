@@ -17,7 +17,7 @@ from html import escape as html_escape
 import pandas as pd
 import pytest
 
-from conftest import REPO
+from conftest import REPO, require_or_skip
 from otslab import geo
 from otslab import geo_views as gv
 from otslab.data import Tables, load_tables
@@ -88,8 +88,10 @@ def test_simplify_keeps_corners_and_drops_near_points() -> None:
 
 
 def test_committed_boundaries_are_what_make_boundaries_cuts(tmp_path) -> None:
-    if not (ATLAS / "package.json").exists():
-        pytest.skip("npm world-atlas not installed (run `make boundaries` to install and cut)")
+    require_or_skip(
+        (ATLAS / "package.json").exists(),
+        "npm world-atlas not installed (run `make boundaries` to install and cut)",
+    )
     done = subprocess.run(
         [sys.executable, str(REPO / "tools" / "cut_boundaries.py"), "--out", str(tmp_path)],
         capture_output=True,
