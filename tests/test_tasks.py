@@ -213,3 +213,33 @@ def test_every_numbered_section_ends_with_a_task(path) -> None:
         assert any(re.search(r'^(check|write)\("0\d\.', s, flags=re.M) for s in calls), (
             f"{path.name}: section '{cells[start].source.splitlines()[0]}' has no task"
         )
+
+
+def test_the_other_numbers_the_solutions_state_match_the_data(T) -> None:
+    """Counts in the solutions of 00 Ex 1 and 03 Ex 2, beyond the checked answer, are the data's."""
+    events = T.events
+    year = int(
+        events.dropna(subset=["date_year"]).query("date_year >= 2020")["date_year"].mode()[0]
+    )
+    in_year = events[events["date_year"] == year]
+    agreements = events.query("kind == 'agreement'")
+    texts = {
+        p.name[:2]: "\n".join(c.source for c in nbformat.read(p, as_version=4).cells)
+        for p in NOTEBOOKS.glob("0*.ipynb")
+    }
+    expected = {
+        "00": [
+            f"({(in_year['kind'] == 'agreement').sum()} of the year's {len(in_year)} dated events"
+        ],
+        "03": [
+            f"{len(agreements)} agreements; "
+            f"{events['kind'].isin(['proposal', 'statement']).sum()} events of talk "
+            f"({(events['kind'] == 'proposal').sum()} proposals and "
+            f"{(events['kind'] == 'statement').sum()} statements)",
+            f"({(agreements['status'] == 'signed').sum()} signed\nonly, "
+            f"{(agreements['status'] == 'under study').sum()} under study)",
+        ],
+    }
+    for notebook, phrases in expected.items():
+        for phrase in phrases:
+            assert phrase in texts[notebook], f"notebook {notebook} no longer says: {phrase}"
