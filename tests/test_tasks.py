@@ -157,6 +157,15 @@ def test_grade_regrades_a_folder_of_notebooks_into_a_csv(tmp_path, T) -> None:
     assert rows["Ann"]["03.2"] == "right" and rows["Ben"]["03.2"] == "wrong"
     assert rows["Ann"]["right"] == "1" and rows["Ann"]["checked tasks answered"] == "2"
     assert rows["Ann"]["00.3"] == "blank"
+    more = nbformat.v4.new_notebook()
+    more.cells = [
+        nbformat.v4.new_code_cell('sign("Ann")'),
+        nbformat.v4.new_code_cell(f'check("00.3", {answers["00.3"]})'),
+    ]
+    nbformat.write(more, tmp_path / "Ann_00.ipynb")
+    subprocess.run([sys.executable, str(REPO / "tools" / "grade.py"), str(tmp_path)], check=True)
+    rows = {r["student"]: r for r in csv.DictReader((tmp_path / "grades.csv").open())}
+    assert len(rows) == 2 and rows["Ann"]["right"] == "2" and rows["Ann"]["00.3"] == "right"
 
 
 def flat(answer: object) -> list[str]:

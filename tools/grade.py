@@ -33,23 +33,28 @@ def read_submission(path: Path) -> dict:
 
 
 def grade_folder(folder: Path) -> list[dict[str, object]]:
-    """One row per submission: student, file, score, out of, then each task's result."""
+    """One row per student (their notebooks merged): name, files, score, then each task's result."""
     if not folder.is_dir():
         raise SystemExit(f"{folder}: no such folder")
     tables = load_tables()
-    rows = []
+    students: dict[str, dict] = {}
     for path in submissions(folder):
         work = read_submission(path)
         if not work["answers"]:
             continue
+        name = work.get("student") or path.stem
+        merged = students.setdefault(name, {"files": [], "answers": {}})
+        merged["files"].append(str(path.relative_to(folder)))
+        merged["answers"].update(work["answers"])
+    rows = []
+    for name, work in students.items():
         results = grade(work, tables)
         facts = [t for t in TASKS.values() if not t.is_open and t.task_id in work["answers"]]
-        score = sum(results[t.task_id] == "right" for t in facts)
         rows.append(
             {
-                "student": work.get("student") or path.stem,
-                "file": str(path.relative_to(folder)),
-                "right": score,
+                "student": name,
+                "file": "; ".join(work["files"]),
+                "right": sum(results[t.task_id] == "right" for t in facts),
                 "checked tasks answered": len(facts),
                 **results,
             }
