@@ -164,8 +164,7 @@ def follow_link(page: Page, course: Course) -> float:
 
 def save(page: Page) -> None:
     """Save the notebook on show with the keyboard, and wait until it is saved."""
-    page.locator(PANEL).click(position={"x": 5, "y": 5})  # focus the notebook, not an editor
-    page.keyboard.press("Control+s")
+    page.keyboard.press("Control+s")  # JupyterLab binds it on the whole page
     expect(page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty")).to_have_count(0)
 
 
@@ -173,7 +172,10 @@ def run_notebook(page: Page, course: Course, notebook: Path) -> None:
     """Open a notebook of the student's copy, Run All, check it shows no error, and save it."""
     if not page.url.endswith(notebook.name):
         page.goto(f"{course.hub.url}/user/{STUDENT}/lab/tree/{TARGET}/notebooks/{notebook.name}")
-    run_all_cells(page, code_cell_count(notebook))
+    cells = code_cell_count(notebook)
+    # A long notebook takes a while to render on a busy machine; wait for all its cells first.
+    expect(page.locator(f"{PANEL} .jp-CodeCell")).to_have_count(cells, timeout=LINK_TIMEOUT_MS)
+    run_all_cells(page, cells)
     errors = page.locator(f"{PANEL} {STDERR_OUTPUTS}").all_inner_texts()
     assert not errors, f"{notebook.name} shows errors or warnings on the hub:\n" + "\n".join(errors)
     save(page)
@@ -220,7 +222,10 @@ def test_student_follows_the_link_runs_everything_and_keeps_work_across_an_updat
         seconds = follow_link(page, course)
         assert_quiet(page)
         assert (course.clone() / START).is_file(), "the link did not clone the course"
-        for notebook in notebook_paths():
+        # The student's copy is the committed course, which the working tree may be ahead of.
+        notebooks = sorted((course.clone() / "notebooks").glob("*.ipynb"))
+        assert [nb.name for nb in notebooks] == [nb.name for nb in notebook_paths()]
+        for notebook in notebooks:
             run_notebook(page, course, notebook)
         page.goto(f"{course.hub.url}/user/{STUDENT}/lab/tree/{TARGET}/{START}")
         edit_first_code_cell(page)
