@@ -229,7 +229,10 @@ def test_a_kernel_started_elsewhere_says_where_to_start_it(notebook: Path, tmp_p
     error = execute_cells(nb, tmp_path)
     text = "\n".join(error.traceback)
     assert error.ename == "ModuleNotFoundError" and "otslab" in error.evalue
-    assert "Run the kernel in notebooks/ (make lab)" in text
+    assert "Run the kernel in notebooks/" in text, (
+        f"{notebook.name}: its first otslab import must carry the comment "
+        "'# ModuleNotFoundError? Run the kernel in notebooks/ (make lab)'"
+    )
 
 
 def execute_cells(nb: nbformat.NotebookNode, cwd: Path) -> nbformat.NotebookNode:
