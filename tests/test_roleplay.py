@@ -212,21 +212,84 @@ def test_a_missing_outcome_column_is_named(T, tmp_path) -> None:
 # --- the printable kit --------------------------------------------------------------------------
 
 
-def test_kit_prints_one_page_per_card(T, clashes, tmp_path) -> None:
+def sheet_title(sheet: str) -> str:
+    """The title a printed sheet shows: its first Markdown line without '# ' and escapes."""
+    return re.sub(r"\\(.)", r"\1", sheet.splitlines()[0].removeprefix("# "))
+
+
+def smallest_font(page) -> float:
+    """The smallest font size in points of the text on a PDF page (text matrix times CTM)."""
+    sizes = []
+
+    def visit(text, cm, tm, _font, size) -> None:
+        if text.strip():
+            sizes.append(abs(size * (tm[2] * cm[1] + tm[3] * cm[3])))
+
+    page.extract_text(visitor_text=visit)
+    return min(sizes)
+
+
+def test_kit_prints_each_card_from_a_new_page_at_a_readable_size(T, clashes, tmp_path) -> None:
     require_or_skip(rp.chromium() is not None, "Chromium is not installed: cannot print the PDF")
     written = rp.export_printable(T, tmp_path, clashes, pdf=True)
     pages = rp.kit_pages(T, clashes)
-    pdf = next(p for p in written if p.name == "kit.pdf")
-    reader = PdfReader(pdf)
-    assert len(reader.pages) == len(pages)
-    for page, text in zip(reader.pages, pages.values(), strict=True):
-        title = text.splitlines()[0].lstrip("# ")
-        assert page.extract_text().startswith(title), title
+    sheets = [sheet for text in pages.values() for sheet in rp.print_sheets(text)]
+    titles = [sheet_title(sheet) for sheet in sheets]
+    assert len(set(titles)) == len(titles) == len(pages) + 10  # ten cards, each with its evidence
+    reader = PdfReader(next(p for p in written if p.name == "kit.pdf"))
+    leads = []
+    for number, page in enumerate(reader.pages, start=1):
+        text = page.extract_text()
+        lead = next((t for t in titles if text.startswith(t + "\n")), None)
+        assert lead, f"page {number} does not begin with a sheet's title: {text[:80]!r}"
+        others = [t for t in titles if t != lead and t in text]
+        assert not others, f"page {number} ({lead}) also holds {others}"
+        assert smallest_font(page) >= 9.95, f"page {number} ({lead}) has text under 10 pt"
+        leads.append(lead)
+    # Each sheet starts on a new page and its pages follow one another, in the kit's order.
+    assert [lead for i, lead in enumerate(leads) if i == 0 or leads[i - 1] != lead] == titles
+    for title in titles:
+        if title.startswith("Role card: "):
+            assert 1 <= leads.count(title) <= 2, (title, leads.count(title))
     htmls = [p for p in written if p.suffix == ".html" and p.name != "kit.html"]
     assert [p.stem for p in htmls] == list(pages)
     kit = (tmp_path / "print" / "kit.html").read_text(encoding="utf-8")
-    assert kit.count("<section class='page") == len(pages) and "break-after: page" in kit
+    assert kit.count("<section class='page") == len(sheets) and "break-before: page" in kit
+    assert "font-size: 10pt" in kit
     assert (tmp_path / rp.OUTCOME_FILE).read_text(encoding="utf-8").startswith("class,date")
+
+
+def test_a_printed_card_is_the_brief_and_its_evidence_file_keeps_every_sourced_line(
+    T, clashes
+) -> None:
+    for cid in fz.role_card_states(T.countries):
+        card_md = fz.role_card(T, cid, clashes)
+        card, evidence = rp.print_sheets(card_md)
+        assert card.startswith("# Role card: ") and evidence.startswith("# Evidence file: ")
+        for kept in ("Your brief", "Your options, rung by rung", "Confidential instructions"):
+            assert section(card, kept) == section(card_md, kept), (cid, kept)
+        assert "## Claims about you in the sources" not in card
+        assert section(evidence, "Claims about you in the sources") == section(
+            card_md, "Claims about you in the sources"
+        )
+        lines = {line for line in card_md.splitlines() if line.startswith(("- ", "1. ", "2. "))}
+        printed = set(card.splitlines()) | set(evidence.splitlines())
+        assert lines <= printed, (cid, lines - printed)
+        telling = section(card, "The most telling sourced lines")
+        repeated = [line for line in telling.splitlines() if line.startswith("- ")]
+        assert len(repeated) <= 4, cid
+        if not repeated:
+            assert "missing data, not a position" in telling, cid
+        for line in repeated:
+            assert line in evidence and re.search(r"\b[SR]\d{3}\b", line), (cid, line)
+    tur = section(
+        rp.print_sheets(fz.role_card(T, "TUR", clashes))[0], "The most telling sourced lines"
+    )
+    assert "**Recep Tayyip Erdoğan** (President of Türkiye; R203)" in tur
+    assert "**C011** (fact; asserted by R218, S000, S001, S002, S004" in tur
+    xnc = rp.print_sheets(fz.role_card(T, "XNC", clashes))[0]
+    assert "missing data, not a position" in section(xnc, "The most telling sourced lines")
+    assert rp.print_sheets(rp.chair_card(T)) == [rp.chair_card(T)]
 
 
 def test_kit_html_escapes_data_and_keeps_a_teachers_edits(T, clashes, tmp_path) -> None:

@@ -1,13 +1,16 @@
 """The role play's paper: chair's and press cards, the outcome form and its CSV, a printable kit.
 
 Run `python -m otslab.roleplay` (or `make roleplay-kit`) from the notebooks folder to write the
-briefing, one page per card, the chair's and press cards and the outcome form, as HTML and (where
-Chromium is installed) as one PDF, into notebooks/roleplay_kit/print.
+briefing, the delegations' cards, the chair's and press cards and the outcome form, as HTML and
+(where Chromium is installed) as one PDF, into notebooks/roleplay_kit/print. Printed at 10 pt,
+each sheet starts a new page and repeats its title atop every page it runs onto; a role card
+prints as the delegation's brief (at most two pages) and its evidence file (every sourced line).
 """
 
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 import subprocess
 import sys
@@ -249,46 +252,123 @@ def summarise_outcomes(outcomes: pd.DataFrame) -> dict[str, pd.DataFrame]:
 # --- the printable kit --------------------------------------------------------------------------
 
 PRINT_CSS = Markup("""<style>
-@page { size: A4; margin: 7mm; }
-body { font-family: "DejaVu Sans", Arial, sans-serif; color: #111; }
-section.page { break-after: page; font-size: var(--size); line-height: 1.15; }
-section.page:last-child { break-after: auto; }
-section.page.columns .body { column-count: 2; column-gap: 6mm; }
-h1 { font-size: 150%; margin: 0 0 2mm; }
-h2 { font-size: 112%; margin: 2mm 0 1mm; break-after: avoid; }
-p, ul, ol { margin: 0 0 1.2mm; }
-ul, ol { padding-left: 4mm; }
-li { margin: 0 0 0.2mm; }
+@page { size: A4; margin: 11mm 13mm; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; color: #000; background: #fff;
+  font-size: 10pt; line-height: 1.25; margin: 0; font-variant-ligatures: none; }
+section.page { break-before: page; }
+section.page:first-child { break-before: auto; }
+table.sheet { width: 100%; border-collapse: collapse; }
+table.sheet > thead { display: table-header-group; }
+table.sheet > thead th { text-align: left; font-weight: normal; padding: 0 0 2mm; }
+table.sheet > tbody td { padding: 0; vertical-align: top; }
+h1 { font-size: 16pt; margin: 0; padding-bottom: 1.5mm; border-bottom: 1.5pt solid #000; }
+h2 { font-size: 12.5pt; margin: 3.5mm 0 1.5mm; break-after: avoid; }
+p, ul, ol { margin: 0 0 1.5mm; }
+ul, ol { padding-left: 5mm; }
+li { margin: 0 0 0.8mm; break-inside: avoid; }
 .fiction { border: 1.5pt dashed #000; padding: 1mm 2mm; }
 </style>""")
-"""Print styles: A4, one section a page (break-after: page); long cards set in two columns."""
+"""Print styles: A4, 10 pt black text, each sheet starting a new page, its title on every page."""
+
+CARD_SECTIONS = (
+    "Your brief",
+    "Your options, rung by rung",
+    "Confidential instructions",
+    "Your position in one line",
+    "Your commitments today",
+    "Your levers: commitments you share with OTS states",
+    "Prepare (10 minutes)",
+)
+"""Sections a printed role card keeps; the others go to the delegation's evidence file."""
+
+KEY_LINES = 4
+"""How many of the most telling sourced lines a printed role card repeats from its evidence file."""
+
+_SOURCE_ID = re.compile(r"\b(?:[SR]\d{3})\b")
+_ASSERTED = re.compile(r"asserted by ([^;)]*)")
 
 
-def _font_size(text: str) -> float:
-    """A font size in points that fits a card's words on one A4 page (two columns when long)."""
-    words = len(text.split())
-    return max(5.8, min(10.0, 10.0 * (480 / max(words, 1)) ** 0.5))
+def _split_sections(markdown: str) -> tuple[str, str, list[tuple[str, str]]]:
+    """A card's title line, the text before its first section, and its (heading, body) pairs."""
+    title, _, rest = markdown.partition("\n")
+    intro, *parts = rest.split("\n## ")
+    sections = [part.partition("\n") for part in parts]
+    return title, intro, [(heading, body) for heading, _, body in sections]
+
+
+def _join_sections(head: str, sections: list[tuple[str, str]]) -> str:
+    """Markdown from a head (title and intro) and (heading, body) sections."""
+    return "\n## ".join([head, *(f"{heading}\n{body}" for heading, body in sections)])
+
+
+def key_lines(evidence: list[tuple[str, str]]) -> list[str]:
+    """The most telling sourced lines: your side's own words, then the claims most sources make."""
+    sections = dict(evidence)
+
+    def sourced(heading: str) -> list[str]:
+        lines = sections.get(heading, "").splitlines()
+        return [line for line in lines if line.startswith("- ") and _SOURCE_ID.search(line)]
+
+    voices = sourced("What the sources report your side saying")[:2]
+    claims = sorted(
+        sourced("Claims about you in the sources"),
+        key=lambda line: -len(_SOURCE_ID.findall(_ASSERTED.search(line + "asserted by ;")[1])),
+    )
+    return [*voices, *claims][:KEY_LINES]
+
+
+def print_sheets(markdown: str) -> list[str]:
+    """A page of the kit as the sheets it prints on: a role card as its card and evidence file."""
+    title, intro, sections = _split_sections(markdown)
+    if not title.startswith("# Role card: "):
+        return [markdown]
+    card = [(h, b) for h, b in sections if h in CARD_SECTIONS]
+    evidence = [(h, b) for h, b in sections if h not in CARD_SECTIONS]
+    if not evidence:
+        return [markdown]
+    name = title.removeprefix("# Role card: ")
+    lines = key_lines(evidence)
+    note = (
+        "*Repeated from your evidence file (the next sheet), which keeps every sourced line: "
+        "your side's own words first, then the claims most sources make about you.*"
+        if lines
+        else "*No source in the data quotes your side or makes a claim about you: that is "
+        "missing data, not a position. Your evidence file shows what there is.*"
+    )
+    telling = ["", note, "", *lines, ""]
+    prepare = [section for section in card if section[0].startswith("Prepare")]
+    card = [section for section in card if section not in prepare]
+    card_sections = [*card, ("The most telling sourced lines", "\n".join(telling)), *prepare]
+    evidence_intro = (
+        f"\n*Every sourced line about {name} in the course data, for preparing and for the "
+        "press corps' questions. Your brief is on the role card.*\n"
+    )
+    return [
+        _join_sections(f"{title}\n{intro}", card_sections),
+        _join_sections(f"# Evidence file: {name}\n{evidence_intro}", evidence),
+    ]
 
 
 def page_html(markdown: str) -> Markup:
-    """One printed page from our Markdown (data escaped): the title, then the body in columns."""
+    """One printed sheet from our Markdown (data escaped): a new page, its title atop each page."""
     title, _, body = markdown.partition("\n")
-    long = len(markdown.split()) > 450
-    body_html = markdown_html(body)
     body_html = Markup(
-        str(body_html).replace(
+        str(markdown_html(body)).replace(
             "<h2>Confidential instructions</h2>",
             '<h2 class="fiction">Confidential instructions</h2>',
         )
     )
     return html(
-        "<section class='page{cls}' style='--size:{size:.1f}pt'>{title}<div class='body'>"
-        "{body}</div></section>",
-        cls=" columns" if long else "",
-        size=_font_size(markdown),
+        "<section class='page'><table class='sheet'><thead><tr><th>{title}</th></tr></thead>"
+        "<tbody><tr><td>{body}</td></tr></tbody></table></section>",
         title=markdown_html(title),
         body=body_html,
     )
+
+
+def kit_html(markdown: str) -> Markup:
+    """Every printed sheet of one page of the kit, as HTML sections."""
+    return join(page_html(sheet) for sheet in print_sheets(markdown))
 
 
 def kit_pages(tables: Tables, clashes: pd.DataFrame) -> dict[str, str]:
@@ -367,7 +447,7 @@ def export_printable(
     out = Path(folder) / PRINT_DIR
     out.mkdir(parents=True, exist_ok=True)
     pages = pages or kit_pages(tables, clashes)
-    sections = {stem: page_html(text) for stem, text in pages.items()}
+    sections = {stem: kit_html(text) for stem, text in pages.items()}
     files = {f"{stem}.html": document(stem, [s]) for stem, s in sections.items()}
     files["kit.html"] = document("Role-play kit", sections.values())
     written = fz.write_kit_files(out, files)
