@@ -337,6 +337,16 @@ def source_card(
         items.append(
             table_html(claims, f"{n} claim{'s' * (n != 1)}{which} (data/claim_sources.csv)")
         )
+    shown = "no claim" if claims.empty else f"{len(claims)} claim{'s' * (len(claims) != 1)}"
+    which = ("" if stance == ALL_STANCES else f" it {stance}") + only
+    items.append(
+        rendered(
+            description_markup(
+                f"The card of {source_id}: its record, our summary and {shown}{which}.",
+                "Shown now",
+            )
+        )
+    )
     return items
 
 
