@@ -1,7 +1,10 @@
 """Shared paths and helpers for the test suite."""
 
 import os
+import subprocess
+import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -27,3 +30,45 @@ def require_or_skip(condition: bool, reason: str) -> None:
 def notebook_paths() -> list[Path]:
     """Return the course notebooks (notebooks/*.ipynb), sorted by name."""
     return sorted(NOTEBOOKS.glob("*.ipynb"))
+
+
+REPOSITORY = "https://github.com/example-school/otslab-course"
+"""The repository URL the website test build is given (OTSLAB_REPOSITORY), as a teacher sets it."""
+
+
+@dataclass
+class Site:
+    """A built website and its PDFs."""
+
+    html: Path
+    pdf: Path
+
+    def page(self, name: str) -> str:
+        """The HTML of a page, by its path without .html (e.g. notebooks/02_member_alignments)."""
+        return (self.html / f"{name}.html").read_text(encoding="utf-8")
+
+    def pages(self) -> list[Path]:
+        """Every page of the site (the theme's template fragments in _static are not pages)."""
+        return sorted(p for p in self.html.rglob("*.html") if "_static" not in p.parts)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    """The website and PDFs, built by tools/build_html.py as `make html` and `make pdf` do."""
+    require_or_skip(
+        (REPO / "book" / "node_modules" / "@jupyter-widgets").exists(),
+        "book/node_modules is missing: npm ci --prefix book",
+    )
+    require_or_skip(
+        Path("/usr/bin/chromium").exists(), "/usr/bin/chromium is missing (prints the PDFs)"
+    )
+    out = tmp_path_factory.mktemp("site")
+    result = subprocess.run(
+        [sys.executable, "tools/build_html.py", "--out", out / "html", "--pdf", out / "pdf"],
+        cwd=REPO,
+        env={**os.environ, "OTSLAB_REPOSITORY": REPOSITORY, "OTSLAB_HUB": ""},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    return Site(out / "html", out / "pdf")

@@ -30,7 +30,6 @@ from test_browser import (  # noqa: F401 - fixtures shared with the JupyterLab b
     lab,
     run_all_cells,
 )
-from test_html import site  # noqa: F401 - the website, built once per session
 
 from conftest import notebook_paths
 from otslab import alignments_views, feasibility_views, network_views, plots
@@ -303,7 +302,7 @@ def test_keyboard_alone_changes_a_view_and_its_summary_follows(
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_axe_finds_no_serious_violation_on_any_page_of_the_website(site) -> None:  # noqa: F811
+def test_axe_finds_no_serious_violation_on_any_page_of_the_website(site) -> None:
     """Every page of the built site (make html), at 1280x720 and 400 px wide: axe-core finds no
     serious or critical WCAG A/AA violation outside ipywidgets' own controls (LIBRARY)."""
     from build_html import serve

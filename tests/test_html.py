@@ -7,11 +7,9 @@ and link, offline in Chromium.
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -19,7 +17,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import nbformat
 import pytest
 
-from conftest import REPO, notebook_paths, require_or_skip
+from conftest import REPO, REPOSITORY, Site, notebook_paths
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 import otslab_book  # noqa: E402
@@ -27,48 +25,10 @@ import otslab_book  # noqa: E402
 from otslab import links  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
-REPOSITORY = "https://github.com/example-school/otslab-course"
-"""The repository URL the test build is given (OTSLAB_REPOSITORY), as a fork's teacher sets it."""
 LOADS = {"script", "img", "iframe", "source", "audio", "video", "embed", "object", "link"}
 """Elements whose URL a browser fetches when it shows the page (an <a href> is only a link)."""
 LINK_LOADS = {"stylesheet", "icon", "shortcut", "preload", "modulepreload", "manifest", "prefetch"}
 """The kinds of <link rel=...> that make the browser fetch the URL."""
-
-
-@dataclass
-class Site:
-    """A built website and its PDFs."""
-
-    html: Path
-    pdf: Path
-
-    def page(self, name: str) -> str:
-        """The HTML of a page, by its path without .html (e.g. notebooks/02_member_alignments)."""
-        return (self.html / f"{name}.html").read_text(encoding="utf-8")
-
-    def pages(self) -> list[Path]:
-        """Every page of the site (the theme's template fragments in _static are not pages)."""
-        return sorted(p for p in self.html.rglob("*.html") if "_static" not in p.parts)
-
-
-@pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """The website and PDFs, built by tools/build_html.py as `make html` and `make pdf` do."""
-    require_or_skip(
-        (REPO / "book" / "node_modules" / "@jupyter-widgets").exists(),
-        "book/node_modules is missing: npm ci --prefix book",
-    )
-    require_or_skip(CHROMIUM.exists(), f"{CHROMIUM} is missing (prints the PDFs)")
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "tools/build_html.py", "--out", out / "html", "--pdf", out / "pdf"],
-        cwd=REPO,
-        env={**os.environ, "OTSLAB_REPOSITORY": REPOSITORY, "OTSLAB_HUB": ""},
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
-    return Site(out / "html", out / "pdf")
 
 
 class Refs(HTMLParser):

@@ -222,7 +222,7 @@ def workbook_markdown(notebooks: list[Path]) -> str:
         for match in tasks:
             text = GLOSSARY_LINK.sub(r"\1", match["text"]).strip()
             out.append(f"### {match['head'].strip()}\n\n{text}\n")
-            out.append('<div class="otslab-write" aria-label="space for your answer"></div>\n')
+            out.append('<div class="otslab-write" aria-hidden="true"></div>\n')
     return "\n".join(out)
 
 

@@ -60,7 +60,7 @@ def question(
     choices = w.RadioButtons(
         options=options, value=saved if saved in options else None, layout={"width": "auto"}
     )
-    button = w.Button(description="Check", button_style="info")
+    button = w.Button(description="Check")
     feedback = w.HTML()
 
     def on_click(_button: w.Button) -> None:
