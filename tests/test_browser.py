@@ -168,7 +168,7 @@ def assert_quiet(page: Page) -> None:
 def run_all_cells(page: Page, code_cells: int) -> None:
     """Run all cells through the Run menu and wait for every code cell and the kernel to finish."""
     panel = page.locator(PANEL)
-    expect(panel.locator(".jp-CodeCell")).to_have_count(code_cells)
+    expect(panel.locator(".jp-CodeCell")).to_have_count(code_cells, timeout=WIDGET_TIMEOUT_MS)
     # The status bar says "Idle" only once the kernel's connection is up; a Run All sent while
     # a cold JupyterLab is still connecting can be lost, so wait for it first.
     status = page.locator(".jp-StatusBar-Widget", has_text=re.compile(r"\|\s*Idle"))
@@ -234,7 +234,7 @@ def drive_every_view(page: Page) -> None:
     for index in range(checks.count()):
         checks.nth(index).scroll_into_view_if_needed()
         checks.nth(index).click()
-    feedback = page.locator(f"{PANEL} .otslab-feedback")
+    feedback = page.locator(f"{PANEL} .widget-html .otslab-feedback")  # the self-checks' answers
     expect(feedback).to_have_count(checks.count(), timeout=WIDGET_TIMEOUT_MS)
 
 

@@ -216,7 +216,9 @@ def test_commit_then_reveal_as_a_student_does(T, tmp_path) -> None:
     columns, reason, button, status = view.children
     sliders = {s.description: s for col in columns.children for s in col.children}
     rules_out = next(s for d, s in sliders.items() if d.endswith("rules out"))
+    assert "Your sliders are at the defaults" in shown_text(status)
     rules_out.value = 0.0
+    assert "away from the defaults: rules out" in shown_text(status)
     button.click()
     assert "write a reason" in shown_text(status) and not path.exists()
     reason.value = "CSTO Article 1 has a narrow reading (R003): a bar is a drafting problem."
@@ -224,6 +226,10 @@ def test_commit_then_reveal_as_a_student_does(T, tmp_path) -> None:
     assert "Committed" in shown_text(status)
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["weights"]["rules out"] == 0.0 and saved["reason"].startswith("CSTO")
+    rules_out.value = 1.0
+    assert "differ from what you committed on: rules out" in shown_text(status)
+    rules_out.value = 0.0
+    assert "differ" not in shown_text(status)
     compare, load = reveal.children[0].children
     compare.click()
     text = shown_text(reveal.children[-1])

@@ -952,11 +952,28 @@ def commit_view(panel: WeightPanel, path: Path | None = None) -> w.VBox:
     button = w.Button(description="Commit my weights", icon="lock")
     output = w.Output()
 
+    def differing(reference: dict) -> list[str]:
+        return [n for n, s in sliders.items() if abs(s.value - float(reference[n])) > 1e-9]
+
     def status() -> list[object]:
         found = fz.load_commitment(path)
         if not found:
-            return [hint("Nothing committed yet: set the sliders, write why, then commit.")]
-        return [hint(f"Committed {found['committed']} to {os.path.relpath(path)}.")]
+            moved = differing(dict(panel.defaults))
+            where = f"away from the defaults: {', '.join(moved)}" if moved else "at the defaults"
+            return [
+                hint(
+                    f"Nothing committed yet. Your sliders are {where}. "
+                    "Set them, write why, then commit."
+                )
+            ]
+        text = f"Committed {found['committed']} to {os.path.relpath(path)}."
+        changed = differing(found["weights"])
+        if changed:
+            text += (
+                f" Your sliders now differ from what you committed on: {', '.join(changed)}; "
+                "commit again to keep them."
+            )
+        return [hint(text)]
 
     def commit(_button: object) -> None:
         weights = {name: s.value for name, s in sliders.items()}
@@ -967,7 +984,7 @@ def commit_view(panel: WeightPanel, path: Path | None = None) -> w.VBox:
         render_into(output, save)
 
     button.on_click(commit)
-    render_into(output, status)
+    redraw_on(tuple(sliders.values()), output, status)
     half = len(sliders) // 2 + 1
     names = list(sliders)
     columns = w.HBox(
