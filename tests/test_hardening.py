@@ -136,7 +136,7 @@ with warnings.catch_warnings():  # the registry of live widgets; its accessor is
     live = list(w.Widget.widgets.values())
 
 def edges(widget):
-    if isinstance(widget, w.SelectMultiple):
+    if isinstance(widget, w.SelectMultiple) or type(widget).__name__ == "CheckList":
         options = [o[1] if isinstance(o, tuple) else o for o in widget.options]
         return [(), tuple(options[:1]), tuple(options)]
     if isinstance(widget, (w.IntRangeSlider, w.FloatRangeSlider)):

@@ -58,7 +58,7 @@ def scan(step):
                 found.append(f"{step}: ...{str(text)[max(0, m.start() - 80):m.end() + 40]}")
 
 def values(control):
-    if isinstance(control, w.SelectMultiple):
+    if isinstance(control, w.SelectMultiple) or type(control).__name__ == "CheckList":
         options = [o[1] if isinstance(o, tuple) else o for o in control.options]
         return [(o,) for o in options] + [tuple(options)]
     if isinstance(control, (w.Dropdown, w.RadioButtons, w.Select, w.ToggleButtons)):

@@ -39,7 +39,7 @@ import traitlets as _traitlets
 
 def _values(widget, changes):
     options = [o[1] if isinstance(o, tuple) else o for o in getattr(widget, "options", ())]
-    if isinstance(widget, _w.SelectMultiple):
+    if isinstance(widget, _w.SelectMultiple) or type(widget).__name__ == "CheckList":
         pool = [(o,) for o in options] + [tuple(options[i:i + 2]) for i in range(len(options) - 1)]
     elif isinstance(widget, (_w.IntRangeSlider, _w.FloatRangeSlider)):
         lo, hi = widget.min, widget.max
