@@ -338,5 +338,5 @@ def test_axe_finds_no_serious_violation_on_any_page_of_the_website(site) -> None
                 tab.close()
         finally:
             chromium.close()
-    (ARTIFACTS / "axe-website.json").write_text(json.dumps(found, indent=1))
+            (ARTIFACTS / "axe-website.json").write_text(json.dumps(found, indent=1))
     assert not problems, "\n".join(problems[:40])

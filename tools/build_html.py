@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import functools
+import os
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,7 +47,9 @@ def build_site(out: Path) -> None:
     doctrees = out.parent / f"{out.name}-doctrees"
     command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html"]
     command += ["-c", "book", "-d", str(doctrees), ".", str(out)]
-    subprocess.run(command, cwd=REPO, check=True)
+    # The pages show every notebook as a new student meets it: no one's saved answers (my_work/).
+    with tempfile.TemporaryDirectory(prefix="otslab-site-work-") as work:
+        subprocess.run(command, cwd=REPO, check=True, env={**os.environ, "OTSLAB_WORK": work})
     (out / "index.html").write_text(REDIRECT, encoding="utf-8")
 
 
