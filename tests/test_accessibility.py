@@ -302,22 +302,19 @@ def test_keyboard_alone_changes_a_view_and_its_summary_follows(
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_axe_finds_no_serious_violation_on_any_page_of_the_website(site) -> None:
+def test_axe_finds_no_serious_violation_on_any_page_of_the_website(site, browser: Browser) -> None:  # noqa: F811
     """Every page of the built site (make html), at 1280x720 and 400 px wide: axe-core finds no
     serious or critical WCAG A/AA violation outside ipywidgets' own controls (LIBRARY)."""
     from build_html import serve
-    from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     found: dict[str, list[str]] = {}
     problems = []
-    with serve(site.html) as base, sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
+    # The module's Chromium (one Playwright per test session: a second one cannot start inside it).
+    with serve(site.html) as base:
         try:
             for width, height in ((1280, 720), (400, 800)):
-                tab = chromium.new_page(viewport={"width": width, "height": height})
+                tab = browser.new_page(viewport={"width": width, "height": height})
                 for page in site.pages():
                     name = f"{page.relative_to(site.html)} at {width} px"
                     tab.goto(f"{base}/{page.relative_to(site.html)}", wait_until="networkidle")
@@ -337,6 +334,5 @@ def test_axe_finds_no_serious_violation_on_any_page_of_the_website(site) -> None
                         tab.screenshot(path=ARTIFACTS / "site-02-400px.png", full_page=False)
                 tab.close()
         finally:
-            chromium.close()
             (ARTIFACTS / "axe-website.json").write_text(json.dumps(found, indent=1))
     assert not problems, "\n".join(problems[:40])
