@@ -15,7 +15,7 @@ from otslab import alignments as al
 from otslab.data import Tables
 from otslab.markup import html, join
 from otslab.plots import (
-    PALETTE,
+    COLOURS,
     DetailGrid,
     add_source_note,
     colour_chips,
@@ -28,23 +28,22 @@ from otslab.plots import (
 )
 from otslab.widgets import OUTPUT_LAYOUT, CheckList, hint, redraw_on, table_html
 
-_COLOURS = sns.color_palette(PALETTE, 10)
 STATUS_COLOURS = {
-    "member": _COLOURS[0],
-    "recognised": _COLOURS[2],
-    "associate": _COLOURS[9],
-    "observer": _COLOURS[8],
-    "partner": _COLOURS[1],
-    "candidate": _COLOURS[6],
-    "signatory": _COLOURS[5],
-    "suspended": _COLOURS[3],
-    "frozen": _COLOURS[4],
-    "withdrawn": _COLOURS[7],
+    "member": COLOURS[0],
+    "recognised": COLOURS[2],
+    "associate": COLOURS[9],
+    "observer": COLOURS[8],
+    "partner": COLOURS[1],
+    "candidate": COLOURS[6],
+    "signatory": COLOURS[5],
+    "suspended": COLOURS[3],
+    "frozen": COLOURS[4],
+    "withdrawn": COLOURS[7],
     al.UNKNOWN: (0.9, 0.9, 0.9),
 }
 """One colour-blind-safe colour per status; every cell also carries its status as text."""
 
-EFFECT_COLOURS = {"rules out": _COLOURS[3], "limits": _COLOURS[8], "pulls elsewhere": _COLOURS[9]}
+EFFECT_COLOURS = {"rules out": COLOURS[3], "limits": COLOURS[8], "pulls elsewhere": COLOURS[9]}
 """Dark, light and mid colours for the three effects, so they differ in lightness too."""
 
 
@@ -504,14 +503,13 @@ def plot_membership_upset(tables: Tables, year: int) -> Figure:
     top = fig.add_axes((0.23, y_dots + h_dots + 0.02, 0.76, top_in / height - 0.03))
     left = fig.add_axes((0.12, y_dots, 0.09, h_dots))
     dots = fig.add_axes((0.23, y_dots, 0.76, h_dots), sharex=top)
-    palette = sns.color_palette(PALETTE, 10)
     xs = np.arange(len(combos))
-    top.bar(xs, combos["full"], color=palette[0], width=0.6)
+    top.bar(xs, combos["full"], color=COLOURS[0], width=0.6)
     top.set_ylabel("full memberships", fontsize=9)
     top.yaxis.set_major_locator(MaxNLocator(integer=True))
     top.tick_params(labelbottom=False)
     top.grid(False, axis="x")
-    left.barh(range(len(used)), [full[o] for o in used], color=palette[7])
+    left.barh(range(len(used)), [full[o] for o in used], color=COLOURS[7])
     left.set_yticks(range(len(used)), [orgs[o] for o in used])
     left.invert_xaxis()
     left.set_xlabel("full members", fontsize=9)

@@ -7,7 +7,6 @@ from functools import lru_cache
 import ipywidgets as w
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from IPython.display import HTML
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
@@ -19,7 +18,7 @@ from otslab.alignments_views import year_slider
 from otslab.data import Tables
 from otslab.markup import html, join, rendered
 from otslab.plots import (
-    PALETTE,
+    COLOURS,
     add_source_note,
     css_colour,
     figure_html,
@@ -28,10 +27,9 @@ from otslab.plots import (
 )
 from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
 
-_COLOURS = sns.color_palette(PALETTE, 10)
 STATE_FILL = {
-    "member": _COLOURS[0],
-    "observer": _COLOURS[1],
+    "member": COLOURS[0],
+    "observer": COLOURS[1],
     "course": (0.80, 0.80, 0.80),
     "other": (0.93, 0.93, 0.91),
 }
@@ -39,10 +37,10 @@ STATE_FILL = {
 SEA = (0.86, 0.92, 0.97)
 CASPIAN = (0.70, 0.82, 0.93)
 ORG_STYLE = {
-    "NATO": (_COLOURS[4], "////"),
-    "CSTO": (_COLOURS[3], "\\\\\\\\"),
-    "SCO": (_COLOURS[5], "|||"),
-    "NEUTRAL": (_COLOURS[2], "---"),
+    "NATO": (COLOURS[4], "////"),
+    "CSTO": (COLOURS[3], "\\\\\\\\"),
+    "SCO": (COLOURS[5], "|||"),
+    "NEUTRAL": (COLOURS[2], "---"),
 }
 """Colour and hatching of each membership layer: four directions of line tell them apart without
 colour (lines, not dots: a dotted hatch makes an SVG pattern of hundreds of kilobytes)."""
@@ -415,7 +413,7 @@ def _draw_layers(ax, drawn: dict) -> None:
             placed["y"],
             marker="^",
             s=130,
-            color=_COLOURS[3],
+            color=COLOURS[3],
             edgecolors="black",
             zorder=6,
         )
@@ -430,7 +428,7 @@ def _draw_layers(ax, drawn: dict) -> None:
             counts["y"],
             marker="*",
             s=190,
-            color=_COLOURS[8],
+            color=COLOURS[8],
             edgecolors="black",
             zorder=5,
         )
@@ -445,7 +443,7 @@ def _draw_layers(ax, drawn: dict) -> None:
             placed["y"],
             marker="P",
             s=130,
-            color=_COLOURS[2],
+            color=COLOURS[2],
             edgecolors="black",
             zorder=6,
         )
@@ -509,9 +507,9 @@ def map_key() -> HTML:
         for org, label in geo.LAYER_ORGS.items()
     ]
     marks = [
-        ("▲", _COLOURS[3], "Russian base"),
-        ("★", _COLOURS[8], "summit site (×n: summits held)"),
-        ("✚", _COLOURS[2], "exercise site, where a source names one"),
+        ("▲", COLOURS[3], "Russian base"),
+        ("★", COLOURS[8], "summit site (×n: summits held)"),
+        ("✚", COLOURS[2], "exercise site, where a source names one"),
     ]
     items += [
         html(

@@ -24,6 +24,7 @@ from otslab.alignments import closing_in_words, record_closes
 from otslab.data import Tables
 from otslab.markup import Markup, html, join, rendered
 from otslab.plots import (
+    COLOURS,
     PALETTE,
     DetailGrid,
     add_source_note,
@@ -241,8 +242,7 @@ def plot_network(
     pos = _circle_positions(states)
     fig = new_figure(9, 7.6, fixed=True)
     ax = fig.add_axes((0.02, 0.11, 0.96, 0.82))  # room for the title above, the legend below
-    palette = sns.color_palette(PALETTE, 10)
-    status_colour = {"member": palette[0], "observer": palette[1], "none": palette[7]}
+    status_colour = {"member": COLOURS[0], "observer": COLOURS[1], "none": COLOURS[7]}
     edges = list(graph.edges(data="weight"))
     heaviest = max((weight for *_ab, weight in edges), default=1)
     ax.add_collection(
@@ -871,7 +871,6 @@ def plot_story_timeline(
             1 - (top_in + bottom_in) / height,
         )
     )
-    palette = sns.color_palette(PALETTE, 10)
     pad = LABEL_PAD_IN * span / axes_in
     for lane, part in lanes.items():
         y = tops[lane] + part["row"]
@@ -879,7 +878,7 @@ def plot_story_timeline(
             ax.scatter(part["x"], y, marker="|", s=160, color="0.2", zorder=3)
         else:
             marker, colour_index, _text = STORY_STYLE[lane]
-            colour = palette[colour_index]
+            colour = COLOURS[colour_index]
             open_marker = lane == "forecasts"
             bars = part[part["x_end"] > part["start"].map(mdates.date2num)]
             ax.hlines(
@@ -944,7 +943,7 @@ def plot_story_timeline(
         Line2D([], [], marker="|", linestyle="", markersize=12, color="0.2", label="text written")
     ]
     for lane, (marker, colour_index, text) in STORY_STYLE.items():
-        colour = palette[colour_index]
+        colour = COLOURS[colour_index]
         handles.append(
             Line2D(
                 [],
@@ -1039,8 +1038,7 @@ def plot_network_geo(
     fig = new_figure(12, 6.9, fixed=True)
     ax = fig.add_axes((0.01, 0.13, 0.98, 0.8))
     geo_views.draw_backdrop(ax)
-    palette = sns.color_palette(PALETTE, 10)
-    status_colour = {"member": palette[0], "observer": palette[1], "none": palette[7]}
+    status_colour = {"member": COLOURS[0], "observer": COLOURS[1], "none": COLOURS[7]}
     edges = list(graph.edges(data="weight"))
     heaviest = max((weight for *_ab, weight in edges), default=1)
     ax.add_collection(

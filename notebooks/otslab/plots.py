@@ -19,6 +19,8 @@ from otslab.markup import Markup, html, join, rendered
 
 PALETTE = "colorblind"
 """Seaborn's colour-blind-safe palette, used for every categorical colour in the course."""
+COLOURS = sns.color_palette(PALETTE, 10)
+"""The palette's ten colours, which the views pick by index."""
 
 
 def new_figure(width: float = 9, height: float = 4.5, *, fixed: bool = False) -> Figure:

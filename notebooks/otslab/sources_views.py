@@ -16,7 +16,7 @@ from matplotlib.ticker import MaxNLocator
 from otslab.data import Tables
 from otslab.markup import Markup, html, join, rendered
 from otslab.plots import (
-    PALETTE,
+    COLOURS,
     add_source_note,
     description_markup,
     ink_on,
@@ -40,7 +40,6 @@ from otslab.sources import (
 )
 from otslab.widgets import OUTPUT_LAYOUT, CheckList, hint, redraw_on, table_html
 
-COLOURS = sns.color_palette(PALETTE)
 TREATMENT_COLOURS = {"adopts": COLOURS[0], "reports": COLOURS[2], "rejects": COLOURS[3]}
 ALL_STANCES = "all stances"
 HEATMAP_CMAP = "mako_r"
