@@ -181,14 +181,30 @@ def run_notebook(page: Page, course: Course, notebook: Path) -> None:
     save(page)
 
 
-def edit_first_code_cell(page: Page) -> None:
+def open_start_notebook(page: Page, course: Course) -> None:
+    """Open the start notebook and wait until its tab is the current one and its kernel idle."""
+    page.goto(f"{course.hub.url}/user/{STUDENT}/lab/tree/{TARGET}/{START}")
+    # The workspace restores the tabs of the last visit; wait for ours, not the last one shown.
+    current = page.locator(".lm-DockPanel .lm-TabBar-tab.jp-mod-current")
+    expect(current).to_contain_text(Path(START).name, timeout=LINK_TIMEOUT_MS)
+    kernel_idle = page.locator(f'{PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]')
+    expect(kernel_idle).to_be_visible(timeout=LINK_TIMEOUT_MS)
+
+
+def edit_first_code_cell(page: Page, course: Course) -> None:
     """Type a note at the top of the start notebook's first code cell, as a student would."""
     editor = page.locator(f"{PANEL} .jp-CodeCell .cm-content").first
     editor.click()
     page.keyboard.press("Control+Home")
     page.keyboard.type(STUDENT_NOTE + "\n")
+    expect(editor).to_contain_text(STUDENT_NOTE)
     page.keyboard.press("Escape")
+    expect(page.locator(".lm-TabBar-tab.jp-mod-current.jp-mod-dirty")).to_have_count(1)
     save(page)
+    saved = course.clone() / START
+    deadline = time.monotonic() + 30
+    while STUDENT_NOTE not in saved.read_text(encoding="utf-8") and time.monotonic() < deadline:
+        time.sleep(0.5)  # the server writes the file just after the tab stops looking dirty
 
 
 def publish_update(course: Course, workdir: Path) -> str:
@@ -227,8 +243,8 @@ def test_student_follows_the_link_runs_everything_and_keeps_work_across_an_updat
         assert [nb.name for nb in notebooks] == [nb.name for nb in notebook_paths()]
         for notebook in notebooks:
             run_notebook(page, course, notebook)
-        page.goto(f"{course.hub.url}/user/{STUDENT}/lab/tree/{TARGET}/{START}")
-        edit_first_code_cell(page)
+        open_start_notebook(page, course)
+        edit_first_code_cell(page, course)
         saved = (course.clone() / START).read_text(encoding="utf-8")
         assert STUDENT_NOTE in saved, "the student's edit was not saved to their home"
 
