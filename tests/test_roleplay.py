@@ -308,17 +308,22 @@ def test_kit_html_escapes_data_and_keeps_a_teachers_edits(T, clashes, tmp_path) 
     assert "01_role_card_TUR.html was changed after it was written" in fz.describe_kit(second)
 
 
-def test_the_notebook_button_writes_the_kit_and_says_how_to_print(
+def test_the_notebook_buttons_write_the_kit_only_when_pressed_and_say_how_to_print(
     T, clashes, tmp_path, monkeypatch
 ) -> None:
     view = fv.kit_view(T, clashes, tmp_path)
-    button, output = view.children
+    buttons, output = view.children
+    write, printing = buttons.children
+    assert "Nothing is written until you press a button" in shown_text(output)
+    assert not any(tmp_path.iterdir()), "running the cell wrote files"
+    write.click()
     assert "Markdown" in shown_text(output) and "HTML" in shown_text(output)
     assert (tmp_path / "print" / "kit.html").exists() and not (
         tmp_path / "print" / "kit.pdf"
     ).exists()
+    assert (tmp_path / "00_briefing.md").exists()
     monkeypatch.setattr(shutil, "which", lambda _name: None)
-    button.click()
+    printing.click()
     assert "No Chromium on this machine" in shown_text(output)
 
 

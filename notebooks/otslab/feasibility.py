@@ -611,10 +611,11 @@ def record_contradictions(
     tops = ceilings(ready)
     rows = []
     mine = practice[practice["country_id"].isin(ready.index)]
+    firsts = {code: first_rung_with(scenarios, code) for code in mine["requirement"].unique()}
     for (cid, code, match), done in mine.groupby(
         ["country_id", "requirement", "match"], sort=False
     ):
-        rung = first_rung_with(scenarios, code)
+        rung = firsts[code]
         value = float(ready.loc[cid, rung])
         if value >= 0 and tops[cid] >= rung:
             continue

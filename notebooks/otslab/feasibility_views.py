@@ -406,15 +406,17 @@ def readiness_html(
     names: dict[str, str],
     scenarios: pd.DataFrame,
     evidence: pd.DataFrame,
-    clashes: pd.DataFrame,
+    per_rung: pd.DataFrame,
 ) -> HTML:
-    """Readiness of each state on each rung, with its verdict and the evidence it rests on."""
+    """Readiness of each state on each rung, with its verdict and the evidence it rests on.
+
+    `per_rung` is `fz.rung_evidence` for these states: it does not change with the weights.
+    """
     norm, cmap = readiness_norm(ready.to_numpy()), colormaps[READINESS_CMAP]
     answer = fz.judged_answer(ready, group, evidence)
     common = answer["rung"]
     marked = -1 if common is None else common + 1
     verdict = fz.verdicts(ready, evidence)
-    per_rung = fz.rung_evidence(scenarios, clashes, evidence)
     tops = fz.ceilings(ready)
     steps = fz.ladder(scenarios)
     line = "border-left:4px solid black;"
@@ -656,6 +658,9 @@ class WeightPanel:
         self.evidence = fz.state_evidence(
             tables, self.clashes, list(self.coefs.index.get_level_values("country").unique())
         )
+        # What the weights do not change, worked out once rather than at every slider move.
+        self.per_rung = fz.rung_evidence(tables.scenarios, self.clashes, self.evidence)
+        self.practice = fz.record_practice(tables, list(self.evidence.index))
         self.names = state_names(tables.countries)
         self.sources = model_sources(tables)
         self.defaults = fz.default_weights(tables.factors)
@@ -746,9 +751,7 @@ def readiness_items(panel: WeightPanel) -> list[object]:
                 describe_readiness(ready, group, names, panel.evidence),
             )
         ),
-        readiness_html(
-            ready, group, names, panel.tables.scenarios, panel.evidence, panel.clashes
-        ),
+        readiness_html(ready, group, names, panel.tables.scenarios, panel.evidence, panel.per_rung),
         rendered(
             html(
                 "<p style='font-size:85%;color:#555'>Source: {} (see data/sources.csv)</p>",
@@ -893,9 +896,7 @@ def evidence_table(panel: WeightPanel) -> HTML:
 def record_items(panel: WeightPanel) -> list[object]:
     """Where the model, under the panel's weights, contradicts what states already did."""
     ready = fz.readiness(panel.coefs, panel.weights())
-    states = list(ready.index)
-    practice = fz.record_practice(panel.tables, states)
-    found = fz.record_contradictions(panel.tables.scenarios, practice, ready)
+    found = fz.record_contradictions(panel.tables.scenarios, panel.practice, ready)
     if found.empty:
         return [hint("Under these weights the model contradicts nothing the record shows.")]
     found.insert(0, "state", found["country_id"].map(panel.names))
@@ -1044,30 +1045,42 @@ def reveal_view(panel: WeightPanel, path: Path | None = None) -> w.VBox:
 
 
 def kit_view(tables: Tables, clashes: pd.DataFrame, folder: Path = fz.KIT_DIR) -> w.VBox:
-    """Write the kit (Markdown and printable HTML) now; a button prints it to one PDF."""
+    """Two buttons: write the kit (Markdown and printable HTML), or write it and print one PDF."""
     from otslab import roleplay as rp
 
-    written, printable = rp.export_all(tables, folder, clashes, pdf=False)
     output = w.Output()
-    button = w.Button(description="Print the kit to PDF", icon="print")
+    write = w.Button(description="Write the kit", icon="file-text")
+    printing = w.Button(description="Print the kit to PDF", icon="print")
 
-    def report(lines: list[str]) -> list[object]:
-        return [hint(line) for line in lines]
+    def written(pdf: bool) -> list[object]:
+        markdown, printable = rp.export_all(tables, folder, clashes, pdf=pdf)
+        return [hint(fz.describe_kit(markdown)), hint(fz.describe_kit(printable))]
 
     def pdf() -> list[object]:
         if rp.chromium() is None:
-            return report(
-                [
-                    "No Chromium on this machine: open roleplay_kit/print/kit.html in a browser "
-                    "and print it (each card starts on a new page), or run make roleplay-kit."
-                ]
-            )
-        paths = rp.export_printable(tables, folder, clashes, pdf=True)
-        return report([fz.describe_kit([p for p in paths if p.suffix == ".pdf"])])
+            return [
+                hint(
+                    "No Chromium on this machine: press Write the kit, then open "
+                    "roleplay_kit/print/kit.html in a browser and print it (each card starts on a "
+                    "new page), or run make roleplay-kit where Chromium is installed."
+                )
+            ]
+        return written(pdf=True)
 
-    button.on_click(lambda _b: render_into(output, pdf))
-    render_into(output, lambda: report([fz.describe_kit(written), fz.describe_kit(printable)]))
-    return w.VBox([button, output])
+    write.on_click(lambda _b: render_into(output, lambda: written(pdf=False)))
+    printing.on_click(lambda _b: render_into(output, pdf))
+    where = os.path.relpath(folder)
+    render_into(
+        output,
+        lambda: [
+            hint(
+                f"Nothing is written until you press a button. Write the kit puts the briefing "
+                f"and every card into {where} as Markdown and, in {where}/print, as HTML; Print "
+                "the kit to PDF also prints kit.pdf. A file you changed is never overwritten."
+            )
+        ],
+    )
+    return w.VBox([w.HBox([write, printing]), output])
 
 
 def outcome_items(tables: Tables, paths: list[Path]) -> list[object]:
