@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import ipywidgets as w
 import matplotlib.dates as mdates
@@ -11,6 +13,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from IPython.display import HTML
+from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection, PatchCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -229,30 +232,56 @@ def _circle_positions(states: list[str]) -> dict[str, np.ndarray]:
     return {s: np.array([math.cos(a), math.sin(a)]) for s, a in zip(states, angles, strict=True)}
 
 
-def plot_network(
-    graph: nx.Graph, countries: pd.DataFrame, *, title: str, source_ids: list[str]
-) -> Figure:
-    """States on a circle, ties as lines as thick as their number of joint events.
+_STATUS_COLOUR = {"member": COLOURS[0], "observer": COLOURS[1], "none": COLOURS[7]}
+"""Fill of a state in the network, by OTS status."""
 
-    Lines and circles are drawn as collections on fixed axes: the figure is redrawn on every
-    move of the explorer's controls, and this keeps it quick.
+
+@dataclass(frozen=True)
+class _NetworkLook:
+    """What differs in how a layout draws ties and states (sizes in the axes' data units)."""
+
+    tie_colour: str
+    tie_alpha: float
+    radius: tuple[float, float]
+    """A state's circle: its smallest radius, and what it grows by for the most joint events."""
+    ring_gap: float
+    """How far the dashed ring of a state recorded as absent lies outside its circle."""
+    outline: str
+    """Edge colour of a state with ties (one without is white, edged in its status colour)."""
+    zorder: tuple[int, int]
+    """Drawing order of the ties and of the states (the dashed rings go one above the states)."""
+
+
+_CIRCLE = _NetworkLook("0.35", 0.55, (0.045, 0.06), 0.035, "0.2", (1, 3))
+_MAP = _NetworkLook("0.15", 0.6, (45, 70), 35, "0.1", (3, 4))
+
+
+def _draw_network(
+    ax: Axes,
+    graph: nx.Graph,
+    info: pd.DataFrame,
+    pos: dict[str, np.ndarray],
+    look: _NetworkLook,
+    place_label: Callable[[float, float, str], None],
+    notes: dict[str, str] | None = None,
+) -> int:
+    """Draw the ties and states of a network at `pos` (in `info`'s order); return the heaviest tie.
+
+    Ties are lines as thick as their number of joint events, states circles as large as theirs;
+    `place_label(x, y, text)` writes each state's name (with its note, and any absence).
     """
-    info = countries.set_index("country_id")
-    states = [s for s in countries["country_id"] if s in graph]
-    pos = _circle_positions(states)
-    fig = new_figure(9, 7.6, fixed=True)
-    ax = fig.add_axes((0.02, 0.11, 0.96, 0.82))  # room for the title above, the legend below
-    status_colour = {"member": COLOURS[0], "observer": COLOURS[1], "none": COLOURS[7]}
+    notes = notes or {}
+    states = [s for s in info.index if s in graph]
     edges = list(graph.edges(data="weight"))
     heaviest = max((weight for *_ab, weight in edges), default=1)
     ax.add_collection(
         LineCollection(
             [[pos[a], pos[b]] for a, b, _weight in edges],
-            colors="0.35",
-            alpha=0.55,
+            colors=look.tie_colour,
+            alpha=look.tie_alpha,
             linewidths=[0.6 + 5.4 * weight / heaviest for *_ab, weight in edges],
             capstyle="round",
-            zorder=1,
+            zorder=look.zorder[0],
         )
     )
     events_of = {
@@ -262,17 +291,119 @@ def plot_network(
     nodes, rings, faces, edge_colours, widths = [], [], [], [], []
     for state in states:
         x, y = pos[state]
-        colour = status_colour[str(info.loc[state, "ots_status"])]
-        radius = 0.045 + 0.06 * math.sqrt(events_of[state] / most)
+        colour = _STATUS_COLOUR[str(info.loc[state, "ots_status"])]
+        radius = look.radius[0] + look.radius[1] * math.sqrt(events_of[state] / most)
         tied = graph.degree(state) > 0
         nodes.append(Circle((x, y), radius))
         faces.append(colour if tied else "white")
-        edge_colours.append("0.2" if tied else colour)
+        edge_colours.append(look.outline if tied else colour)
         widths.append(0.8 if tied else 2)
-        label = str(info.loc[state, "name"])
+        label = str(info.loc[state, "name"]) + notes.get(state, "")
         if graph.nodes[state]["absent_from"]:
-            rings.append(Circle((x, y), radius + 0.035))
+            rings.append(Circle((x, y), radius + look.ring_gap))
             label += f"\n(absent from {', '.join(graph.nodes[state]['absent_from'])})"
+        place_label(x, y, label)
+    ax.add_collection(
+        PatchCollection(
+            nodes,
+            facecolors=faces,
+            edgecolors=edge_colours,
+            linewidths=widths,
+            zorder=look.zorder[1],
+        )
+    )
+    ax.add_collection(
+        PatchCollection(
+            rings,
+            facecolors="none",
+            edgecolors="0.1",
+            linestyles="--",
+            linewidths=1.6,
+            zorder=look.zorder[1] + 1,
+        )
+    )
+    return heaviest
+
+
+def _network_legend(ax: Axes, look: _NetworkLook, heaviest: int, order: list[str]) -> None:
+    """The network's key under the axes, its groups of entries in `order`.
+
+    The groups: "statuses", "ties" (the thinnest and the thickest), "untied", "absent", "size".
+    """
+    marker = {"marker": "o", "linestyle": ""}
+    tie = {"color": look.tie_colour, "alpha": look.tie_alpha}
+    groups = {
+        "statuses": [
+            Line2D([], [], **marker, markersize=10, color=_STATUS_COLOUR[s], label=lab)
+            for s, lab in [
+                ("member", "OTS member"),
+                ("observer", "OTS observer"),
+                ("none", "not in OTS"),
+            ]
+        ],
+        "ties": [
+            Line2D([], [], **tie, linewidth=0.6 + 5.4 / heaviest, label="1 joint event"),
+            Line2D([], [], **tie, linewidth=6.0, label=f"{heaviest} joint events"),
+        ],
+        "untied": [
+            Line2D(
+                [],
+                [],
+                **marker,
+                markersize=10,
+                markerfacecolor="white",
+                markeredgecolor="0.4",
+                markeredgewidth=2,
+                label="no tie in this selection",
+            )
+        ],
+        "absent": [
+            Line2D(
+                [],
+                [],
+                **marker,
+                markersize=14,
+                markerfacecolor="none",
+                markeredgecolor="0.1",
+                label="recorded as absent (dashed ring)",
+            )
+        ],
+        "size": [
+            Line2D(
+                [],
+                [],
+                **marker,
+                markersize=6,
+                color="0.6",
+                label="bigger circle: more joint events",
+            )
+        ],
+    }
+    ax.legend(
+        handles=[handle for group in order for handle in groups[group]],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=3,
+        frameon=False,
+        fontsize=9,
+    )
+
+
+def plot_network(
+    graph: nx.Graph, countries: pd.DataFrame, *, title: str, source_ids: list[str]
+) -> Figure:
+    """States on a circle, ties as lines as thick as their number of joint events.
+
+    Lines and circles are drawn as collections on fixed axes: the figure is redrawn on every
+    move of the explorer's controls, and this keeps it quick.
+    """
+    info = countries.set_index("country_id")
+    pos = _circle_positions([s for s in countries["country_id"] if s in graph])
+    fig = new_figure(9, 7.6, fixed=True)
+    ax = fig.add_axes((0.02, 0.11, 0.96, 0.82))  # room for the title above, the legend below
+
+    def place_label(x: float, y: float, label: str) -> None:
+        """A state's name outside the circle, aligned away from its middle."""
         ax.text(
             1.2 * x,
             1.2 * y,
@@ -281,73 +412,14 @@ def plot_network(
             va="center" if abs(y) < 0.9 else ("bottom" if y > 0 else "top"),
             fontsize=9,
         )
-    ax.add_collection(
-        PatchCollection(
-            nodes, facecolors=faces, edgecolors=edge_colours, linewidths=widths, zorder=3
-        )
-    )
-    ax.add_collection(
-        PatchCollection(
-            rings, facecolors="none", edgecolors="0.1", linestyles="--", linewidths=1.6, zorder=4
-        )
-    )
+
+    heaviest = _draw_network(ax, graph, info, pos, _CIRCLE, place_label)
     ax.set_xlim(-1.75, 1.75)
     ax.set_ylim(-1.45, 1.45)
     ax.set_aspect("equal")
     ax.axis("off")
     fig.suptitle(title, x=0.02, ha="left", fontsize=13)
-    handles = [
-        Line2D([], [], marker="o", linestyle="", markersize=10, color=status_colour[s], label=lab)
-        for s, lab in [
-            ("member", "OTS member"),
-            ("observer", "OTS observer"),
-            ("none", "not in OTS"),
-        ]
-    ]
-    handles += [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markersize=10,
-            markerfacecolor="white",
-            markeredgecolor="0.4",
-            markeredgewidth=2,
-            label="no tie in this selection",
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markersize=14,
-            markerfacecolor="none",
-            markeredgecolor="0.1",
-            label="recorded as absent (dashed ring)",
-        ),
-        Line2D(
-            [], [], color="0.35", alpha=0.55, linewidth=0.6 + 5.4 / heaviest, label="1 joint event"
-        ),
-        Line2D([], [], color="0.35", alpha=0.55, linewidth=6.0, label=f"{heaviest} joint events"),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markersize=6,
-            color="0.6",
-            label="bigger circle: more joint events",
-        ),
-    ]
-    ax.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0.0),
-        ncol=3,
-        frameon=False,
-        fontsize=9,
-    )
+    _network_legend(ax, _CIRCLE, heaviest, ["statuses", "untied", "absent", "ties", "size"])
     add_source_note(fig, source_ids)
     return fig
 
@@ -1038,39 +1110,9 @@ def plot_network_geo(
     fig = new_figure(12, 6.9, fixed=True)
     ax = fig.add_axes((0.01, 0.13, 0.98, 0.8))
     geo_views.draw_backdrop(ax)
-    status_colour = {"member": COLOURS[0], "observer": COLOURS[1], "none": COLOURS[7]}
-    edges = list(graph.edges(data="weight"))
-    heaviest = max((weight for *_ab, weight in edges), default=1)
-    ax.add_collection(
-        LineCollection(
-            [[pos[a], pos[b]] for a, b, _weight in edges],
-            colors="0.15",
-            alpha=0.6,
-            linewidths=[0.6 + 5.4 * weight / heaviest for *_ab, weight in edges],
-            capstyle="round",
-            zorder=3,
-        )
-    )
-    events_of = {
-        s: len({e for *_ab, ev in graph.edges(s, data="events") for e in ev}) for s in states
-    }
-    most = max(events_of.values(), default=1) or 1
-    nodes, rings, faces, edge_colours, widths = [], [], [], [], []
-    for state in states:
-        x, y = pos[state]
-        colour = status_colour[str(info.loc[state, "ots_status"])]
-        radius = 45 + 70 * math.sqrt(events_of[state] / most)
-        tied = graph.degree(state) > 0
-        nodes.append(Circle((x, y), radius))
-        faces.append(colour if tied else "white")
-        edge_colours.append("0.1" if tied else colour)
-        widths.append(0.8 if tied else 2)
-        label = str(info.loc[state, "name"])
-        if state in elsewhere:
-            label += " (not on this map)"
-        if graph.nodes[state]["absent_from"]:
-            rings.append(Circle((x, y), radius + 35))
-            label += f"\n(absent from {', '.join(graph.nodes[state]['absent_from'])})"
+
+    def place_label(x: float, y: float, label: str) -> None:
+        """A state's name beside its mark, on a light box so it reads over the map."""
         ax.annotate(
             label,
             (x, y),
@@ -1081,16 +1123,9 @@ def plot_network_geo(
             bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "alpha": 0.8, "lw": 0},
             zorder=6,
         )
-    ax.add_collection(
-        PatchCollection(
-            nodes, facecolors=faces, edgecolors=edge_colours, linewidths=widths, zorder=4
-        )
-    )
-    ax.add_collection(
-        PatchCollection(
-            rings, facecolors="none", edgecolors="0.1", linestyles="--", linewidths=1.6, zorder=5
-        )
-    )
+
+    notes = {state: " (not on this map)" for state in elsewhere}
+    heaviest = _draw_network(ax, graph, info, pos, _MAP, place_label, notes)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
@@ -1098,38 +1133,7 @@ def plot_network_geo(
     ax.set_yticks([])
     ax.grid(False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=13)
-    handles = [
-        Line2D([], [], marker="o", linestyle="", markersize=10, color=status_colour[s], label=lab)
-        for s, lab in [
-            ("member", "OTS member"),
-            ("observer", "OTS observer"),
-            ("none", "not in OTS"),
-        ]
-    ]
-    handles += [
-        Line2D(
-            [], [], color="0.15", alpha=0.6, linewidth=0.6 + 5.4 / heaviest, label="1 joint event"
-        ),
-        Line2D([], [], color="0.15", alpha=0.6, linewidth=6.0, label=f"{heaviest} joint events"),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markersize=14,
-            markerfacecolor="none",
-            markeredgecolor="0.1",
-            label="recorded as absent (dashed ring)",
-        ),
-    ]
-    ax.legend(
-        handles=handles,
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0.0),
-        ncol=3,
-        frameon=False,
-        fontsize=9,
-    )
+    _network_legend(ax, _MAP, heaviest, ["statuses", "ties", "absent"])
     add_source_note(fig, [*source_ids, "Natural Earth"])
     return fig
 
