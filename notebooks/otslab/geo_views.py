@@ -402,56 +402,56 @@ def _place_label(ax, place_id: str, x: float, y: float, text: str) -> None:
     )
 
 
+MARKS = {
+    "bases": ("^", 130, COLOURS[3], 6),
+    "summits": ("*", 190, COLOURS[8], 5),
+    "exercises": ("P", 130, COLOURS[2], 6),
+}
+"""Marker, size, colour and drawing order of each layer's marks (shapes tell them apart)."""
+
+
+def _draw_marks(ax, layer: str, placed: pd.DataFrame) -> None:
+    """A layer's marks at the x and y of each row."""
+    marker, size, colour, zorder = MARKS[layer]
+    ax.scatter(
+        placed["x"],
+        placed["y"],
+        marker=marker,
+        s=size,
+        color=colour,
+        edgecolors="black",
+        zorder=zorder,
+    )
+
+
 def _draw_layers(ax, drawn: dict) -> None:
     """Draw the bases, summit sites and transit arcs chosen."""
     named: dict[str, list[str]] = {}
     marks: dict[str, tuple[float, float]] = {}
+
+    def name(row, text: str) -> None:
+        """Say what a mark is: the texts of all marks at one place make one label."""
+        named.setdefault(row.place_id, []).append(text)
+        marks[row.place_id] = (row.x, row.y)
+
     if drawn["bases"] is not None:
         placed = drawn["bases"].dropna(subset=["x"]).drop_duplicates("place_id")
-        ax.scatter(
-            placed["x"],
-            placed["y"],
-            marker="^",
-            s=130,
-            color=COLOURS[3],
-            edgecolors="black",
-            zorder=6,
-        )
+        _draw_marks(ax, "bases", placed)
         for r in placed.itertuples():
-            named.setdefault(r.place_id, []).append(f"Russian base: {r.place}")
-            marks[r.place_id] = (r.x, r.y)
+            name(r, f"Russian base: {r.place}")
     if drawn["summits"] is not None:
         placed = drawn["summits"].dropna(subset=["x"])
         counts = placed.groupby(["place_id", "place", "x", "y"]).size().reset_index(name="n")
-        ax.scatter(
-            counts["x"],
-            counts["y"],
-            marker="*",
-            s=190,
-            color=COLOURS[8],
-            edgecolors="black",
-            zorder=5,
-        )
+        _draw_marks(ax, "summits", counts)
         for r in counts.itertuples():
             times = f" ×{r.n}" if r.n > 1 else ""
-            named.setdefault(r.place_id, []).append(f"{r.place}{times}")
-            marks[r.place_id] = (r.x, r.y)
+            name(r, f"{r.place}{times}")
     if drawn["exercises"] is not None:
         placed = drawn["exercises"].dropna(subset=["x"])
-        ax.scatter(
-            placed["x"],
-            placed["y"],
-            marker="P",
-            s=130,
-            color=COLOURS[2],
-            edgecolors="black",
-            zorder=6,
-        )
+        _draw_marks(ax, "exercises", placed)
         for r in placed.itertuples():
             year = str(r.date)[:4]
-            text = f"exercise {year}" if r.place_id in named else f"{r.where}: exercise {year}"
-            named.setdefault(r.place_id, []).append(text)
-            marks[r.place_id] = (r.x, r.y)
+            name(r, f"exercise {year}" if r.place_id in named else f"{r.where}: exercise {year}")
     for place_id, texts in named.items():
         _place_label(ax, place_id, *marks[place_id], "; ".join(texts))
     if drawn["transit"] is not None:
@@ -507,9 +507,9 @@ def map_key() -> HTML:
         for org, label in geo.LAYER_ORGS.items()
     ]
     marks = [
-        ("▲", COLOURS[3], "Russian base"),
-        ("★", COLOURS[8], "summit site (×n: summits held)"),
-        ("✚", COLOURS[2], "exercise site, where a source names one"),
+        ("▲", MARKS["bases"][2], "Russian base"),
+        ("★", MARKS["summits"][2], "summit site (×n: summits held)"),
+        ("✚", MARKS["exercises"][2], "exercise site, where a source names one"),
     ]
     items += [
         html(
