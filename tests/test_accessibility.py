@@ -8,6 +8,8 @@ notebooks' cells) are recorded in test-artifacts/ and explained in the README, n
 
 from __future__ import annotations
 
+import base64
+
 import json
 import re
 from pathlib import Path
@@ -150,14 +152,21 @@ def test_checklist_is_a_multi_choice_without_ctrl_click() -> None:
     assert not any(b.value for b in boxes.children)
 
 
-def test_static_figures_carry_their_description_as_alt_text() -> None:
-    """show() emits the PNG as an <img> whose alt is the figure description (escaped)."""
+def test_static_figures_carry_their_description_as_alt_text(monkeypatch) -> None:
+    """show() emits the figure as an SVG <img> whose alt is the description (escaped), and the
+    description again as a line under it."""
+    shown = []
+    monkeypatch.setattr(plots, "display", shown.append)
     fig = plots.new_figure(2, 1)
-    image = plots.AltImage(plots.to_png(fig), 'Bars of "events" <by> year')
-    html = image._repr_html_()
-    assert html.startswith('<img src="data:image/png;base64,')
+    fig.subplots().set_title("$x$ <b>")
+    plots.show(fig, 'Bars of "events" <by> year')
+    (output,) = shown
+    html = output.data
+    assert '<img src="data:image/svg+xml;base64,' in html
     assert 'alt="Bars of &#34;events&#34; &lt;by&gt; year"' in html
-    assert image._repr_png_().startswith(b"\x89PNG")
+    assert "<i>Figure description:</i> Bars of &#34;events&#34; &lt;by&gt; year</p>" in html
+    svg = base64.b64decode(html.split("base64,")[1].split('"')[0]).decode("utf-8")
+    assert "$x$ &lt;b&gt;" in svg  # the title as text, not as math or markup
 
 
 # --- axe-core and the keyboard in Chromium --------------------------------------------------

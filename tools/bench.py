@@ -136,8 +136,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="fresh-kernel runs per notebook")
     parser.add_argument("--changes", type=int, default=20, help="value changes per control")
     parser.add_argument("--skip-setup", action="store_true", help="do not time the venv build")
+    parser.add_argument("--only", default="", help="only the notebooks whose name contains this")
     args = parser.parse_args()
-    paths = sorted(NOTEBOOKS.glob("*.ipynb"))
+    paths = sorted(p for p in NOTEBOOKS.glob("*.ipynb") if args.only in p.name)
     floor_times: list[float] = []
     times: dict[str, list[float]] = {p.name: [] for p in paths}
     for _ in range(args.runs):

@@ -276,9 +276,10 @@ def to_svg(fig: Figure) -> str:
 
 
 def figure_html(fig: Figure, description: str) -> HTML:
-    """A figure for a widget view (redrawn on every move): an SVG image and its description.
+    """A figure as an SVG image with its description as alt text and as a line underneath.
 
-    SVG because it is quick to draw and sharp at any zoom; static figures stay PNG (`show`).
+    SVG because it is quicker to draw than a PNG, sharp at any zoom (a projector) and its words
+    stay text. Static figures (`show`) and the figures views redraw both come this way.
     """
     data = base64.b64encode(to_svg(fig).encode("utf-8")).decode("ascii")
     return rendered(
@@ -292,33 +293,6 @@ def figure_html(fig: Figure, description: str) -> HTML:
     )
 
 
-class AltImage:
-    """A PNG with alt text: HTML `<img alt>` where HTML shows, the plain PNG elsewhere."""
-
-    def __init__(self, png: bytes, alt: str):
-        self.png, self.alt = png, alt
-
-    def _repr_png_(self) -> bytes:
-        """The PNG, for front ends that show no HTML."""
-        return self.png
-
-    def _repr_html_(self) -> str:
-        """The PNG as an image with its description as alt text."""
-        data = base64.b64encode(self.png).decode("ascii")
-        return str(
-            html(
-                '<img src="data:image/png;base64,{}" alt="{}" style="max-width:100%">',
-                data,
-                self.alt,
-            )
-        )
-
-
 def show(fig: Figure, description: str) -> None:
-    """Display a figure as a PNG, with its description as alt text and as a line underneath."""
-    display(AltImage(to_png(fig), description))
-    display(
-        rendered(
-            html('<p class="otslab-description"><i>Figure description:</i> {}</p>', description)
-        )
-    )
+    """Display a figure as SVG, with its description as alt text and as a line underneath."""
+    display(figure_html(fig, description))
