@@ -1,5 +1,6 @@
 """Shared paths and helpers for the test suite."""
 
+import csv
 import os
 import subprocess
 import sys
@@ -16,6 +17,40 @@ os.environ.setdefault("OTSLAB_WORK", tempfile.mkdtemp(prefix="otslab-work-"))
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
 SHARED = REPO.parent / "shared"
+DATA = REPO / "data"
+
+
+def data_rows(name: str) -> list[dict[str, str]]:
+    """The rows of data/<name>.csv as the csv module reads them (independently of otslab)."""
+    with open(DATA / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    """A CSV file's rows as lists, header first (line n of an editor is rows[n - 1])."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.reader(handle))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    """Write rows back as a comma-separated UTF-8 file."""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, lineterminator="\n").writerows(rows)
+
+
+def put_cell(data_dir: Path, table: str, column: str, value: str, line: int = 2) -> None:
+    """Put value into one cell of a table in data_dir (line as an editor counts it, header 1)."""
+    rows = read_rows(data_dir / f"{table}.csv")
+    rows[line - 1][rows[0].index(column)] = value
+    write_rows(data_dir / f"{table}.csv", rows)
+
+
+@pytest.fixture(scope="module")
+def T():
+    """The course's tables, loaded once per test module (a module that changes them copies them)."""
+    from otslab.data import load_tables
+
+    return load_tables()
 
 
 def require_or_skip(condition: bool, reason: str) -> None:

@@ -1,41 +1,25 @@
 """The data package validates; a broken copy fails naming the file, line and column."""
 
-import csv
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SHARED, require_or_skip
+from conftest import DATA, SHARED, put_cell, read_rows, require_or_skip, write_rows
 from otslab import data as data_module
 from otslab import provenance
 from otslab.data import DataError, find_problems, load_tables
 from otslab.provenance import address_problem, names_a_place
 
-DATA = REPO / "data"
 SEEDS = SHARED / "seeds"
-
-
-def read_rows(path: Path) -> list[list[str]]:
-    """Read a CSV file as a list of rows, header included."""
-    with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.reader(fh))
-
-
-def write_rows(path: Path, rows: list[list[str]]) -> None:
-    """Write rows back as CSV."""
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh, lineterminator="\n").writerows(rows)
 
 
 def set_cell(table: str, line: int, column: str, value: str) -> Callable[[Path], None]:
     """Return a corruption that sets one cell (line counted as in an editor, header = line 1)."""
 
     def corrupt(data_dir: Path) -> None:
-        rows = read_rows(data_dir / f"{table}.csv")
-        rows[line - 1][rows[0].index(column)] = value
-        write_rows(data_dir / f"{table}.csv", rows)
+        put_cell(data_dir, table, column, value, line)
 
     return corrupt
 

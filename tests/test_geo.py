@@ -5,7 +5,6 @@ facts about Natural Earth 4.1.0 stated in data/geo/README.md, never from the fun
 """
 
 import base64
-import csv
 import importlib.util
 import json
 import math
@@ -17,13 +16,12 @@ from html import escape as html_escape
 import pandas as pd
 import pytest
 
-from conftest import REPO, require_or_skip
+from conftest import DATA, REPO, data_rows, require_or_skip
 from otslab import geo
 from otslab import geo_views as gv
-from otslab.data import Tables, load_tables
+from otslab.data import Tables
 from otslab.widgets import shown_text
 
-DATA = REPO / "data"
 ATLAS = REPO / "tools" / "geo" / "node_modules" / "world-atlas"
 
 
@@ -38,18 +36,6 @@ def _cut_module():
 
 
 cut = _cut_module()
-
-
-def rows(name: str) -> list[dict[str, str]]:
-    """The rows of a data CSV, as the csv module reads them."""
-    with open(DATA / f"{name}.csv", encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-@pytest.fixture(scope="module")
-def T() -> Tables:
-    """The loaded tables."""
-    return load_tables()
 
 
 def copy_of(tables: Tables) -> Tables:
@@ -142,7 +128,9 @@ def test_projection_puts_the_centre_at_the_origin_and_keeps_areas() -> None:
 
 
 def test_every_ots_state_has_a_shape_on_the_map(T) -> None:
-    ots = {r["country_id"] for r in rows("countries") if r["ots_status"] in ("member", "observer")}
+    ots = {
+        r["country_id"] for r in data_rows("countries") if r["ots_status"] in ("member", "observer")
+    }
     assert ots == {"TUR", "AZE", "KAZ", "KGZ", "UZB", "HUN", "TKM", "XNC"}
     found = set(geo.shape_countries(geo.load_shapes(), T.countries).values())
     assert ots <= found
@@ -165,7 +153,7 @@ def test_places_have_checked_public_pages_and_sit_in_their_state(T) -> None:
     shapes = geo.load_shapes()
     names = {cid: name for name, cid in geo.shape_countries(shapes, T.countries).items()}
     by_name = {s.name: s for s in shapes}
-    for row in rows("places"):
+    for row in data_rows("places"):
         assert re.match(r"https?://\S+$", row["url"]), row["place_id"]
         assert row["locator"].strip(), row["place_id"]
         if not row["country_id"]:
@@ -189,10 +177,10 @@ def test_a_coordinate_that_is_not_a_number_names_file_line_and_column(T) -> None
 
 
 def test_event_places_agree_with_the_location_the_events_give() -> None:
-    location = {r["event_id"]: r["location"] for r in rows("events")}
-    place_name = {r["place_id"]: r["name"] for r in rows("places")}
+    location = {r["event_id"]: r["location"] for r in data_rows("events")}
+    place_name = {r["place_id"]: r["name"] for r in data_rows("places")}
     checked = 0
-    for row in rows("event_places"):
+    for row in data_rows("event_places"):
         assert row["role"] in ("held", "site"), row
         given, name = location[row["event_id"]], place_name[row["place_id"]]
         if row["role"] == "held" and given:
@@ -227,7 +215,7 @@ def test_bases_sit_where_their_agreements_place_them(T) -> None:
 def test_summits_by_a_year_are_those_the_csv_dates_by_then(T) -> None:
     expected = {
         r["event_id"]
-        for r in rows("events")
+        for r in data_rows("events")
         if r["kind"] == "summit" and r["date"] and int(r["date"][:4]) <= 2019
     }
     layer = geo.summit_layer(T, 2019)
@@ -246,9 +234,9 @@ def test_transit_layer_joins_the_capitals_and_follows_ratification(T) -> None:
 
 def test_exercises_say_where_they_were_held_or_that_nobody_says(T) -> None:
     layer = geo.exercise_layer(T, 2026).set_index("event_id")
-    events = {r["event_id"]: r for r in rows("events") if r["kind"] == "exercise"}
-    placed = {r["event_id"] for r in rows("event_places")}
-    people = rows("event_participants")
+    events = {r["event_id"]: r for r in data_rows("events") if r["kind"] == "exercise"}
+    placed = {r["event_id"] for r in data_rows("event_places")}
+    people = data_rows("event_participants")
     for event_id, event in events.items():
         if not event["date"]:
             assert event_id not in layer.index  # undated: when is unknown, so not 'by 2026'
@@ -262,8 +250,8 @@ def test_exercises_say_where_they_were_held_or_that_nobody_says(T) -> None:
         assert set(layer.loc[event_id, "hosts"]) == {c for c, r in roles if r == "host"}
     assert layer.loc["E021", "where"] == "not stated in the sources"
     assert sorted(layer.loc["E032", "absent"]) == ["TKM", "TUR"]
-    sites = {r["event_id"]: r["place_id"] for r in rows("event_places")}
-    names = {r["place_id"]: r["name"] for r in rows("places")}
+    sites = {r["event_id"]: r["place_id"] for r in data_rows("event_places")}
+    names = {r["place_id"]: r["name"] for r in data_rows("places")}
     for event_id in layer.index:
         if event_id in sites:  # a named site puts the exercise on the map
             assert layer.loc[event_id, "where"] == names[sites[event_id]]
@@ -351,8 +339,8 @@ def test_network_explorer_lays_the_states_out_on_the_map(T) -> None:
 def test_story_items_take_dates_and_sources_from_the_events_and_the_forecasts(T) -> None:
     from otslab import network as net
 
-    story = {r["story_id"]: r for r in rows("story")}
-    events = {r["event_id"]: r for r in rows("events")}
+    story = {r["story_id"]: r for r in data_rows("story")}
+    events = {r["event_id"]: r for r in data_rows("events")}
     items = net.story_items(T).set_index("story_id")
     assert set(items.index) == set(story)
     for story_id, row in story.items():
@@ -374,15 +362,15 @@ def test_texts_without_a_date_are_placed_after_their_latest_event(T) -> None:
     from otslab import network as net
 
     dates = net.source_dates(T).set_index("source_id")
-    published = {r["source_id"]: r["published"] for r in rows("sources") if r["seed_file"]}
+    published = {r["source_id"]: r["published"] for r in data_rows("sources") if r["seed_file"]}
     assert set(dates.index) == set(published)
     for source_id, value in published.items():
         if value:
             assert dates.loc[source_id, "how"] == f"published {value}"
-    cited = [e["date"] for e in rows("events") if e["date"] and e["source_id"] == "S003"] + [
+    cited = [e["date"] for e in data_rows("events") if e["date"] and e["source_id"] == "S003"] + [
         e["date"]
-        for e in rows("events")
-        for s in rows("event_sources")
+        for e in data_rows("events")
+        for s in data_rows("event_sources")
         if s["event_id"] == e["event_id"] and s["source_id"] == "S003" and e["date"]
     ]
     latest = max(cited, key=lambda d: d + "-01" * ((10 - len(d)) // 3))
@@ -396,7 +384,7 @@ def test_story_timeline_shows_short_titles_the_close_and_open_forecasts(T) -> No
 
     fig, description = nv.story_figure(T)
     svg = to_svg(fig)
-    for row in rows("story"):
+    for row in data_rows("story"):
         assert html_escape(row["short_title"], quote=False) in svg
     assert f"record closes: {closing_in_words()}" in svg
     assert "E0" not in re.sub(r"<[^>]+>", "", svg.split("Source:")[0])  # titles, not ids

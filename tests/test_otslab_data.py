@@ -1,6 +1,5 @@
 """Unit tests for otslab.data and otslab.provenance."""
 
-import csv
 import json
 import shutil
 from pathlib import Path
@@ -9,6 +8,7 @@ import pandas as pd
 import pytest
 
 import otslab.data as data_module
+from conftest import put_cell, read_rows, write_rows
 from otslab import provenance
 from otslab.data import (
     DATA_DIR,
@@ -108,25 +108,6 @@ def test_loaded_tables_are_typed() -> None:
 # --- the strict loader: every case names file, line and column (or says why there is none) ----
 
 
-def editor_rows(path: Path) -> list[list[str]]:
-    """A CSV file's rows, header first (line n of the editor is rows[n - 1])."""
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.reader(handle))
-
-
-def write_rows(path: Path, rows: list[list[str]]) -> None:
-    """Write rows back as a comma-separated UTF-8 file."""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerows(rows)
-
-
-def set_cell(data_dir: Path, table: str, column: str, value: str, line: int = 2) -> None:
-    """Put value into one cell of a table in data_dir (line as an editor counts it)."""
-    rows = editor_rows(data_dir / f"{table}.csv")
-    rows[line - 1][rows[0].index(column)] = value
-    write_rows(data_dir / f"{table}.csv", rows)
-
-
 @pytest.fixture
 def copy(tmp_path: Path, monkeypatch) -> Path:
     """A private copy of data/ to break, with a private validation cache."""
@@ -145,7 +126,7 @@ def load_error(data_dir: Path) -> DataError:
 @pytest.mark.parametrize("value", ["FALSE", "False", "0", "TRUE", "True", "1", "yes", "maybe"])
 def test_booleans_are_true_or_false_and_nothing_else(copy: Path, value: str) -> None:
     """Excel's TRUE/FALSE, 0/1 or yes are errors on the cell, never silently True."""
-    set_cell(copy, "organisations", "in_matrix", value, line=3)
+    put_cell(copy, "organisations", "in_matrix", value, line=3)
     error = load_error(copy)
     assert (error.file, error.line, error.column) == ("organisations.csv", 3, "in_matrix")
     assert f"'{value}' is not allowed: expected true or false" in str(error)
@@ -154,7 +135,7 @@ def test_booleans_are_true_or_false_and_nothing_else(copy: Path, value: str) -> 
 @pytest.mark.parametrize("value", ["2.0", " 3", "+2", "1e3", "three"])
 def test_integers_are_digits_only(copy: Path, value: str) -> None:
     """A rung written as 2.0, with a space, a plus sign or an exponent is an error on the cell."""
-    set_cell(copy, "voices", "rung", value, line=4)
+    put_cell(copy, "voices", "rung", value, line=4)
     error = load_error(copy)
     assert (error.file, error.line, error.column) == ("voices.csv", 4, "rung")
     assert f"'{value}' is not allowed" in str(error)
@@ -163,10 +144,10 @@ def test_integers_are_digits_only(copy: Path, value: str) -> None:
 @pytest.mark.parametrize("value", ["0000-01-01", "0205-10-07", "2205-10-07", "9999-12-31", "1899"])
 def test_years_outside_the_course_range_are_errors(copy: Path, value: str) -> None:
     """A date in year 0205 or 2205 (typos for 2025) is an error, not a timeline to 2205."""
-    rows = editor_rows(copy / "events.csv")
+    rows = read_rows(copy / "events.csv")
     precision = {4: "year", 7: "month", 10: "day"}[len(value)]
-    set_cell(copy, "events", "date", value, line=5)
-    set_cell(copy, "events", "date_precision", precision, line=5)
+    put_cell(copy, "events", "date", value, line=5)
+    put_cell(copy, "events", "date_precision", precision, line=5)
     error = load_error(copy)
     assert (error.file, error.line, error.column) == ("events.csv", 5, "date")
     assert f"the year is outside {FIRST_YEAR}-{last_year()}" in str(error), rows[4]
@@ -174,7 +155,7 @@ def test_years_outside_the_course_range_are_errors(copy: Path, value: str) -> No
 
 def test_a_voice_on_a_rung_that_does_not_exist_is_an_error(copy: Path) -> None:
     """voices.rung must name a rung of scenarios.csv."""
-    set_cell(copy, "voices", "rung", "99", line=3)
+    put_cell(copy, "voices", "rung", "99", line=3)
     error = load_error(copy)
     assert (error.file, error.line, error.column) == ("voices.csv", 3, "rung")
     assert "there is no rung 99 in scenarios.csv" in str(error)
@@ -182,7 +163,7 @@ def test_a_voice_on_a_rung_that_does_not_exist_is_an_error(copy: Path) -> None:
 
 def test_an_empty_table_is_an_error(copy: Path) -> None:
     """A table with its header but no rows (every claim would be left unsourced) is an error."""
-    rows = editor_rows(copy / "claim_sources.csv")
+    rows = read_rows(copy / "claim_sources.csv")
     write_rows(copy / "claim_sources.csv", rows[:1])
     error = load_error(copy)
     assert (error.file, error.line, error.column) == ("claim_sources.csv", 2, None)
@@ -191,10 +172,10 @@ def test_an_empty_table_is_an_error(copy: Path) -> None:
 
 def test_a_claim_without_a_source_is_an_error(copy: Path) -> None:
     """Every claim needs at least one row in claim_sources.csv."""
-    rows = editor_rows(copy / "claim_sources.csv")
+    rows = read_rows(copy / "claim_sources.csv")
     claim = rows[1][0]
     write_rows(copy / "claim_sources.csv", [r for r in rows if r[0] != claim])
-    claims = [r[0] for r in editor_rows(copy / "claims.csv")]
+    claims = [r[0] for r in read_rows(copy / "claims.csv")]
     error = load_error(copy)
     assert (error.file, error.line, error.column) == (
         "claims.csv",
@@ -210,7 +191,7 @@ def test_a_byte_order_mark_is_accepted(copy: Path) -> None:
     events.write_bytes(b"\xef\xbb\xbf" + events.read_bytes())
     T = load_tables(copy)
     assert T.events.columns[0] == "event_id"
-    assert len(T.events) == len(editor_rows(DATA_DIR / "events.csv")) - 1
+    assert len(T.events) == len(read_rows(DATA_DIR / "events.csv")) - 1
 
 
 @pytest.mark.parametrize(
@@ -236,13 +217,13 @@ def test_semicolons_trailing_spaces_and_nul_characters_are_named(copy: Path) -> 
     labels.write_text(original.replace(",", ";"), encoding="utf-8")
     error = load_error(copy)
     assert (error.file, error.line) == ("labels.csv", 1) and "separated by ';'" in str(error)
-    header = editor_rows(DATA_DIR / "labels.csv")[0]
+    header = read_rows(DATA_DIR / "labels.csv")[0]
     labels.write_text(original.replace(header[1], header[1] + " ", 1), encoding="utf-8")
     error = load_error(copy)
     assert (error.file, error.line, error.column) == ("labels.csv", 1, header[1] + " ")
     assert "spaces around it" in str(error)
     labels.write_text(original, encoding="utf-8")
-    set_cell(copy, "events", "title", "Summit\0", line=3)
+    put_cell(copy, "events", "title", "Summit\0", line=3)
     error = load_error(copy)
     assert (error.file, error.line, error.column) == ("events.csv", 3, "title")
     assert "NUL character" in str(error)
@@ -296,7 +277,7 @@ def test_a_resource_path_outside_data_is_refused(copy: Path, path: str) -> None:
 
 def test_the_problem_count_is_exact_beyond_a_thousand(copy: Path) -> None:
     """1,200 bad cells: 1,200 problems, and the message says 1,199 more."""
-    rows = editor_rows(copy / "term_counts.csv")
+    rows = read_rows(copy / "term_counts.csv")
     header, first = rows[0], rows[1]
     extra = []
     for i in range(1200):
@@ -322,8 +303,8 @@ def test_a_package_that_passed_is_not_validated_again(copy: Path, monkeypatch) -
     assert data_module.CACHE_DIR.stat().st_mode & 0o777 == 0o700
     with monkeypatch.context() as m:
         m.setattr(data_module, "_validate", lambda *args: pytest.fail("validated twice"))
-        assert len(load_tables(copy).events) == len(editor_rows(copy / "events.csv")) - 1
-    set_cell(copy, "events", "kind", "pact")
+        assert len(load_tables(copy).events) == len(read_rows(copy / "events.csv")) - 1
+    put_cell(copy, "events", "kind", "pact")
     with pytest.raises(DataError, match="'pact' is not allowed"):
         load_tables(copy)
 
@@ -337,7 +318,7 @@ def test_every_file_of_the_package_counts_for_the_cache(copy: Path) -> None:
     labels["path"] = "sub/labels.csv"
     (copy / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
     load_tables(copy)
-    rows = editor_rows(copy / "sub" / "labels.csv")
+    rows = read_rows(copy / "sub" / "labels.csv")
     write_rows(copy / "sub" / "labels.csv", rows + [rows[1]])
     error = load_error(copy)
     assert (error.file, error.line) == ("sub/labels.csv", len(rows) + 1)
@@ -346,8 +327,8 @@ def test_every_file_of_the_package_counts_for_the_cache(copy: Path) -> None:
 
 def broken_but_marked(copy: Path) -> str:
     """Break the copy (an impossible date), then compute the key a marker for it would carry."""
-    set_cell(copy, "events", "date", "2025-13-45", line=2)
-    set_cell(copy, "events", "date_precision", "day", line=2)
+    put_cell(copy, "events", "date", "2025-13-45", line=2)
+    put_cell(copy, "events", "date_precision", "day", line=2)
     return data_module.fingerprint(copy, provenance.default_seed_dir())
 
 

@@ -4,30 +4,13 @@ Expectations come from the CSV rows (read with the csv module) or are hand-check
 data, never the functions' own output.
 """
 
-import csv
 from html import escape
 
-import pytest
-
-from conftest import REPO
+from conftest import data_rows
 from otslab import alignments_views as av
 from otslab import feasibility_views as fv
-from otslab.data import Tables, load_tables
+from otslab.data import Tables
 from otslab.plots import to_svg
-
-DATA = REPO / "data"
-
-
-def rows(name: str) -> list[dict[str, str]]:
-    """The rows of a data CSV, as the csv module reads them."""
-    with open(DATA / f"{name}.csv", encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-@pytest.fixture(scope="module")
-def T() -> Tables:
-    """The loaded tables."""
-    return load_tables()
 
 
 def text_of(svg: str) -> str:
@@ -44,7 +27,7 @@ def full_ties(combos, state: str) -> set[str]:
 def test_overlaps_group_states_by_their_exact_ties(T) -> None:
     combos = av.membership_combinations(T, 2026)
     states = {s for group in combos["states"] for s in group}
-    expected = {r["name"] for r in rows("countries") if r["role"] != "mentioned"}
+    expected = {r["name"] for r in data_rows("countries") if r["role"] != "mentioned"}
     assert states == expected
     assert full_ties(combos, "Türkiye") == {"NATO", "OTS"}
     assert full_ties(combos, "Hungary") == {"NATO", "EU"}
@@ -58,7 +41,7 @@ def test_overlaps_group_states_by_their_exact_ties(T) -> None:
 
 def test_upset_picture_names_every_state_and_says_the_same_in_words(T) -> None:
     svg = text_of(to_svg(av.plot_membership_upset(T, 2026)))
-    for row in rows("countries"):
+    for row in data_rows("countries"):
         if row["role"] != "mentioned":
             assert row["name"] in svg
     assert "filled dot: member" in svg and "hollow dot" in svg
@@ -68,15 +51,15 @@ def test_upset_picture_names_every_state_and_says_the_same_in_words(T) -> None:
 
 def test_clause_scale_takes_wording_and_sources_from_the_data(T) -> None:
     scale = fv.clause_scale(T).set_index("id")
-    events = {r["event_id"]: r for r in rows("events")}
-    commitments = {r["commitment_id"]: r for r in rows("commitments")}
+    events = {r["event_id"]: r for r in data_rows("events")}
+    commitments = {r["commitment_id"]: r for r in data_rows("commitments")}
     assert scale.loc["E047", "wording"] == events["E047"]["summary"]
     assert scale.loc["E022", "wording"] == events["E022"]["summary"]
     assert scale.loc["K002", "wording"] == commitments["K002"]["name"]
     assert scale.loc["K008", "source_id"] == commitments["K008"]["source_id"]
     assert list(scale["level"]) == [1, 2, 3, 3]
     first = {}
-    for row in sorted(rows("scenarios"), key=lambda r: int(r["rung"])):
+    for row in sorted(data_rows("scenarios"), key=lambda r: int(r["rung"])):
         for code in row["requirements"].split(";"):
             first.setdefault(code, int(row["rung"]))
     assert scale.loc["E047", "first rung"] == first["solidarity_clause"]
@@ -90,17 +73,17 @@ def test_clause_scale_takes_wording_and_sources_from_the_data(T) -> None:
 def test_staircase_puts_each_voice_with_a_rung_on_its_step(T) -> None:
     scale = fv.clause_scale(T)
     svg = text_of(to_svg(fv.plot_staircase(T.scenarios, T.voices, scale)))
-    placed = [r for r in rows("voices") if r["rung"]]
+    placed = [r for r in data_rows("voices") if r["rung"]]
     for voice in placed:
         assert voice["voice_id"] + " " in svg
-    for scenario in rows("scenarios"):
+    for scenario in data_rows("scenarios"):
         assert f"{scenario['rung']}. " in svg
     assert "Gabala Declaration (2025)" in svg
     description = fv.describe_staircase(T.scenarios, T.voices)
     for rung in {r["rung"] for r in placed}:
         count = sum(1 for r in placed if r["rung"] == rung)
         assert f"rung {rung} (" in description and f"{count} voices" in description
-    assert f"{sum(1 for r in rows('voices') if not r['rung'])} voices take no position" in (
+    assert f"{sum(1 for r in data_rows('voices') if not r['rung'])} voices take no position" in (
         description
     )
 

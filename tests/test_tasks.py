@@ -11,13 +11,6 @@ import pytest
 
 from conftest import NOTEBOOKS, REPO
 from otslab import quiz, tasks
-from otslab.data import load_tables
-
-
-@pytest.fixture(scope="module")
-def T():
-    """The loaded tables."""
-    return load_tables()
 
 
 @pytest.fixture

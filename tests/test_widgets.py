@@ -6,16 +6,9 @@ from pathlib import Path
 import pytest
 
 import otslab
-from otslab.data import load_tables
 from otslab.markup import Markup, html, join, markdown_html, md_text, rendered
 from otslab.quiz import asked_questions, question
 from otslab.widgets import shown_text, table_browser
-
-
-@pytest.fixture(scope="module")
-def T():
-    """The loaded tables."""
-    return load_tables()
 
 
 def controls(view):
