@@ -7,7 +7,7 @@ LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Jupyter refuses to run as root unless told; the server only listens on 127.0.0.1.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test check-data bench hub-bench hub-link html pdf answer-keys grade term-counts boundaries source-cards clean roleplay-kit
+.PHONY: lab test check-data bench hub-bench hub-link binder-link html pdf answer-keys grade term-counts boundaries source-cards clean roleplay-kit
 
 lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=. $(ALLOW_ROOT) \
@@ -30,6 +30,10 @@ hub-bench: $(VENV)/.stamp-dev $(LAB_SETTINGS) hub/node_modules/.package-lock.jso
 # The course's nbgitpuller link for a school's hub: make hub-link HUB=https://hub.your-school.example
 hub-link: $(VENV)/.stamp-runtime
 	$(BIN)/python tools/hub_link.py "$(HUB)"
+
+# The course's Binder link and badge, for the repository set in CITATION.cff (repository-code)
+binder-link: $(VENV)/.stamp-runtime
+	$(BIN)/python tools/hub_link.py --binder
 
 hub/node_modules/.package-lock.json: hub/package-lock.json
 	npm ci --prefix hub --no-audit --no-fund

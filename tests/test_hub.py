@@ -28,7 +28,7 @@ from test_browser import (
 from traitlets.config import Config
 
 from conftest import REPO, notebook_paths, require_or_skip
-from otslab.links import nbgitpuller_link, repo_folder
+from otslab.links import binder_link, nbgitpuller_link, repo_folder
 
 START = "notebooks/00_start_here.ipynb"
 BRANCH = "main"
@@ -394,3 +394,18 @@ def test_hub_link_says_what_to_set_when_no_repository_is_set(
         hub_link.main([EXAMPLE_HUB], citation=citation)
     assert stop.value.code == 2
     assert "add `repository-code: https://...` to CITATION.cff" in capsys.readouterr().err
+
+
+def test_binder_link_prints_the_link_and_badge_the_readme_shows(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = "https://github.com/your-school/turkic-nato"
+    monkeypatch.setenv("OTSLAB_REPOSITORY", example)
+    assert hub_link.main(["--binder"]) == 0
+    link, badge = capsys.readouterr().out.strip().splitlines()
+    assert link == binder_link(example, BRANCH, START)
+    assert link.startswith("https://mybinder.org/v2/gh/your-school/turkic-nato/main?urlpath=")
+    assert badge == f"[![Binder](https://mybinder.org/badge_logo.svg)]({link})"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"```\n{link}\n{badge}\n```" in readme, "the README shows another Binder link"
+    assert "<owner>" not in readme and "<repo>" not in readme
