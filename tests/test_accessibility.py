@@ -9,7 +9,6 @@ notebooks' cells) are recorded in test-artifacts/ and explained in the README, n
 from __future__ import annotations
 
 import base64
-
 import json
 import re
 from pathlib import Path
