@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import pandas as pd
 
 from otslab.data import Tables
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 TIE_ROLES = ("party", "host", "participant", "buyer", "supplier")
 """Roles that make a state a partner in an event: it signed, hosted, took part, bought or sold.
@@ -194,6 +197,8 @@ def build_network(events: pd.DataFrame, participants: pd.DataFrame) -> nx.Graph:
     Every state with any role in the events is a node (with `roles` and `absent_from`), so states
     that only observe, speak or stay away remain visible without ties.
     """
+    import networkx as nx  # here, not above: only notebook 03 builds graphs, and it costs 0.08 s
+
     pairs = joint_pairs(events, participants)
     graph = nx.Graph()
     involved = participants[participants["event_id"].isin(events["event_id"])]
@@ -233,6 +238,8 @@ def centrality_table(graph: nx.Graph, countries: pd.DataFrame) -> pd.DataFrame:
     columns = ["state", "name", "partners", "joint events", "degree", "betweenness", "absent from"]
     if graph.number_of_nodes() == 0:
         return pd.DataFrame(columns=columns)
+    import networkx as nx
+
     degree = nx.degree_centrality(graph) if graph.number_of_nodes() > 1 else {}
     between = nx.betweenness_centrality(graph)
     names = countries.set_index("country_id")["name"]
