@@ -10,7 +10,6 @@ from pathlib import Path
 import ipywidgets as w
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from IPython.display import HTML
 from matplotlib import colormaps
 from matplotlib.colors import TwoSlopeNorm
@@ -24,7 +23,7 @@ from otslab.alignments_views import EFFECT_COLOURS
 from otslab.data import Tables
 from otslab.markup import Markup, html, join, markdown_html, rendered
 from otslab.plots import (
-    PALETTE,
+    COLOURS,
     DetailGrid,
     add_source_note,
     colour_chips,
@@ -50,6 +49,8 @@ STANCES = [
     "not stated",
 ]
 """Order of the voices' stances in legends."""
+STANCE_MARKERS = dict(zip(STANCES, ["^", "o", "s", "X", "D"], strict=True))
+"""A marker shape per stance, so that colour is not the only thing telling them apart."""
 
 WEIGHTS_NOTE = Markup("<i>Weights: set them with the sliders above.</i>")
 """Under the views that follow the weight sliders."""
@@ -96,7 +97,7 @@ def ladder_html(scenarios: pd.DataFrame, codes: list[str]) -> HTML:
     """
     matrix = fz.requirement_matrix(scenarios).reindex(columns=codes, fill_value=0)
     steps, meanings = fz.ladder(scenarios), fz.requirement_meanings()
-    blue = sns.color_palette(PALETTE)[0]
+    blue = COLOURS[0]
     fills = {0: "#fff", 1: f"rgba({','.join(str(round(c * 255)) for c in blue)},0.35)"}
     fills[2] = css_colour(blue)
     cell = "border:1px solid #ccc;min-width:4.5em;height:1.8em;text-align:center;font-size:85%;"
@@ -170,11 +171,20 @@ def plot_voice_positions(voices: pd.DataFrame) -> Figure:
     frame = fz.voice_positions(voices).iloc[::-1].reset_index(drop=True)
     fig = new_figure(10, 0.3 * len(frame) + 1.6)
     ax = fig.subplots()
-    colours = dict(zip(STANCES, sns.color_palette(PALETTE, n_colors=len(STANCES)), strict=True))
+    colours = dict(zip(STANCES, COLOURS[: len(STANCES)], strict=True))
     x = frame["rung"].fillna(0).astype(float)
     for stance in STANCES:
         rows = frame["stance"].astype(str) == stance
-        ax.scatter(x[rows], frame.index[rows], s=70, color=colours[stance], label=stance, zorder=3)
+        ax.scatter(
+            x[rows],
+            frame.index[rows],
+            s=70,
+            marker=STANCE_MARKERS[stance],
+            color=colours[stance],
+            edgecolors="0.2",
+            label=stance,
+            zorder=3,
+        )
     labels = [f"{r.voice_id} {shorten(r.name, 38)} ({r.source_id})" for r in frame.itertuples()]
     ax.set_yticks(range(len(frame)), labels, fontsize=9)
     ax.set_xticks(range(0, 6), ["none", "1", "2", "3", "4", "5"])
@@ -206,7 +216,7 @@ def plot_factor_support(support: pd.DataFrame) -> Figure:
     frame = support.iloc[::-1].reset_index(drop=True)
     fig = new_figure(10, 0.32 * len(frame) + 1.6)
     ax = fig.subplots()
-    palette = sns.color_palette(PALETTE)
+    palette = COLOURS
     colours = {"driver": palette[2], "constraint": palette[1]}
     ax.barh(
         frame.index, frame["n_asserting"], color=[colours[d] for d in frame["direction"]], zorder=3
@@ -1161,7 +1171,7 @@ def plot_clause_scale(scale: pd.DataFrame) -> Figure:
     height = 1.4 + 1.25 * len(scale)
     fig = new_figure(12, height, fixed=True)  # placed by hand: no layout pass to pay for
     ax = fig.add_axes((0.015, 1.0 / height, 0.97, 1 - 1.45 / height))
-    palette = sns.color_palette(PALETTE, 10)
+    palette = COLOURS
     hatches = {1: "..", 2: "//", 3: "xx"}
     for i, row in enumerate(scale.itertuples()):
         y = -2 * i
@@ -1231,9 +1241,9 @@ def plot_staircase(scenarios: pd.DataFrame, voices: pd.DataFrame, scale: pd.Data
     height = 2.6 + 0.22 * most + 0.5 * len(ladder)
     fig = new_figure(12, height, fixed=True)  # placed by hand: no layout pass to pay for
     ax = fig.add_axes((0.01, 0.15 / height, 0.98, 1 - 0.6 / height))
-    palette = sns.color_palette(PALETTE, len(STANCES))
+    palette = COLOURS[: len(STANCES)]
     colours = dict(zip(STANCES, palette, strict=True))
-    markers = dict(zip(STANCES, ["^", "o", "s", "X", "D"], strict=True))
+    markers = STANCE_MARKERS
     step_height = 1.0
     for row in ladder.itertuples():
         rung = int(row.Index)
