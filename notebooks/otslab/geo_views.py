@@ -94,7 +94,7 @@ NAME_NUDGE_KM = {
     "KGZ": (330, -60),
     "TJK": (330, -330),
     "UZB": (-420, 250),
-    "TKM": (200, 60),
+    "TKM": (120, -60),
     "TUR": (0, -40),
 }
 """Where a state's name moves from the middle of its shape (km), so small states stay legible."""
@@ -105,8 +105,8 @@ PLACE_ANCHOR = {
     "baku": ("left", "top"),
     "gabala": ("right", "bottom"),
     "shusha": ("left", "top"),
-    "dushanbe": ("left", "bottom"),
-    "samarkand": ("left", "top"),
+    "dushanbe": ("left", "top"),
+    "samarkand": ("right", "bottom"),
     "ashgabat": ("right", "top"),
     "istanbul": ("right", "bottom"),
     "isparta": ("right", "top"),
