@@ -464,11 +464,7 @@ def test_figures_have_titles_labels_sources_and_render(T, model) -> None:
     names = fv.state_names(T.countries)
     ready = fz.readiness(coefs, fz.default_weights(T.factors))
     members = fz.ots_states(T.countries)
-    figures = [
-        fv.plot_voice_positions(T.voices),
-        fv.plot_factor_support(fz.factor_support(T.factors, T.claim_sources)),
-    ]
-    for fig in figures:
+    for fig in [fv.plot_factor_support(fz.factor_support(T.factors, T.claim_sources))]:
         ax = fig.axes[0]
         assert ax.get_title(loc="left") and ax.get_xlabel() and ax.get_ylabel()
         assert any(t.get_text().startswith("Source: ") for t in fig.texts)

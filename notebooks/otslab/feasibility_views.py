@@ -166,51 +166,6 @@ def describe_ladder(scenarios: pd.DataFrame, codes: list[str]) -> str:
     )
 
 
-def plot_voice_positions(voices: pd.DataFrame) -> Figure:
-    """Dot chart: each voice (grouped by source) at the rung it argues for, coloured by stance."""
-    frame = fz.voice_positions(voices).iloc[::-1].reset_index(drop=True)
-    fig = new_figure(10, 0.3 * len(frame) + 1.6)
-    ax = fig.subplots()
-    colours = dict(zip(STANCES, COLOURS[: len(STANCES)], strict=True))
-    x = frame["rung"].fillna(0).astype(float)
-    for stance in STANCES:
-        rows = frame["stance"].astype(str) == stance
-        ax.scatter(
-            x[rows],
-            frame.index[rows],
-            s=70,
-            marker=STANCE_MARKERS[stance],
-            color=colours[stance],
-            edgecolors="0.2",
-            label=stance,
-            zorder=3,
-        )
-    labels = [f"{r.voice_id} {shorten(r.name, 38)} ({r.source_id})" for r in frame.itertuples()]
-    ax.set_yticks(range(len(frame)), labels, fontsize=9)
-    ax.set_xticks(range(0, 6), ["none", "1", "2", "3", "4", "5"])
-    ax.set_xlim(-0.5, 5.5)
-    ax.set_ylim(-0.7, len(frame) - 0.3)
-    ax.axvline(0.5, color="0.6", linewidth=0.8)
-    ax.set_title("Where each voice in the sources stands on the ladder", loc="left", fontsize=13)
-    ax.set_xlabel("Highest rung the voice argues for or calls realistic (our reading)")
-    ax.set_ylabel("Voice (source)")
-    ax.legend(title="Stance", frameon=False, loc="upper left", bbox_to_anchor=(1.01, 1))
-    add_source_note(fig, source_ids_of(voices))
-    return fig
-
-
-def describe_voice_positions(voices: pd.DataFrame, scenarios: pd.DataFrame) -> str:
-    """One line: how many voices sit on each rung, and how many take none."""
-    names = fz.ladder(scenarios)["name"]
-    counts = voices["rung"].value_counts()
-    parts = [f"{int(counts.get(r, 0))} at rung {r} ({names[r]})" for r in names.index]
-    none = int(voices["rung"].isna().sum())
-    return (
-        f"Dot chart of {len(voices)} voices: " + ", ".join(parts) + f"; {none} take no rung "
-        "(they describe, or oppose the whole project)."
-    )
-
-
 def plot_factor_support(support: pd.DataFrame) -> Figure:
     """Horizontal bars: how many distinct sources assert each factor's evidence, by direction."""
     frame = support.iloc[::-1].reset_index(drop=True)

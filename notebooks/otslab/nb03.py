@@ -18,9 +18,7 @@ from otslab.network_views import (
     focus_box,
     network_explorer,
     timeline_explorer,
-    timeline_figure,
 )
-from otslab.plots import show
 from otslab.quiz import question
 from otslab.widgets import table_html
 
@@ -38,9 +36,7 @@ __all__ = [
     "pd",
     "question",
     "share_with",
-    "show",
     "table_html",
     "timeline_explorer",
-    "timeline_figure",
     "timeline_table",
 ]

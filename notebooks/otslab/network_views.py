@@ -44,20 +44,8 @@ LABEL_FONT = 8
 """Font size of event and state labels."""
 CHAR_WIDTH_IN = LABEL_FONT * 0.62 / 72
 """Generous width of one label character in inches (so estimated labels never run into others)."""
-ROW_IN = 0.24
-"""Height of one row of the timeline in inches."""
 LABEL_PAD_IN = 0.08
 """Space between the end of an event's bar (or its dot) and its label, in inches."""
-MARGIN_IN = 1.8
-"""Room the timeline leaves beside its panels (lane names, gaps), in inches."""
-SLOT_IN = 0.55
-"""Width of one undated event (dot and label) in the "date not stated" column, in inches."""
-PERIOD = {
-    "day": pd.DateOffset(days=0),
-    "month": pd.DateOffset(months=1),
-    "year": pd.DateOffset(years=1),
-}
-"""How long the period named by a partial date is, by precision."""
 WIDE = {"width": "auto", "margin": "0 0 0 24px"}
 """Layout of a checkbox whose whole description must stay readable."""
 
@@ -85,145 +73,6 @@ def stack_rows(extents: list[tuple[float, float]], gap: float) -> list[int]:
 def _label_width(text: str) -> float:
     """Estimated width of a label in inches."""
     return len(text) * CHAR_WIDTH_IN
-
-
-def _dated_layout(dated: pd.DataFrame, days_per_inch: float) -> pd.DataFrame:
-    """Marker position, period bar and row within its lane for each dated event."""
-    start = dated["date_earliest"]
-    end = pd.Series(
-        [s + PERIOD[p] for s, p in zip(start, dated["date_precision"].astype(str), strict=True)],
-        index=dated.index,
-    )
-    layout = pd.DataFrame(
-        {
-            "kind": dated["kind"].astype(str),
-            "start": mdates.date2num(start),
-            "end": mdates.date2num(end),
-        },
-        index=dated.index,
-    )
-    layout["x"] = (layout["start"] + layout["end"]) / 2
-    pad = LABEL_PAD_IN * days_per_inch
-    label = dated["event_id"].map(_label_width) * days_per_inch
-    layout["left"] = layout["start"] - pad
-    layout["right"] = layout["end"] + pad + label
-    layout["row"] = 0
-    for _kind, lane in layout.groupby("kind"):
-        extents = list(zip(lane["left"], lane["right"], strict=True))
-        layout.loc[lane.index, "row"] = stack_rows(extents, gap=pad)
-    return layout
-
-
-def _lanes(
-    kinds: list[str], layout: pd.DataFrame, undated: pd.DataFrame, per_row: int
-) -> dict[str, tuple[int, int]]:
-    """First row and number of rows of each kind's lane (only kinds that occur)."""
-    lanes, top = {}, 0
-    for kind in kinds:
-        dated_rows = layout.loc[layout["kind"] == kind, "row"]
-        undated_n = int((undated["kind"].astype(str) == kind).sum())
-        if dated_rows.empty and not undated_n:
-            continue
-        height = max(int(dated_rows.max()) + 1 if len(dated_rows) else 1, -(-undated_n // per_row))
-        lanes[kind] = (top, height)
-        top += height
-    return lanes
-
-
-def plot_timeline(
-    events: pd.DataFrame,
-    *,
-    title: str,
-    source_ids: list[str],
-    years: tuple[int, int],
-    frameworks: list[str],
-    kinds: list[str],
-    undated_hidden: bool = False,
-) -> Figure:
-    """Events in lanes by kind along the years, coloured by framework; undated ones in a column."""
-    if events.empty:
-        raise ValueError("no events to draw: check the selection before plotting")
-    width, side_share, label_room = 11.0, 0.2, 0.45
-    axes_in = (width - MARGIN_IN) * (1 - side_share)
-    first = mdates.date2num(pd.Timestamp(year=years[0], month=1, day=1))
-    last = mdates.date2num(pd.Timestamp(year=years[1] + 1, month=1, day=1))
-    days_per_inch = (last - first) / (axes_in - label_room)
-    dated = events.dropna(subset=["date_earliest"])
-    undated = events[events["date_earliest"].isna()].sort_values(["kind", "event_id"])
-    layout = _dated_layout(dated, days_per_inch)
-    per_row = max(1, int((width - MARGIN_IN) * side_share / SLOT_IN))
-    lanes = _lanes(kinds, layout, undated, per_row)
-    rows = sum(height for _top, height in lanes.values())
-    slot = undated.groupby(undated["kind"].astype(str), observed=True).cumcount()
-    undated_xy = pd.DataFrame(
-        {
-            "x": slot % per_row,
-            "y": [
-                lanes[str(k)][0] + n // per_row for k, n in zip(undated["kind"], slot, strict=True)
-            ],
-        },
-        index=undated.index,
-    )
-    layout["y"] = [lanes[k][0] + r for k, r in zip(layout["kind"], layout["row"], strict=True)]
-    colours = framework_colours(frameworks)
-    plot_rows = max(rows, 3)  # room for title, axis labels and legend even with one event
-    fig = new_figure(width, 2.5 + ROW_IN * plot_rows)
-    grid = fig.add_gridspec(1, 2, width_ratios=[1 - side_share, side_share])
-    ax = fig.add_subplot(grid[0])
-    side = fig.add_subplot(grid[1], sharey=ax)
-    for framework in frameworks:
-        here = dated["framework"].astype(str) == framework
-        part = layout[here & (layout["end"] > layout["start"])]
-        colour = colours[framework]
-        ax.hlines(part["y"], part["start"], part["end"], color=colour, linewidth=3, alpha=0.45)
-        part = layout[here]
-        ax.scatter(part["x"], part["y"], s=36, color=colour, edgecolors="0.2", zorder=3)
-        part = undated_xy[undated["framework"].astype(str) == framework]
-        side.scatter(part["x"], part["y"], s=36, color=colour, edgecolors="0.2", zorder=3)
-    pad = LABEL_PAD_IN * days_per_inch
-    for event_id, x, y in zip(dated["event_id"], layout["end"] + pad, layout["y"], strict=True):
-        ax.text(x, y, event_id, va="center", fontsize=LABEL_FONT)
-    for event_id, x, y in zip(undated["event_id"], undated_xy["x"], undated_xy["y"], strict=True):
-        side.text(x + 0.15, y, event_id, va="center", fontsize=LABEL_FONT)
-    for top, _height in list(lanes.values())[1:]:
-        for axis in (ax, side):
-            axis.axhline(top - 0.5, color="0.8", linewidth=0.8)
-    for axis in (ax, side):
-        axis.grid(False, axis="y")
-    ax.set_xlim(first, last + label_room * days_per_inch)
-    span = years[1] - years[0] + 1
-    step = 1 if span <= 10 else 2 if span <= 20 else 5
-    ticks = range(years[0] + (-years[0]) % step, years[1] + 1, step)
-    ax.set_xticks([mdates.date2num(pd.Timestamp(year=y, month=1, day=1)) for y in ticks], ticks)
-    ax.set_ylim(rows - 0.5, -0.5)
-    ax.set_yticks([top + (height - 1) / 2 for top, height in lanes.values()], list(lanes))
-    ax.set_xlabel("Year (a bar marks a date known only to the month or year)")
-    ax.set_ylabel("Kind of event")
-    ax.set_title(title, loc="left", fontsize=13)
-    side.set_xlim(-0.4, per_row - 0.1)
-    side.set_xticks([])
-    side.tick_params(labelleft=False)
-    side.set_xlabel("(the sources give no date)", fontsize=9)
-    count = "not shown" if undated_hidden else len(undated)
-    side.set_title(f"Date not stated ({count})", fontsize=10)
-    shown = sorted(set(events["framework"].astype(str)), key=frameworks.index)
-    handles = [
-        Line2D([], [], marker="o", linestyle="", color=colours[f], markeredgecolor="0.2", label=f)
-        for f in shown
-    ]
-    ax.legend(
-        handles=handles,
-        title="Framework",
-        loc="upper left",
-        bbox_to_anchor=(0, 0),
-        # 0.6 inch below the axes, under the year labels, whatever the figure's height
-        bbox_transform=ax.transAxes + ScaledTranslation(0, -0.6, fig.dpi_scale_trans),
-        ncol=min(len(handles), 6),
-        frameon=False,
-        fontsize=9,
-    )
-    add_source_note(fig, source_ids)
-    return fig
 
 
 def _circle_positions(states: list[str]) -> dict[str, np.ndarray]:
@@ -503,26 +352,6 @@ def _year_slider(tables: Tables, description: str) -> w.IntRangeSlider:
     )
 
 
-def timeline_figure(
-    tables: Tables,
-    shown: pd.DataFrame,
-    years: tuple[int, int],
-    who: str = "",
-    undated: bool = True,
-) -> tuple[Figure, str]:
-    """The timeline of the events shown and its text description (`undated`: were they kept?)."""
-    fig = plot_timeline(
-        shown,
-        title=f"Events in the record, {years[0]}–{years[1]}{who}",
-        source_ids=_sources_of(tables, shown),
-        years=years,
-        frameworks=list(tables.events["framework"].cat.categories),
-        kinds=list(tables.events["kind"].cat.categories),
-        undated_hidden=not undated,
-    )
-    return fig, net.describe_timeline(shown, tables.events)
-
-
 _CHIP = "padding:0 4px;margin:1px;border-radius:3px;display:inline-block;white-space:nowrap;"
 _GRID_CELL = "border:1px solid #e4e4e4;padding:2px;vertical-align:top;text-align:left;"
 
@@ -532,7 +361,7 @@ def timeline_grid_html(
 ) -> HTML:
     """The timeline as a grid: a row per kind, a column per year, one chip per event.
 
-    Chips are coloured by framework, like the timeline figure; a chip opens the event's title,
+    Chips are coloured by framework; a chip opens the event's title,
     date, states and sources on click, tap or Enter (hover shows them too). `table` is
     `net.timeline_table` of the events shown.
     """
