@@ -45,11 +45,12 @@ STANCES = [
     "favours alliance",
     "favours cooperation short of alliance",
     "describes without judging",
+    "warns against the project",
     "hostile to the project",
     "not stated",
 ]
 """Order of the voices' stances in legends."""
-STANCE_MARKERS = dict(zip(STANCES, ["^", "o", "s", "X", "D"], strict=True))
+STANCE_MARKERS = dict(zip(STANCES, ["^", "o", "s", "v", "X", "D"], strict=True))
 """A marker shape per stance, so that colour is not the only thing telling them apart."""
 
 WEIGHTS_NOTE = Markup("<i>Weights: set them with the sliders above.</i>")
