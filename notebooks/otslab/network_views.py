@@ -192,7 +192,11 @@ def _network_legend(ax: Axes, look: _NetworkLook, heaviest: int, order: list[str
         ],
         "ties": [
             Line2D([], [], **tie, linewidth=0.6 + 5.4 / heaviest, label="1 joint event"),
-            Line2D([], [], **tie, linewidth=6.0, label=f"{heaviest} joint events"),
+            *(
+                [Line2D([], [], **tie, linewidth=6.0, label=f"{heaviest} joint events")]
+                if heaviest > 1
+                else []
+            ),
         ],
         "untied": [
             Line2D(
@@ -962,7 +966,7 @@ def plot_network_geo(
     ax.set_yticks([])
     ax.grid(False)
     fig.suptitle(title, x=0.01, ha="left", fontsize=13)
-    _network_legend(ax, _MAP, heaviest, ["statuses", "ties", "absent"])
+    _network_legend(ax, _MAP, heaviest, ["statuses", "untied", "ties", "absent"])
     add_source_note(fig, [*source_ids, "Natural Earth"])
     return fig
 
