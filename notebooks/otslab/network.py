@@ -182,10 +182,13 @@ def joint_pairs(events: pd.DataFrame, participants: pd.DataFrame) -> pd.DataFram
     roles = zip(ties["event_id"], ties["role"], strict=True)
     tied = [role in tie_roles(kind_of[event_id]) for event_id, role in roles]
     ties = ties[pd.Series(tied, index=ties.index, dtype=bool)]
+    states_of: dict[str, set[str]] = {}
+    for event_id, state in zip(ties["event_id"], ties["country_id"], strict=True):
+        states_of.setdefault(event_id, set()).add(state)
     rows = [
         (event_id, a, b)
-        for event_id, states in ties.groupby("event_id")["country_id"]
-        for a, b in combinations(sorted(set(states)), 2)
+        for event_id in sorted(states_of)
+        for a, b in combinations(sorted(states_of[event_id]), 2)
     ]
     pairs = pd.DataFrame(rows, columns=["event_id", "state_a", "state_b"])
     return pairs.merge(events, on="event_id", how="left")
@@ -202,20 +205,25 @@ def build_network(events: pd.DataFrame, participants: pd.DataFrame) -> nx.Graph:
     pairs = joint_pairs(events, participants)
     graph = nx.Graph()
     involved = participants[participants["event_id"].isin(events["event_id"])]
-    for state, rows in involved.groupby("country_id"):
-        absent = rows.loc[rows["role"] == ABSENT, "event_id"]
-        graph.add_node(
-            state,
-            roles=sorted(set(rows["role"].astype(str))),
-            absent_from=sorted(absent),
-        )
-    for (a, b), rows in pairs.groupby(["state_a", "state_b"]):
+    roles: dict[str, set[str]] = {}
+    absent: dict[str, list[str]] = {}
+    for state, role, event_id in zip(
+        involved["country_id"], involved["role"].astype(str), involved["event_id"], strict=True
+    ):
+        roles.setdefault(state, set()).add(role)
+        if role == ABSENT:
+            absent.setdefault(state, []).append(event_id)
+    for state in sorted(roles):
+        graph.add_node(state, roles=sorted(roles[state]), absent_from=sorted(absent.get(state, [])))
+    shared: dict[tuple[str, str], tuple[list[str], set[str]]] = {}
+    columns = [pairs[c] for c in ("state_a", "state_b", "event_id")] + [pairs["kind"].astype(str)]
+    for first, second, event_id, kind in zip(*columns, strict=True):
+        events_of, kinds = shared.setdefault((first, second), ([], set()))
+        events_of.append(event_id)
+        kinds.add(kind)
+    for (first, second), (events_of, kinds) in sorted(shared.items()):
         graph.add_edge(
-            a,
-            b,
-            weight=len(rows),
-            events=sorted(rows["event_id"]),
-            kinds=sorted(set(rows["kind"].astype(str))),
+            first, second, weight=len(events_of), events=sorted(events_of), kinds=sorted(kinds)
         )
     return graph
 
