@@ -72,6 +72,8 @@ FILLS = {
     "readiness": [
         colormaps[feasibility_views.READINESS_CMAP](x / 10) for x in range(11)
     ],
+    "similarity": [colormaps[alignments_views.SIMILARITY_CMAP](x / 20) for x in range(21)],
+    "no evidence grey": [rgb("#e6e6e6")],
 }
 """Every colour a grid cell, chip or legend fills with text written on it."""
 

@@ -19,7 +19,6 @@ from conftest import REPO
 from otslab import alignments as al
 from otslab import alignments_views as views
 from otslab.data import Tables, load_tables
-from otslab.plots import to_png
 from otslab.widgets import shown_text
 
 DATA = REPO / "data"
@@ -496,13 +495,26 @@ def test_matrix_grid_has_title_legend_source_and_a_status_per_cell(T) -> None:
     assert len(hatched) == (cells["start_unknown"] & (cells["status"] != al.UNKNOWN)).sum() > 0
 
 
-def test_similarity_figure_renders(T) -> None:
-    """The figure has a title, axis labels, a source note, and a description from the data."""
-    fig, text = views.similarity_figure(T, 2013)
-    ax = fig.axes[0]
-    assert ax.get_title(loc="left") and ax.get_xlabel() and ax.get_ylabel()
-    assert any(t.get_text().startswith("Source:") for t in fig.texts)
-    assert to_png(fig).startswith(b"\x89PNG") and "2013" in text
+@pytest.mark.parametrize("year", [2013, 2026])
+def test_similarity_grid_shows_each_pair_and_opens_the_ties_behind_it(T, year) -> None:
+    """Every pair once (lower triangle), its score as the ranking gives it, and a panel naming
+    the ties the two share and those only one holds; title, key and sources as for a figure."""
+    grid = views.similarity_html(T, year).data
+    names = al.matrix_states(T).set_index("country_id")["name"]
+    cells = grid_cells.cells(grid, "data-pair")
+    assert len(cells) == len(names) * (len(names) - 1) // 2
+    for pair, _attrs, text, panel in cells:
+        other, state = pair.split()
+        ranking = al.similarity_ranking(T, state, year).set_index("state")
+        row = ranking.loc[names[other]]
+        if math.isnan(row["similarity"]):
+            assert text == "no ties" and "neither holds a current tie" in html.unescape(panel)
+        else:
+            assert float(text) == pytest.approx(row["similarity"], abs=0.005)
+        assert f"shared {row['shared ties']};" in html.unescape(panel)
+        assert f"only {names[state]}: {row[f'only {names[state]}']}" in html.unescape(panel)
+    assert f"Jaccard similarity {al.as_of(year)}" in grid and "Source: R0" in grid
+    assert "0 = no tie in common, 1 = the same ties" in grid
 
 
 def test_cross_pressure_grid_opens_each_clash_with_its_source(T) -> None:

@@ -280,7 +280,7 @@ def similarity_matrix(tables: Tables, year: int) -> pd.DataFrame:
     return pd.DataFrame(values, index=pd.Index(states, name="country_id"), columns=states)
 
 
-def _ties_in_words(ties: frozenset, names: dict[str, str]) -> str:
+def ties_in_words(ties: frozenset, names: dict[str, str]) -> str:
     """Ties as 'CSTO member, SCO member', sorted by organisation name."""
     return ", ".join(f"{names[org]} {status}" for org, status in sorted(ties)) or "none"
 
@@ -298,9 +298,9 @@ def similarity_ranking(tables: Tables, country_id: str, year: int) -> pd.DataFra
         {
             "state": names[other],
             "similarity": round(jaccard(mine, ties), 2),
-            "shared ties": _ties_in_words(mine & ties, orgs),
-            f"only {names[country_id]}": _ties_in_words(mine - ties, orgs),
-            "only the other state": _ties_in_words(ties - mine, orgs),
+            "shared ties": ties_in_words(mine & ties, orgs),
+            f"only {names[country_id]}": ties_in_words(mine - ties, orgs),
+            "only the other state": ties_in_words(ties - mine, orgs),
         }
         for other, ties in profiles.items()
         if other != country_id

@@ -5,15 +5,15 @@ from __future__ import annotations
 import ipywidgets as w
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from IPython.display import HTML
+from matplotlib import colormaps
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from otslab import alignments as al
 from otslab.data import Tables
-from otslab.markup import html, join
+from otslab.markup import Markup, html, join
 from otslab.plots import (
     COLOURS,
     DetailGrid,
@@ -23,7 +23,6 @@ from otslab.plots import (
     grid_html,
     new_figure,
     on_colour,
-    shorten,
     source_ids_of,
 )
 from otslab.widgets import OUTPUT_LAYOUT, CheckList, hint, redraw_on, table_html
@@ -237,39 +236,6 @@ def compare_view(tables: Tables, first: str = "KAZ", second: str = "UZB") -> w.V
     return w.VBox([w.HBox([left, right]), output])
 
 
-def plot_similarity(
-    similarity: pd.DataFrame, names: pd.Series, *, title: str, source_ids: list[str]
-) -> Figure:
-    """Lower-triangle heatmap of pairwise similarity, values written in the cells."""
-    short = names.map(lambda name: shorten(name, 30))
-    labelled = similarity.rename(index=short, columns=short)
-    mask = np.triu(np.ones(labelled.shape, dtype=bool))
-    fig = new_figure(10, 7.5)
-    ax = fig.subplots()
-    sns.heatmap(
-        labelled,
-        mask=mask,
-        vmin=0,
-        vmax=1,
-        cmap="viridis",
-        annot=True,
-        fmt=".2f",
-        annot_kws={"fontsize": 8},
-        linewidths=0.5,
-        linecolor="white",
-        cbar_kws={"label": "Similarity (0 = no tie in common, 1 = the same ties)"},
-        ax=ax,
-    )
-    ax.set_title(title, loc="left", fontsize=13)
-    ax.set_xlabel("State")
-    ax.set_ylabel("State")
-    ax.tick_params(axis="x", labelrotation=45)
-    for label in ax.get_xticklabels():
-        label.set_horizontalalignment("right")
-    add_source_note(fig, source_ids)
-    return fig
-
-
 def describe_similarity(similarity: pd.DataFrame, names: pd.Series, year: int) -> str:
     """One sentence on a similarity matrix: the most and least alike pairs."""
     pairs = similarity.where(~np.tril(np.ones(similarity.shape, dtype=bool))).stack().dropna()
@@ -284,18 +250,67 @@ def describe_similarity(similarity: pd.DataFrame, names: pd.Series, year: int) -
     )
 
 
-def similarity_figure(tables: Tables, year: int) -> tuple:
-    """The similarity heatmap for a year and its description."""
+SIMILARITY_CMAP = "viridis"
+"""Colour-blind-safe and ordered: dark (nothing shared) to yellow (the same ties)."""
+
+
+def similarity_html(tables: Tables, year: int) -> HTML:
+    """Pairwise similarity as a lower-triangle HTML grid; a cell opens the ties behind it."""
     similarity = al.similarity_matrix(tables, year)
+    profiles = al.alignment_profiles(tables, year)
+    orgs = al.matrix_organisations(tables).set_index("org_id")["short_name"].to_dict()
     names = al.matrix_states(tables).set_index("country_id")["name"]
-    cells = al.matrix_cells(tables, year)
-    fig = plot_similarity(
-        similarity,
-        names,
-        title=f"How alike are the states' ties? Jaccard similarity {al.as_of(year)}",
-        source_ids=_source_ids(cells),
+    cmap = colormaps[SIMILARITY_CMAP]
+    states = list(similarity.index)
+    details = DetailGrid(("state", "state"))
+    head = join(html('<th style="{}">{}</th>', _TH, names[c]) for c in states[:-1])
+    rows = []
+    for i, state in enumerate(states[1:], start=1):
+        tds = []
+        for other in states[:i]:
+            value, mine, theirs = similarity.loc[state, other], profiles[state], profiles[other]
+            words = (
+                f"{names[other]} – {names[state]}: shared {al.ties_in_words(mine & theirs, orgs)}; "
+                f"only {names[other]}: {al.ties_in_words(theirs - mine, orgs)}; "
+                f"only {names[state]}: {al.ties_in_words(mine - theirs, orgs)}"
+            )
+            unknown = pd.isna(value)
+            tds.append(
+                html(
+                    '<td data-pair="{other} {state}" style="{td}{colour}">{shown}</td>',
+                    other=other,
+                    state=state,
+                    td=_TD,
+                    colour="background:#e6e6e6;color:#333;" if unknown else on_colour(cmap(value)),
+                    shown=details.cell(
+                        names[state],
+                        names[other],
+                        "no ties" if unknown else f"{value:.2f}",
+                        words + ("; neither holds a current tie" if unknown else ""),
+                    ),
+                )
+            )
+        tds += [Markup("<td></td>")] * len(states[i:-1])
+        rows.append(
+            html('<tr><th style="{}text-align:right">{}</th>{}</tr>', _TH, names[state], join(tds))
+        )
+    steps = {f"{x:.2f}": cmap(x) for x in (0.0, 0.25, 0.5, 0.75, 1.0)}
+    return grid_html(
+        f"How alike are the states' ties? Jaccard similarity {al.as_of(year)}",
+        html(
+            '<table style="border-collapse:collapse"><tr><th></th>{}</tr>{}</table>',
+            head,
+            join(rows),
+        ),
+        legend=html(
+            "0 = no tie in common, 1 = the same ties: {} · grey: neither state holds a current "
+            "tie · click, tap or press Enter on a number for the ties shared and not shared",
+            colour_chips(steps, _CHIP),
+        ),
+        description=describe_similarity(similarity, names, year),
+        source_ids=_source_ids(al.matrix_cells(tables, year)),
+        details=details,
     )
-    return fig, describe_similarity(similarity, names, year)
 
 
 def similarity_view(tables: Tables, country_id: str = "TUR", year: int | None = None) -> w.VBox:

@@ -3,8 +3,7 @@
 from otslab import alignments as al
 from otslab import alignments_views as views
 from otslab.data import load_tables
-from otslab.plots import show
 from otslab.quiz import question
 from otslab.widgets import table_html
 
-__all__ = ["al", "load_tables", "question", "show", "table_html", "views"]
+__all__ = ["al", "load_tables", "question", "table_html", "views"]
