@@ -292,6 +292,19 @@ def test_map_explorer_follows_the_year_and_the_layer_checkboxes(T) -> None:
     assert "Türkiye: NATO member" not in shown_text(output)
 
 
+@pytest.mark.parametrize("year", [2009, 2021, 2026])
+def test_a_choice_from_the_years_full_layers_is_what_map_layers_gives(T, year) -> None:
+    """The view works a year out once and narrows it per checkbox: the same marks either way."""
+    full = gv.map_layers(T, year, list(geo.LAYER_ORGS), list(gv.LAYERS))
+    for orgs in ([], ["NATO"], ["CSTO", "SCO"], list(geo.LAYER_ORGS)):
+        for layers in ([], ["bases"], ["summits", "exercises"], list(gv.LAYERS)):
+            wanted = gv.map_layers(T, year, orgs, layers)
+            chosen = gv.chosen_layers(full, orgs, layers)
+            assert chosen.keys() == wanted.keys()
+            for key, frame in wanted.items():
+                assert (chosen[key] is None) if frame is None else frame.equals(chosen[key])
+
+
 def test_hostile_place_names_stay_text_in_the_map_and_its_table(T) -> None:
     hostile = copy_of(T)
     i = hostile.places.index[hostile.places["place_id"] == "gabala"][0]

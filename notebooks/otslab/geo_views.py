@@ -159,6 +159,20 @@ def map_layers(tables: Tables, year: int, orgs: list[str], layers: list[str]) ->
     }
 
 
+def chosen_layers(full: dict, orgs: list[str], layers: list[str]) -> dict:
+    """A year's layers (`map_layers` with every organisation and layer) narrowed to a choice.
+
+    The same as `map_layers` with that choice, without working the year out again: the map view
+    keeps each year's full layers, so ticking a box only redraws.
+    """
+    memberships = full["memberships"]
+    return {
+        "ots": full["ots"],
+        "memberships": memberships[memberships["org_id"].isin(orgs)].reset_index(drop=True),
+        **{key: full[key] if key in layers else None for key in LAYERS},
+    }
+
+
 def map_table(tables: Tables, year: int, drawn: dict) -> pd.DataFrame:
     """The map in words: one row per mark, with what, where, when and the source behind it."""
     names = tables.countries.set_index("country_id")["name"]
@@ -550,13 +564,21 @@ def border_note(tables: Tables) -> str:
 
 
 def map_view(
-    tables: Tables, year: int, orgs: list[str], layers: list[str], note: str | None = None
+    tables: Tables,
+    year: int,
+    orgs: list[str],
+    layers: list[str],
+    note: str | None = None,
+    full: dict | None = None,
 ) -> list[object]:
     """What the map shows: the figure with its description, the table of marks, the border note.
 
-    `note` is `border_note(tables)`, which a view works out once (it does not change).
+    `note` is `border_note(tables)` and `full` the year's `map_layers` with everything, which a
+    view works out once (the note never changes, the layers only with the year).
     """
-    drawn = map_layers(tables, year, orgs, layers)
+    drawn = map_layers(tables, year, orgs, layers) if full is None else chosen_layers(
+        full, orgs, layers
+    )
     fig = plot_map(tables, year, drawn)
     table = map_table(tables, year, drawn)
     return [
@@ -591,10 +613,14 @@ def map_explorer(tables: Tables, year: int | None = None) -> w.VBox:
     output = w.Output(layout=OUTPUT_LAYOUT)
     note = border_note(tables)
 
+    years: dict[int, dict] = {}
+
     def draw() -> list[object]:
         orgs = [o for o, box in org_boxes.items() if box.value]
         layers = [k for k, box in layer_boxes.items() if box.value]
-        return map_view(tables, slider.value, orgs, layers, note)
+        if slider.value not in years:
+            years[slider.value] = map_layers(tables, slider.value, list(geo.LAYER_ORGS), [*LAYERS])
+        return map_view(tables, slider.value, orgs, layers, note, years[slider.value])
 
     controls = (slider, *org_boxes.values(), *layer_boxes.values())
     redraw_on(controls, output, draw)
