@@ -193,7 +193,11 @@ def open_start_notebook(page: Page, course: Course) -> None:
 
 def edit_first_code_cell(page: Page, course: Course) -> None:
     """Type a note at the top of the start notebook's first code cell, as a student would."""
+    # The notebook reopens where the student left it (after Run All: at the bottom), and
+    # JupyterLab draws only the cells in view: go back to the top first, as a student scrolls.
+    page.locator(f"{PANEL} .jp-WindowedPanel-outer").evaluate("panel => panel.scrollTo(0, 0)")
     editor = page.locator(f"{PANEL} .jp-CodeCell .cm-content").first
+    expect(editor).to_be_visible()
     editor.click()
     page.keyboard.press("Control+Home")
     page.keyboard.type(STUDENT_NOTE + "\n")
