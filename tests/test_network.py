@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from itertools import combinations
 
 import grid_cells
+import ipywidgets as w
 import networkx as nx
 import pandas as pd
 import pytest
@@ -18,7 +19,7 @@ from otslab import network as net
 from otslab import network_views as views
 from otslab.data import load_tables
 from otslab.plots import to_png
-from otslab.widgets import shown_text
+from otslab.widgets import WIDE_READOUT, shown_text
 
 KINDS = ["agreement", "ratification", "meeting", "exercise", "proposal", "conflict"]
 FRAMEWORKS = ["bilateral", "multilateral", "OTS", "other"]
@@ -420,8 +421,8 @@ def expected_events(years, kinds, country, undated=True) -> list[str]:
 
 def timeline_controls(view):
     """(years, kinds, country, undated, output) of a timeline explorer."""
-    (years, kinds), (country, undated) = view.children[0].children, view.children[1].children
-    return years, kinds, country, undated, view.children[2]
+    (readout, kinds), (country, undated) = view.children[0].children, view.children[1].children
+    return readout.children[0], kinds, country, undated, view.children[2]
 
 
 def shown_events(output) -> pd.DataFrame:
@@ -564,8 +565,8 @@ def dated_within(first: int, last: int, kinds) -> Callable[[dict[str, str]], boo
 
 def network_controls(view):
     """(years, undated, kinds, output) of a network explorer (its layout dropdown sits by kinds)."""
-    (years, undated), (kinds, _layout) = view.children[0].children, view.children[1].children
-    return years, undated, kinds, view.children[2]
+    (readout, undated), (kinds, _layout) = view.children[0].children, view.children[1].children
+    return readout.children[0], undated, kinds, view.children[2]
 
 
 def shown_partners(output) -> dict[str, int]:
@@ -693,3 +694,14 @@ def test_focus_box_shows_every_evidence_row_with_its_locator(T) -> None:
     table = html_tables(html)[0]
     assert table["id"].tolist() == rows["id"].tolist()
     assert table["where in the source"].tolist() == rows["where in the source"].tolist()
+
+
+def test_year_range_sliders_show_their_whole_readout(T) -> None:
+    """ipywidgets cuts a readout to 64 px ('2009 – 202'); the range sliders lift that limit
+    (the browser test checks in JupyterLab that no readout is cut)."""
+    for view in (views.timeline_explorer(T), views.network_explorer(T)):
+        box = view.children[0].children[0]
+        slider, style = box.children
+        assert isinstance(slider, w.IntRangeSlider) and WIDE_READOUT in slider._dom_classes
+        rule = f".{WIDE_READOUT} .widget-readout {{max-width: none; flex-shrink: 0;}}"
+        assert rule in style.value

@@ -38,7 +38,15 @@ from otslab.plots import (
     on_colour,
     source_ids_of,
 )
-from otslab.widgets import OUTPUT_LAYOUT, CheckList, hint, redraw_on, table_html, table_markup
+from otslab.widgets import (
+    OUTPUT_LAYOUT,
+    CheckList,
+    hint,
+    redraw_on,
+    table_html,
+    table_markup,
+    with_full_readout,
+)
 
 LABEL_FONT = 8
 """Font size of event and state labels."""
@@ -492,7 +500,7 @@ def timeline_explorer(tables: Tables) -> w.VBox:
         return timeline_view(tables, years.value, list(kinds.value), country.value, undated.value)
 
     redraw_on((years, kinds, country, undated), output, draw)
-    return w.VBox([w.HBox([years, kinds]), w.HBox([country, undated]), output])
+    return w.VBox([w.HBox([with_full_readout(years), kinds]), w.HBox([country, undated]), output])
 
 
 def network_kinds(tables: Tables) -> list[str]:
@@ -580,7 +588,7 @@ def network_explorer(tables: Tables) -> w.VBox:
         return network_view(tables, years.value, list(kinds.value), undated.value, layout.value)
 
     redraw_on((years, kinds, undated, layout), output, draw)
-    return w.VBox([w.HBox([years, undated]), w.HBox([kinds, layout]), output])
+    return w.VBox([w.HBox([with_full_readout(years), undated]), w.HBox([kinds, layout]), output])
 
 
 def _dyad_sources(tables: Tables, dyads: pd.DataFrame) -> list[str]:

@@ -18,6 +18,18 @@ OUTPUT_LAYOUT = {"border": "1px solid #ddd", "padding": "2px 4px"}
 """A view's output grows with its content: the notebook's own scroll serves, never a nested one."""
 
 
+WIDE_READOUT = "otslab-wide-readout"
+"""Class of a range slider whose readout must show in full: ipywidgets cuts every slider's
+readout to 64 px, so '2009 – 2026' read '2009 – 202'."""
+
+
+def with_full_readout(slider: w.IntRangeSlider) -> w.HBox:
+    """The slider beside the style that lets its readout take the width it needs."""
+    slider.add_class(WIDE_READOUT)
+    style = f"<style>.{WIDE_READOUT} .widget-readout {{max-width: none; flex-shrink: 0;}}</style>"
+    return w.HBox([slider, w.HTML(style)])
+
+
 class CheckList(w.VBox):
     """A multi-choice control as a labelled list of checkboxes (no Ctrl-click needed).
 
