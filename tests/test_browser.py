@@ -210,9 +210,10 @@ def change_control(control: Locator) -> str:
     return "typed 'Uzbekistan'"
 
 
-CUT_READOUTS = """cell => [...cell.querySelectorAll('.widget-readout')]
+CUT_LABELS = """cell => [...cell.querySelectorAll('.widget-readout, .widget-button')]
     .filter(r => r.offsetParent && r.scrollWidth > r.clientWidth + 1).map(r => r.textContent)"""
-"""The readouts of a cell's sliders whose text does not fit (ipywidgets cuts them at 64 px)."""
+"""Slider readouts and button labels of a cell whose text does not fit (ipywidgets gives a
+readout at most 64 px and a button 148 px, and cuts the rest)."""
 
 
 def drive_every_view(page: Page) -> None:
@@ -227,8 +228,8 @@ def drive_every_view(page: Page) -> None:
         cell.scroll_into_view_if_needed()
         output = cell.locator(".widget-output").first
         expect(output).not_to_be_empty(timeout=WIDGET_TIMEOUT_MS)
-        cut = cell.evaluate(CUT_READOUTS)
-        assert not cut, f"view {index + 1}: slider readouts cut short: {cut}"
+        cut = cell.evaluate(CUT_LABELS)
+        assert not cut, f"view {index + 1}: readouts or button labels cut short: {cut}"
         if cell.locator(CONTROLS).count() == 0:
             continue  # only buttons (compare, print): their Python tests press them
         before = output.inner_text()

@@ -36,7 +36,15 @@ from otslab.plots import (
     shorten,
     source_ids_of,
 )
-from otslab.widgets import OUTPUT_LAYOUT, TABLE_STYLE, hint, redraw_on, render_into, table_html
+from otslab.widgets import (
+    OUTPUT_LAYOUT,
+    TABLE_STYLE,
+    button,
+    hint,
+    redraw_on,
+    render_into,
+    table_html,
+)
 
 READINESS_CMAP = "PuOr"
 """Diverging, colour-blind-safe: orange below 0 (refuses), purple above (accepts)."""
@@ -651,7 +659,7 @@ class WeightPanel:
         self.observers = w.Checkbox(
             value=False, description="Observers must agree too", indent=False
         )
-        self.reset = w.Button(description="Reset weights", icon="undo")
+        self.reset = button("Reset weights", "undo")
         self.reset.on_click(lambda _b: self.set_weights(self.defaults))
         self._listeners: list[Callable[[], None]] = []
         self._quiet = False
@@ -916,7 +924,7 @@ def commit_view(panel: WeightPanel, path: Path | None = None) -> w.VBox:
         placeholder="Which weights did you change, and which claims or sources back you?",
         layout={"width": "95%", "max_width": "700px", "height": "90px"},
     )
-    button = w.Button(description="Commit my weights", icon="lock")
+    commit_button = button("Commit my weights", "lock")
     output = w.Output()
 
     def differing(reference: dict) -> list[str]:
@@ -950,14 +958,14 @@ def commit_view(panel: WeightPanel, path: Path | None = None) -> w.VBox:
 
         render_into(output, save)
 
-    button.on_click(commit)
+    commit_button.on_click(commit)
     redraw_on(tuple(sliders.values()), output, status)
     half = len(sliders) // 2 + 1
     names = list(sliders)
     columns = w.HBox(
         [w.VBox([sliders[n] for n in names[:half]]), w.VBox([sliders[n] for n in names[half:]])]
     )
-    return w.VBox([columns, reason, button, output])
+    return w.VBox([columns, reason, commit_button, output])
 
 
 def reveal_items(panel: WeightPanel, path: Path | None = None) -> list[object]:
@@ -996,8 +1004,8 @@ def reveal_view(panel: WeightPanel, path: Path | None = None) -> w.VBox:
     """Compare your committed weights with the defaults; load them into the sliders if you like."""
     path = path or fz.my_weights_path()
     output = w.Output()
-    compare = w.Button(description="Compare again", icon="refresh")
-    load = w.Button(description="Put my weights on the sliders", icon="sliders")
+    compare = button("Compare again", "refresh")
+    load = button("Put my weights on the sliders", "sliders")
     compare.on_click(lambda _b: render_into(output, lambda: reveal_items(panel, path)))
 
     def use(_button: object) -> None:
@@ -1015,8 +1023,8 @@ def kit_view(tables: Tables, clashes: pd.DataFrame, folder: Path = fz.KIT_DIR) -
     from otslab import roleplay as rp
 
     output = w.Output()
-    write = w.Button(description="Write the kit", icon="file-text")
-    printing = w.Button(description="Print the kit to PDF", icon="print")
+    write = button("Write the kit", "file-text")
+    printing = button("Print the kit to PDF", "print")
 
     def written(pdf: bool) -> list[object]:
         markdown, printable = rp.export_all(tables, folder, clashes, pdf=pdf)
@@ -1199,7 +1207,6 @@ def plot_staircase(scenarios: pd.DataFrame, voices: pd.DataFrame, scale: pd.Data
     ax = fig.add_axes((0.01, 0.15 / height, 0.98, 1 - 0.6 / height))
     palette = COLOURS[: len(STANCES)]
     colours = dict(zip(STANCES, palette, strict=True))
-    markers = STANCE_MARKERS
     step_height = 1.0
     for row in ladder.itertuples():
         rung = int(row.Index)
@@ -1221,7 +1228,7 @@ def plot_staircase(scenarios: pd.DataFrame, voices: pd.DataFrame, scale: pd.Data
             ax.scatter(
                 [x],
                 [y],
-                marker=markers.get(stance, "o"),
+                marker=STANCE_MARKERS.get(stance, "o"),
                 s=40,
                 color=colours.get(stance, "0.5"),
                 edgecolors="0.2",
@@ -1257,7 +1264,7 @@ def plot_staircase(scenarios: pd.DataFrame, voices: pd.DataFrame, scale: pd.Data
         Line2D(
             [],
             [],
-            marker=markers[s],
+            marker=STANCE_MARKERS[s],
             linestyle="",
             color=colours[s],
             markeredgecolor="0.2",

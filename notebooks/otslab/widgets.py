@@ -30,6 +30,11 @@ def with_full_readout(slider: w.IntRangeSlider) -> w.HBox:
     return w.HBox([slider, w.HTML(style)])
 
 
+def button(description: str, icon: str) -> w.Button:
+    """A button as wide as its label (ipywidgets makes every button 148 px and cuts the rest)."""
+    return w.Button(description=description, icon=icon, layout={"width": "auto"})
+
+
 class CheckList(w.VBox):
     """A multi-choice control as a labelled list of checkboxes (no Ctrl-click needed).
 
