@@ -59,8 +59,10 @@ answer-keys: $(VENV)/.stamp-dev
 roleplay-kit: $(VENV)/.stamp-runtime
 	cd notebooks && ../$(BIN)/python -m otslab.roleplay
 
-# Grade a folder of submitted notebooks or work files: make grade DIR=submissions (writes DIR/grades.csv).
+# Grade a folder of submissions (hand-in pages, work files, notebooks): make grade DIR=submissions
+# writes DIR/grades.csv, one row per submission, and lists every file it skipped.
 grade: $(VENV)/.stamp-runtime
+	$(if $(strip $(DIR)),,$(error make grade needs DIR=<the folder of submissions>))
 	$(BIN)/python tools/grade.py "$(DIR)"
 
 check-data: $(VENV)/.stamp-runtime

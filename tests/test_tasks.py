@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from conftest import NOTEBOOKS, REPO
-from otslab import quiz, tasks
+from otslab import handin, quiz, tasks
 
 
 @pytest.fixture
@@ -72,13 +72,13 @@ def test_answers_are_accepted_as_students_type_them(T) -> None:
 
 
 def test_every_task_is_posed_in_its_notebook_with_a_blank() -> None:
-    """Each task has a cell in its notebook that calls check or write with the task id."""
+    """Each task has a cell in its notebook: check for a fact, a text box for a written task."""
     sources = {
         p.name[:2]: "\n".join(c.source for c in nbformat.read(p, as_version=4).cells)
         for p in NOTEBOOKS.glob("0*.ipynb")
     }
     for task in tasks.TASKS.values():
-        call = "write" if task.is_open else "check"
+        call = "write_box" if task.is_open else "check"
         assert f'{call}("{task.task_id}"' in sources[task.notebook], task.task_id
 
 
@@ -98,13 +98,13 @@ def test_answers_survive_a_restart_and_the_self_check_remembers(work) -> None:
 
 
 def test_export_names_the_student_and_escapes_answers(work) -> None:
-    """The exported page has the name, the date, each answer and whether it was checked."""
+    """The hand-in page has the name, each answer and its verdict; data stay text."""
     tasks.sign("Ada <b>Lovelace</b>")
     tasks.check("03.5", "<script>alert(1)</script>")
-    page = tasks.export_work(pdf=False)
+    page, _ = handin.export_work(pdf=False)
     text = page.read_text(encoding="utf-8")
     assert "Ada &lt;b&gt;Lovelace&lt;/b&gt;" in text and "<script>alert" not in text
-    assert "checked: wrong" in text and "not answered" in text
+    assert "<td>wrong</td>" in text and "not answered" in text
 
 
 def test_citation_check_reads_claim_sources(T) -> None:
@@ -137,8 +137,13 @@ def test_grade_regrades_a_folder_of_notebooks_into_a_csv(tmp_path, T) -> None:
             nbformat.v4.new_code_cell(f'check("03.2", {value})'),
             nbformat.v4.new_code_cell('check("03.ex1", ["E000"])'),
             nbformat.v4.new_code_cell('write("03.x", "not a task")'),
+            nbformat.v4.new_code_cell('check("00.3", ...)'),
         ]
-        nbformat.write(nb, tmp_path / f"{student}.ipynb")
+        (tmp_path / student).mkdir()
+        nbformat.write(nb, tmp_path / student / "03_agreements_and_exercises.ipynb")
+    more = nbformat.v4.new_notebook()
+    more.cells = [nbformat.v4.new_code_cell(f'check("00.3", {answers["00.3"]})')]
+    nbformat.write(more, tmp_path / "Ann" / "00_start_here.ipynb")
     run = subprocess.run(
         [sys.executable, str(REPO / "tools" / "grade.py"), str(tmp_path)],
         capture_output=True,
@@ -146,19 +151,11 @@ def test_grade_regrades_a_folder_of_notebooks_into_a_csv(tmp_path, T) -> None:
         check=True,
     )
     assert "graded 2 submissions" in run.stdout
-    rows = {r["student"]: r for r in csv.DictReader((tmp_path / "grades.csv").open())}
+    rows = {r["signed name"]: r for r in csv.DictReader((tmp_path / "grades.csv").open())}
     assert rows["Ann"]["03.2"] == "right" and rows["Ben"]["03.2"] == "wrong"
-    assert rows["Ann"]["right"] == "1" and rows["Ann"]["checked tasks answered"] == "2"
-    assert rows["Ann"]["00.3"] == "blank"
-    more = nbformat.v4.new_notebook()
-    more.cells = [
-        nbformat.v4.new_code_cell('sign("Ann")'),
-        nbformat.v4.new_code_cell(f'check("00.3", {answers["00.3"]})'),
-    ]
-    nbformat.write(more, tmp_path / "Ann_00.ipynb")
-    subprocess.run([sys.executable, str(REPO / "tools" / "grade.py"), str(tmp_path)], check=True)
-    rows = {r["student"]: r for r in csv.DictReader((tmp_path / "grades.csv").open())}
-    assert len(rows) == 2 and rows["Ann"]["right"] == "2" and rows["Ann"]["00.3"] == "right"
+    assert rows["Ann"]["right"] == "2" and rows["Ann"]["checked tasks answered"] == "3"
+    assert rows["Ben"]["00.3"] == "blank" and rows["Ben"]["checked tasks answered"] == "2"
+    assert rows["Ann"]["submission"] == "Ann" and rows["Ann"]["for the teacher"] == ""
 
 
 def flat(answer: object) -> list[str]:
@@ -212,7 +209,7 @@ def test_every_numbered_section_ends_with_a_task(path) -> None:
             len(cells),
         )
         calls = [c.source for c in cells[start:end] if c.cell_type == "code"]
-        assert any(re.search(r'^(check|write)\("0\d\.', s, flags=re.M) for s in calls), (
+        assert any(re.search(r'^(check|write|write_box)\("0\d\.', s, flags=re.M) for s in calls), (
             f"{path.name}: section '{cells[start].source.splitlines()[0]}' has no task"
         )
 

@@ -9,6 +9,7 @@ data (a `$` in a name stays a dollar sign).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -17,6 +18,7 @@ from IPython.display import HTML
 from markupsafe import Markup, escape
 
 __all__ = ["Markup", "escape", "html", "join", "rendered", "md_text", "markdown_html"]
+__all__ += ["json_script"]
 
 NO_MATH = "otslab-output mathjax_ignore tex2jax_ignore"
 """Classes that keep MathJax 3 (JupyterLab) and MathJax 2 (nbconvert pages) off our outputs."""
@@ -59,3 +61,15 @@ def md_text(value: object) -> str:
 def markdown_html(markdown: str) -> Markup:
     """Markdown (ours, with data escaped by `md_text`) as HTML; raw HTML in it stays text."""
     return Markup(_MARKDOWN(markdown))
+
+
+_JSON_IN_HTML = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
+_JSON_IN_HTML |= {0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def json_script(value: object, element_id: str) -> Markup:
+    """Data as a JSON <script> block that no value can end or break out of (< > & escaped)."""
+    text = json.dumps(value, ensure_ascii=False).translate(_JSON_IN_HTML)
+    return html('<script type="application/json" id="{}">', element_id) + Markup(text) + Markup(
+        "</script>"
+    )

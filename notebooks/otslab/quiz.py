@@ -6,8 +6,9 @@ import hashlib
 
 import ipywidgets as w
 
-from otslab.markup import html
-from otslab.tasks import load_work, record
+from otslab.feedback import notices_html
+from otslab.markup import html, join
+from otslab.work import WorkSaveError, load_work, record
 
 _ASKED: list[dict[str, object]] = []
 """The questions created in this kernel, in order (read by tools/answer_keys.py)."""
@@ -61,17 +62,29 @@ def question(
         options=options, value=saved if saved in options else None, layout={"width": "auto"}
     )
     button = w.Button(description="Check")
-    feedback = w.HTML()
+    feedback = w.HTML(str(notices_html()))
 
     def on_click(_button: w.Button) -> None:
         correct, text = check_answer(choices.value, answer, explanation, defensible)
+        unsaved = ""
         if correct is not None:
             result = "right" if correct else "wrong"
             entry = {"prompt": prompt, "answer": choices.value, "result": result, "checked": True}
-            record(key, entry)
+            try:
+                record(key, entry)
+            except WorkSaveError as error:
+                unsaved = str(error)
         colour = {True: "#1b7837", False: "#b35806", None: "#555"}[correct]
-        feedback.value = html(
-            '<p class="otslab-feedback mathjax_ignore" style="color:{}">{}</p>', colour, text
+        feedback.value = join(
+            [
+                notices_html(),
+                html(
+                    '<p class="otslab-feedback mathjax_ignore" style="color:{}">{} {}</p>',
+                    colour,
+                    text,
+                    unsaved,
+                ),
+            ]
         )
 
     button.on_click(on_click)

@@ -1,28 +1,22 @@
-"""Checked tasks: answers judged against the data, kept in a work file, exported and graded.
+"""Checked tasks: the task bank, the one judge of an answer, and what the student calls.
 
 A task is a short question at the end of a section. A *fact* task has one answer that the data
 determine: `check("03.2", 5)` recomputes that answer from the tables and says right, wrong (with a
 hint that points to the evidence), or "fill in the blank". An *open* task has no single answer:
-`write("00.1", "...")` counts the words, lists what a good answer contains and unfolds a worked
-model answer. Every answer (and every self-check choice, see `otslab.quiz`) is saved at once in
-`my_work/answers.json` beside the notebooks, so it survives a kernel restart; `export_work` turns it
-into one HTML page (and a PDF where Chromium is installed) to hand in, and `tools/grade.py`
-regrades a folder of submitted notebooks or work files from the data into a CSV.
+`write("00.1", "...")` or the text box `write_box("00.1")` (otslab.textbox) counts the words,
+lists what a good answer contains and unfolds a worked model answer. Every answer (and every
+self-check choice, see `otslab.quiz`) is saved at once in `my_work/answers.json` by the one writer
+of `otslab.work`, so it survives a kernel restart and two notebooks open at once. `judge` is the
+one judge: the notebook, the hand-in page (`otslab.handin`) and the grader (`otslab.grading`,
+`make grade`) all call it, on answers made plain by `otslab.answers`.
 """
 
 from __future__ import annotations
 
-import ast
-import json
-import os
-import re
-import shutil
-import subprocess
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cache
-from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML
@@ -31,25 +25,18 @@ from otslab import alignments as al
 from otslab import feasibility as fz
 from otslab import network as nw
 from otslab import sources as so
+from otslab.answers import NotAnAnswer, plain, same, saved_form, wrong_detail
+from otslab.citations import citations_html, cite_check
 from otslab.data import Tables, load_tables
-from otslab.markup import Markup, html, join, rendered
+from otslab.feedback import earlier_html, feedback_html, notices_html
+from otslab.markup import html, join, rendered
+from otslab.work import WorkSaveError, load_work, record, update_work, work_file
+
+__all__ = ["BLANK", "TASKS", "Task", "Verdict", "check", "earlier", "hand_in", "judge", "sign"]
+__all__ += ["write", "write_box", "load_work", "record", "work_file", "cite_check"]
 
 BLANK = ...
 """The placeholder in a task template: `check("00.3", ...)` means "not answered yet"."""
-
-HEDGES = re.compile(
-    r"\b(expect\w*|forecast\w*|predict\w*|likely|may|might|could|would|hope\w*|anticipat\w*|"
-    r"plan\w*|propos\w*|according to|says?|said|argues?|claims?|believes?|envisag\w*|"
-    r"foresee\w*|if)\b",
-    re.I,
-)
-"""Words that attribute or hedge a statement about the future."""
-
-CITATION = re.compile(
-    r"\[\s*(?P<source>[SR]\d{3})(?:\s+(?P<verb>asserts|disputes|qualifies))?\s*[:,]?\s*"
-    r"(?P<claim>C\d{3})?\s*\]"
-)
-"""A memo citation: [S004], [S004 C030] or [S004 asserts C030] (asserts/disputes/qualifies)."""
 
 
 @dataclass(frozen=True)
@@ -78,7 +65,7 @@ class Task:
 
 @dataclass(frozen=True)
 class Verdict:
-    """The outcome of a check ('right', 'wrong', 'blank', 'written') and what to tell."""
+    """The outcome of a check (right, wrong, blank, written, unreadable) and what to tell."""
 
     result: str
     message: str
@@ -535,89 +522,56 @@ def _country_id(T: Tables, name: str) -> str:
 
 
 # ----------------------------------------------------------------------------------------------
-# Judging
-
-
-def _normal(value: object) -> object:
-    """An answer in a comparable form: ids upper-cased, text folded, collections as sets."""
-    if isinstance(value, str):
-        parts = [p for p in re.split(r"[,;\s]+", value.strip()) if p]
-        if len(parts) > 1 and all(re.fullmatch(r"[A-Za-z]+\d*", p) for p in parts):
-            return frozenset(p.upper() for p in parts)
-        return value.strip().casefold()
-    if isinstance(value, set | frozenset | list) and not (
-        isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)
-    ):
-        return frozenset(str(v).strip().upper() for v in value)
-    if isinstance(value, tuple | list):
-        return tuple(_normal(v) for v in value)
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _same(given: object, expected: object) -> bool:
-    """True when a student's answer matches the computed one."""
-    if isinstance(expected, set | frozenset):
-        if not expected:
-            return str(given).strip().casefold() in {"none", "nobody", "no one", "", "set()"} or (
-                isinstance(given, set | frozenset | list | tuple) and not given
-            )
-        given_set = _normal(given)
-        if isinstance(given_set, str):
-            given_set = frozenset({given_set.upper()})
-        return given_set == _normal(expected)
-    if isinstance(expected, str):
-        return str(given).strip().casefold() == expected.casefold()
-    return _normal(given) == _normal(expected)
-
-
-def _wrong_detail(given: object, expected: object) -> str:
-    """What is wrong, computed from the data, without giving the answer away."""
-    if isinstance(expected, set | frozenset) and expected:
-        given_set = _normal(given)
-        if isinstance(given_set, str):
-            given_set = frozenset({given_set.upper()})
-        if isinstance(given_set, frozenset):
-            extra = sorted(given_set - _normal(expected))
-            missing = len(_normal(expected) - given_set)
-            parts = []
-            if extra:
-                parts.append(f"not right: {', '.join(extra)}")
-            if missing:
-                parts.append(f"{missing} missing")
-            return "; ".join(parts) + "."
-    if isinstance(expected, int) and isinstance(given, int | float):
-        return "Too high." if given > expected else "Too low."
-    return ""
+# Judging: the one judge of the notebook, the hand-in page and the grader
 
 
 def judge(task_id: str, answer: object, tables: Tables | None = None) -> Verdict:
     """Judge an answer to a task against the data (or count the words of a written one)."""
     task = _task(task_id)
+    try:
+        answer = plain(answer)
+    except NotAnAnswer as error:
+        return Verdict("unreadable", str(error))
     if answer is BLANK or answer is None or (isinstance(answer, str) and not answer.strip()):
-        where = "write between the quotes" if task.is_open else "replace ... with your answer"
+        where = "write your answer" if task.is_open else "replace ... with your answer"
         return Verdict("blank", f"Not answered yet: {where}, then run the cell.")
     if task.is_open:
         count = len(str(answer).split())
         low, high = task.words
         advice = "" if low <= count <= high else f" Aim for {low}-{high} words."
-        return Verdict("written", f"Saved: {count} words.{advice}")
-    tables = tables if tables is not None else _tables()
-    expected = task.answer(tables)
+        return Verdict("written", f"{count} words.{advice}")
+    tables = tables if tables is not None else course_tables()
+    expected = expected_answer(task, tables)
     if isinstance(answer, str):  # a state may be named instead of given by its id
         countries = tables.countries
         names = dict(zip(countries["name"].str.casefold(), countries["country_id"], strict=True))
         answer = names.get(answer.strip().casefold(), answer)
-    if _same(answer, expected):
+    if same(answer, expected):
         return Verdict("right", "Right.")
     return Verdict(
-        "wrong", f"Not yet. {_wrong_detail(answer, expected)} Hint: {task.hint}".replace("  ", " ")
+        "wrong", f"Not yet. {wrong_detail(answer, expected)} Hint: {task.hint}".replace("  ", " ")
     )
 
 
+_EXPECTED: dict[tuple[int, ...], dict[str, object]] = {}
+"""Computed answers by the identity of the tables they were computed from."""
+
+
+def expected_answer(task: Task, tables: Tables) -> object:
+    """The task's answer computed from these tables (once per tables object and task)."""
+    key = (id(tables), *(id(frame) for frame in tables.values()))
+    if key not in _EXPECTED:
+        _EXPECTED[key] = {}
+        weakref.finalize(tables, _EXPECTED.pop, key, None)
+    known = _EXPECTED[key]
+    if task.task_id not in known:
+        known[task.task_id] = task.answer(tables)
+    return known[task.task_id]
+
+
 @cache
-def _tables() -> Tables:
+def course_tables() -> Tables:
+    """The course's tables, loaded once per kernel."""
     return load_tables()
 
 
@@ -627,364 +581,96 @@ def _task(task_id: str) -> Task:
     return TASKS[task_id]
 
 
-# ----------------------------------------------------------------------------------------------
-# The work file
-
-
-def work_file() -> Path:
-    """Where the answers are kept: my_work/answers.json (OTSLAB_WORK names another folder)."""
-    folder = os.environ.get("OTSLAB_WORK") or Path(__file__).resolve().parents[1] / "my_work"
-    return Path(folder) / "answers.json"
-
-
-def load_work(path: Path | None = None) -> dict:
-    """The saved work: {'student': name, 'answers': {id: record}} (empty when nothing is saved)."""
-    path = path or work_file()
-    if not path.is_file():
-        return {"student": "", "answers": {}}
-    try:
-        work = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{path}: not a work file ({error.msg}, line {error.lineno})") from None
-    if not isinstance(work, dict) or not isinstance(work.get("answers"), dict):
-        raise ValueError(f"{path}: not a work file (no 'answers' object)")
-    return work
-
-
-def _save(update: Callable[[dict], None]) -> None:
-    path = work_file()
-    work = load_work(path)
-    update(work)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(work, ensure_ascii=False, indent=1), encoding="utf-8")
-    temporary.replace(path)
-
-
-def record(key: str, entry: dict) -> None:
-    """Save one answer (task or self-check) with the time, at once."""
-    stamped = {**entry, "at": datetime.now(UTC).isoformat(timespec="seconds")}
-    _save(lambda work: work["answers"].__setitem__(key, stamped))
-
-
 def sign(name: str) -> HTML:
     """Put your name on your work (saved with your answers)."""
-    if not name or name is BLANK or not str(name).strip():
+    if not isinstance(name, str) or not name.strip():
         return rendered(html("<p>Write your name between the quotes, then run the cell.</p>"))
-    _save(lambda work: work.__setitem__("student", str(name).strip()))
+    try:
+        update_work(lambda work: work.__setitem__("student", name.strip()))
+    except WorkSaveError as error:
+        return rendered(join([notices_html(), html("<p><b>{}</b></p>", str(error))]))
     return rendered(
-        html("<p>Your work is saved as <b>{}</b>'s, in <code>{}</code>.</p>", name, work_file())
+        join(
+            [
+                notices_html(),
+                html(
+                    "<p>Your work is saved as <b>{}</b>'s, in <code>{}</code>.</p>",
+                    name.strip(),
+                    work_file(),
+                ),
+            ]
+        )
     )
 
 
 # ----------------------------------------------------------------------------------------------
-# What the student sees
-
-_COLOURS = {"right": "#1b7837", "wrong": "#b35806", "blank": "#555", "written": "#2c5d8a"}
-_STARS = {1: "★☆☆ easy", 2: "★★☆ medium", 3: "★★★ harder"}
+# What the student calls
 
 
-def _feedback(task: Task, verdict: Verdict) -> Markup:
-    parts = [
-        html(
-            '<p class="otslab-feedback" style="color:{}"><b>{}</b> {}</p>',
-            _COLOURS[verdict.result],
-            task.task_id,
-            verdict.message,
-        )
-    ]
-    if task.is_open and verdict.result == "written":
-        parts.append(html("<p>A good answer: {}.</p>", "; ".join(task.good)))
-        parts.append(
-            html(
-                "<details><summary>A model answer (after you have written yours)</summary>"
-                "<p>{}</p></details>",
-                task.model,
-            )
-        )
-    return join(parts)
+def _saved_note(key: str, entry: dict) -> str:
+    """Save an answer; the note to show ('Saved.' or why it could not be saved)."""
+    try:
+        record(key, entry)
+    except WorkSaveError as error:
+        return f"{error} Your answer is not kept: copy it somewhere safe."
+    return ""
 
 
 def check(task_id: str, answer: object = BLANK) -> HTML:
     """Check an answer against the data, show right/wrong/hint, and save it."""
     task = _task(task_id)
     verdict = judge(task_id, answer)
-    if verdict.result != "blank":
-        record(task_id, {"answer": _jsonable(answer), "result": verdict.result, "checked": True})
-    return rendered(_feedback(task, verdict))
+    note = ""
+    if verdict.result not in {"blank", "unreadable"}:
+        entry = {"answer": saved_form(plain(answer)), "result": verdict.result, "checked": True}
+        note = _saved_note(task_id, entry)
+    return rendered(join([notices_html(), feedback_html(task, verdict, note)]))
+
+
+def save_written(task_id: str, text: str) -> tuple[Verdict, str]:
+    """Save a written answer (the one path for write and the text box): its verdict and a note."""
+    task = _task(task_id)
+    if not task.is_open:
+        raise ValueError(f"task {task_id} has one right answer: use check({task_id!r}, ...)")
+    verdict = judge(task_id, text)
+    if verdict.result != "written":
+        return verdict, ""
+    entry = {"answer": str(text).strip(), "result": "written", "checked": False}
+    return verdict, _saved_note(task_id, {**entry, "words": len(str(text).split())})
 
 
 def write(task_id: str, text: str = "") -> HTML:
     """Save a written answer, count its words, and unfold what a good answer contains."""
     task = _task(task_id)
     if not task.is_open:
-        raise ValueError(f"task {task_id} has one right answer: use check({task_id!r}, ...)")
-    verdict = judge(task_id, text)
-    parts = [_feedback(task, verdict)]
-    if verdict.result != "blank":
-        record(
-            task_id,
-            {
-                "answer": str(text).strip(),
-                "result": "written",
-                "checked": False,
-                "words": len(str(text).split()),
-            },
-        )
-        if task_id == "04.memo":
-            parts.append(citations_html(cite_check(_tables(), str(text))))
+        message = f"{task_id} has one right answer: check it with check({task_id!r}, ...)."
+        return rendered(html("<p><b>{}</b></p>", message))
+    verdict, note = save_written(task_id, text)
+    saved = note or ("Saved." if verdict.result == "written" else "")
+    parts = [notices_html(), feedback_html(task, verdict, saved)]
+    if task_id == "04.memo" and verdict.result == "written":
+        parts.append(citations_html(cite_check(course_tables(), str(text))))
     return rendered(join(parts))
 
 
 def earlier(task_id: str) -> HTML:
     """Show an answer saved earlier (e.g. the alliance test of notebook 00) or say there is none."""
-    entry = load_work()["answers"].get(task_id)
-    if not entry:
-        return rendered(
-            html("<p>No saved answer to {} yet: write it in its notebook first.</p>", task_id)
-        )
-    return rendered(
-        html(
-            "<blockquote><p>{}</p></blockquote><p><i>Saved {}.</i></p>",
-            entry["answer"],
-            entry["at"],
-        )
-    )
-
-
-def _jsonable(value: object) -> object:
-    if isinstance(value, set | frozenset):
-        return sorted(str(v) for v in value)
-    if isinstance(value, tuple):
-        return list(value)
-    if isinstance(value, int | float | str | list | bool):
-        return value
-    return str(value)
+    return rendered(join([notices_html(), earlier_html(task_id)]))
 
 
 # ----------------------------------------------------------------------------------------------
-# Citations that check themselves
-
-
-def cite_check(T: Tables, text: str) -> pd.DataFrame:
-    """Each citation in a memo against claim_sources: does the source carry the claim as you say?"""
-    rows = []
-    sentences = re.split(r"(?<=[.!?])\s+", text)
-    stances = T.claim_sources.set_index(["source_id", "claim_id"])["stance"]
-    types = T.claims.set_index("claim_id")["claim_type"].astype(str)
-    for sentence in sentences:
-        for found in CITATION.finditer(sentence):
-            source, verb, claim = found["source"], found["verb"], found["claim"]
-            cited = found.group(0)
-            if source not in set(T.sources["source_id"]):
-                rows.append((cited, "no such source", f"{source} is not in sources.csv."))
-                continue
-            if not claim:
-                rows.append(
-                    (
-                        cited,
-                        "source only",
-                        f"{source} exists; name a claim (e.g. [{source} C001]) "
-                        "to have the attribution checked.",
-                    )
-                )
-                continue
-            if claim not in types.index:
-                rows.append((cited, "no such claim", f"{claim} is not in claims.csv."))
-                continue
-            stance = stances.get((source, claim))
-            if stance is None:
-                carriers = sorted(T.claim_sources.query("claim_id == @claim")["source_id"])
-                rows.append(
-                    (
-                        cited,
-                        "not in this source",
-                        f"{source} does not carry {claim}; it is carried by {', '.join(carriers)}.",
-                    )
-                )
-                continue
-            if verb and verb != stance:
-                rows.append(
-                    (
-                        cited,
-                        "wrong stance",
-                        f"{source} {stance} {claim}, it does not {verb[:-1]} it.",
-                    )
-                )
-            else:
-                rows.append((cited, "ok", f"{source} {stance} {claim}."))
-            if types[claim] == "forecast" and not HEDGES.search(HEDGES.sub("", "") or sentence):
-                rows.append(
-                    (
-                        cited,
-                        "forecast as fact",
-                        f"{claim} is a forecast: attribute or hedge it ('{source} expects ...').",
-                    )
-                )
-    return pd.DataFrame(rows, columns=["citation", "verdict", "what the data say"])
-
-
-def citations_html(table: pd.DataFrame) -> Markup:
-    """The citation check as an HTML list."""
-    if table.empty:
-        return html("<p>No citations found: cite as [S004 asserts C030] or [S004 C030].</p>")
-    items = join(
-        html("<li><code>{}</code>: <b>{}</b>. {}</li>", *row)
-        for row in table.itertuples(index=False)
-    )
-    return html("<p>Your citations, checked against claim_sources:</p><ul>{}</ul>", items)
-
-
-# ----------------------------------------------------------------------------------------------
-# Handing in and grading
-
-
-def export_work(name: str | None = None, folder: Path | None = None, pdf: bool = True) -> Path:
-    """Write your work as one HTML page (and a PDF where Chromium is installed); return the page."""
-    work = load_work()
-    student = (name or work.get("student") or "").strip()
-    if not student:
-        raise ValueError("no name on the work: run sign('Your Name') first, or pass name=")
-    folder = folder or work_file().parent
-    folder.mkdir(parents=True, exist_ok=True)
-    slug = re.sub(r"[^\w-]+", "_", student).strip("_") or "student"
-    page = folder / f"{slug}_work.html"
-    page.write_text(str(work_html(student, work)), encoding="utf-8")
-    if pdf:
-        _print_pdf(page)
-    return page
+# Handing in
 
 
 def hand_in(pdf: bool = True) -> HTML:
-    """Export your work (see export_work) and say where the page is, or what is missing."""
-    if not load_work().get("student"):
-        return rendered(html('<p>Put your name on your work first: run sign("Your Name").</p>'))
-    page = export_work(pdf=pdf)
-    printed = page.with_suffix(".pdf")
-    also = html(" and <code>{}</code>", printed) if pdf and printed.is_file() else ""
-    return rendered(
-        html("<p>Your work is in <code>{}</code>{}: download it and hand it in.</p>", page, also)
-    )
+    """Write your work as one page to hand in (and a PDF where Chromium is installed)."""
+    from otslab.handin import hand_in_page  # the page is built from this module's tasks
+
+    return hand_in_page(pdf=pdf)
 
 
-def work_html(student: str, work: dict) -> Markup:
-    """A student's work as a standalone HTML page: name, date, every answer, checked or not."""
-    answers = work["answers"]
-    rows = []
-    for task in TASKS.values():
-        entry = answers.get(task.task_id)
-        if entry is None:
-            status, shown = "not answered", ""
-        elif task.is_open:
-            status, shown = (
-                f"written, {entry.get('words', 0)} words (read by the teacher)",
-                entry["answer"],
-            )
-        else:
-            status = f"checked: {entry['result']}"
-            shown = json.dumps(entry["answer"], ensure_ascii=False)
-        rows.append(
-            html(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                task.task_id,
-                _STARS[task.level],
-                task.prompt,
-                shown,
-                status,
-            )
-        )
-    checks = [
-        html(
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>",
-            entry.get("prompt", key),
-            entry.get("answer", ""),
-            entry.get("result", ""),
-        )
-        for key, entry in answers.items()
-        if key.startswith("q-")
-    ]
-    today = datetime.now(UTC).date().isoformat()
-    return html(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Work of {}</title>'
-        "<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}"
-        "td,th{{border:1px solid #999;padding:4px;vertical-align:top;white-space:pre-wrap}}"
-        "table{{border-collapse:collapse}}</style>"
-        "</head><body><h1>Is a Turkic NATO taking shape? Work of {}</h1><p>Exported on {}.</p>"
-        "<h2>Tasks and exercises</h2><table><tr><th>task</th><th>level</th><th>question</th>"
-        "<th>answer</th><th>checked?</th></tr>{}</table><h2>Self-check questions</h2><table><tr>"
-        "<th>question</th><th>answer</th><th>result</th></tr>{}</table></body></html>",
-        student,
-        student,
-        today,
-        join(rows),
-        join(checks),
-    )
+def write_box(task_id: str, recall: str | None = None) -> object:
+    """A text box for a written task that wraps, counts words and saves as you type."""
+    from otslab.textbox import text_box  # the box saves through this module's save_written
 
-
-def _print_pdf(page: Path) -> Path | None:
-    browser = (
-        shutil.which("chromium")
-        or shutil.which("chromium-browser")
-        or shutil.which("google-chrome")
-    )
-    if not browser:
-        return None
-    target = page.with_suffix(".pdf")
-    subprocess.run(
-        [
-            browser,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            f"--print-to-pdf={target}",
-            page.resolve().as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return target
-
-
-def answers_in_notebook(path: Path) -> dict:
-    """The name and answers a notebook's cells give to sign/check/write (read, never run)."""
-    import nbformat
-
-    notebook = nbformat.read(path, as_version=4)
-    work: dict = {"student": "", "answers": {}}
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        try:
-            tree = ast.parse(cell.source)
-        except SyntaxError:
-            continue
-        for node in ast.walk(tree):
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.args):
-                continue
-            try:
-                args = [ast.literal_eval(a) for a in node.args]
-            except ValueError:
-                continue
-            if node.func.id == "sign" and isinstance(args[0], str):
-                work["student"] = args[0]
-            elif node.func.id in {"check", "write"} and args[0] in TASKS and len(args) > 1:
-                work["answers"][args[0]] = {"answer": args[1]}
-    return work
-
-
-def grade(work: dict, tables: Tables) -> dict[str, str]:
-    """Regrade a student's work from the data: each task right, wrong, blank or written."""
-    results = {}
-    for task_id in TASKS:
-        entry = work["answers"].get(task_id)
-        answer = BLANK if entry is None else entry["answer"]
-        if isinstance(answer, list) and task_id == "00.ex1":
-            answer = tuple(answer)
-        verdict = judge(task_id, answer, tables)
-        results[task_id] = (
-            f"written ({len(str(answer).split())} words)"
-            if verdict.result == "written"
-            else verdict.result
-        )
-    return results
+    return text_box(task_id, recall=recall)

@@ -1,0 +1,196 @@
+"""The hand-in page: the student's work with every verdict worked out again, and the work embedded.
+
+`hand_in()` (the last cell of notebook 04) writes one HTML page into my_work/, named after the
+student, and prints it to PDF where Chromium is installed. Each checked answer's verdict on the
+page is recomputed from the data by the one judge (`otslab.tasks.judge`), never copied from the
+work file, and the page says so. The work itself is embedded in the page as JSON, so the
+teacher's `make grade` reads exactly what the student uploads and judges it once more.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+from IPython.display import HTML
+
+from otslab.citations import citations_html, cite_check
+from otslab.data import Tables, load_tables
+from otslab.feedback import STARS, notices_html
+from otslab.markup import Markup, html, join, json_script, rendered
+from otslab.tasks import TASKS, judge
+from otslab.work import load_work, parse_work, work_folder
+
+WORK_ID = "otslab-work"
+"""The id of the <script> element that carries the work in a hand-in page."""
+
+_EMBEDDED = re.compile(
+    rf'<script type="application/json" id="{WORK_ID}">(?P<data>.*?)</script>', re.S
+)
+
+
+def verdict_text(task_id: str, entry: dict | None, tables: Tables) -> str:
+    """A task's verdict as the page shows it, recomputed from the data."""
+    if entry is None:
+        return "not answered"
+    if "answer" not in entry:
+        return f"could not be read: {entry.get('unreadable', 'no answer')}"
+    verdict = judge(task_id, entry["answer"], tables)
+    if verdict.result == "written":
+        return f"written, {len(str(entry['answer']).split())} words (read by the teacher)"
+    if verdict.result == "unreadable":
+        return f"could not be read: {verdict.message}"
+    return "not answered" if verdict.result == "blank" else verdict.result
+
+
+def shown_answer(entry: dict | None) -> str:
+    """An answer as the page prints it (lists joined; text as written)."""
+    if not entry or "answer" not in entry:
+        return ""
+    answer = entry["answer"]
+    if isinstance(answer, list):
+        return ", ".join(str(a) for a in answer)
+    return str(answer)
+
+
+def work_html(work: dict, tables: Tables | None = None) -> Markup:
+    """The whole hand-in page: name, date, every task with its recomputed verdict, the work data."""
+    tables = tables if tables is not None else load_tables()
+    answers = work["answers"]
+    rows = []
+    for task in TASKS.values():
+        entry = answers.get(task.task_id)
+        extra = Markup("")
+        if task.task_id == "04.memo" and entry and isinstance(entry.get("answer"), str):
+            extra = citations_html(cite_check(tables, entry["answer"]))
+        rows.append(
+            html(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
+                task.task_id,
+                STARS[task.level],
+                task.prompt,
+                shown_answer(entry),
+                extra,
+                verdict_text(task.task_id, entry, tables),
+            )
+        )
+    checks = [
+        html("<tr><td>{}</td><td>{}</td></tr>", entry.get("prompt", key), shown_answer(entry))
+        for key, entry in answers.items()
+        if key.startswith("q-")
+    ]
+    student = work["student"]
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return html(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Work of {}</title>'
+        "<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}"
+        "td,th{{border:1px solid #999;padding:4px;vertical-align:top;white-space:pre-wrap}}"
+        "table{{border-collapse:collapse}}</style>"
+        "</head><body><h1>Is a Turkic NATO taking shape? Work of {}</h1><p>Handed in on {}.</p>"
+        "<p><b>How the verdicts were made.</b> Each verdict in the last column was worked out "
+        "again from the course's data when this page was made; none is copied from the saved "
+        "work file. Your teacher's <code>make grade</code> works every verdict out once more "
+        "from the answers embedded in this page.</p>"
+        "<h2>Tasks and exercises</h2><table><tr><th>task</th><th>level</th><th>question</th>"
+        "<th>answer</th><th>verdict (recomputed from the data)</th></tr>{}</table>"
+        "<h2>Self-check questions</h2><p>Practice questions: the answers chosen, not graded."
+        "</p><table><tr><th>question</th><th>answer chosen</th></tr>{}</table>{}</body></html>",
+        student,
+        student,
+        now,
+        join(rows),
+        join(checks),
+        json_script({"course": "otslab", **work}, WORK_ID),
+    )
+
+
+def work_in_page(text: str) -> dict:
+    """The work embedded in a hand-in page; ValueError when the page carries none."""
+    found = _EMBEDDED.search(text)
+    if not found:
+        raise ValueError("an HTML page without the course's embedded work (not a hand-in page)")
+    return parse_work(found["data"])
+
+
+def page_name(student: str) -> str:
+    """The hand-in page's file name: the student's name made safe, at most 80 bytes of it."""
+    slug = re.sub(r"[^\w-]+", "_", student).strip("_-") or "student"
+    slug = slug.encode("utf-8")[:80].decode("utf-8", "ignore").strip("_-") or "student"
+    return f"{slug}_work.html"
+
+
+def print_pdf(page: Path, timeout: float = 90) -> Path:
+    """Print the page to PDF with headless Chromium (its own profile); RuntimeError if it cannot."""
+    binary = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
+    if binary is None:
+        raise RuntimeError("there is no Chromium here to print it")
+    target = page.with_suffix(".pdf")
+    with tempfile.TemporaryDirectory(prefix="otslab-print-") as profile:
+        command = [binary, "--headless", "--no-sandbox", "--disable-gpu"]
+        command += [f"--user-data-dir={profile}", "--no-pdf-header-footer"]
+        command += [f"--print-to-pdf={target}", page.resolve().as_uri()]
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
+        try:
+            _, errors = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise RuntimeError(f"Chromium did not finish within {timeout:.0f} s") from None
+    if process.returncode != 0 or not target.is_file():
+        raise RuntimeError(f"Chromium failed ({errors.decode(errors='replace')[-200:].strip()})")
+    return target
+
+
+def export_work(folder: Path | None = None, pdf: bool = True) -> tuple[Path, str]:
+    """Write the signed work as a page (and a PDF): the page and a note on the PDF."""
+    work = load_work()
+    if not work["student"].strip():
+        raise ValueError('Put your name on your work first: run sign("Your Name").')
+    folder = folder or work_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    page = folder / page_name(work["student"])
+    temporary = page.with_name(f".{page.name}.tmp")
+    temporary.write_text(str(work_html(work)), encoding="utf-8")
+    os.replace(temporary, page)
+    note = ""
+    if pdf:
+        try:
+            print_pdf(page)
+        except (RuntimeError, OSError) as error:
+            note = f"No PDF was printed ({error}): hand in the HTML page, it holds everything."
+    return page, note
+
+
+def hand_in_page(pdf: bool = True) -> HTML:
+    """Export the work and say where the page is; unsigned work is refused with what to do."""
+    try:
+        page, note = export_work(pdf=pdf)
+    except ValueError as error:
+        return rendered(join([notices_html(), html("<p><b>{}</b></p>", str(error))]))
+    except OSError as error:
+        message = f"The page could not be written ({error.strerror or error}): {error.filename}"
+        return rendered(join([notices_html(), html("<p><b>{}</b></p>", message)]))
+    printed = page.with_suffix(".pdf")
+    also = html(" and <code>{}</code>", printed) if pdf and not note and printed.is_file() else ""
+    return rendered(
+        join(
+            [
+                notices_html(),
+                html(
+                    "<p>Your work is in <code>{}</code>{}: download it and hand it in. Your "
+                    "teacher's grader reads the answers embedded in the HTML page.</p>",
+                    page,
+                    also,
+                ),
+                html("<p>{}</p>", note) if note else Markup(""),
+            ]
+        )
+    )
