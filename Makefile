@@ -50,7 +50,7 @@ pdf: html
 book/node_modules/.package-lock.json: book/package.json book/package-lock.json
 	npm ci --prefix book --ignore-scripts --no-audit --no-fund
 
-# notebooks/ANSWER_KEYS.md from the notebooks' exercises and self-check questions.
+# The answer keys for teachers (never for students) in build/teachers: ANSWER_KEYS.md and .html.
 answer-keys: $(VENV)/.stamp-dev
 	$(BIN)/python tools/answer_keys.py
 

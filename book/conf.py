@@ -33,6 +33,8 @@ include_patterns = [
     "seeds/*.md",
 ]
 exclude_patterns = [".*", "build", "test-artifacts", "book/node_modules", "**/.ipynb_checkpoints"]
+# Answer keys are for teachers only (make answer-keys writes them to build/teachers): never a page.
+exclude_patterns += ["**/ANSWER_KEYS*"]
 
 myst_enable_extensions = ["colon_fence"]
 myst_heading_anchors = 3

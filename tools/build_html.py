@@ -26,7 +26,7 @@ NOTEBOOK_PAGES = sorted(f"notebooks/{p.stem}" for p in REPO.glob("notebooks/[0-9
 PRINTS = {
     "course": ["book/index", *NOTEBOOK_PAGES, "notebooks/GLOSSARY"],
     "workbook": ["book/workbook"],
-    "teachers": ["notebooks/INSTRUCTOR_GUIDE", "notebooks/ANSWER_KEYS"],
+    "teachers": ["notebooks/INSTRUCTOR_GUIDE"],
     **{Path(page).name: [page] for page in NOTEBOOK_PAGES},
 }
 """Each PDF and the pages it holds, in order."""
