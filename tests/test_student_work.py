@@ -387,3 +387,21 @@ def test_make_grade_needs_a_folder(tmp_path) -> None:
         text=True,
     )
     assert run.returncode == 2 and "is not a folder" in run.stdout
+
+
+def test_committing_weights_without_a_reason_asks_for_one_and_saves_through_the_writer(
+    folder, T
+) -> None:
+    """No reason: a hint, not an error; with a reason the weights file is saved with a backup."""
+    from otslab import feasibility_views as fv
+    from otslab.widgets import shown_text
+
+    view = fv.commit_view(fv.WeightPanel(T), folder / "04_my_weights.json")
+    reason, button, output = view.children[1], view.children[2], view.children[3]
+    button.click()
+    said = shown_text(output)
+    assert "write a reason for your weights" in said and "went wrong" not in said
+    assert not (folder / "04_my_weights.json").exists()
+    reason.value = "Geography matters more than the summit statements."
+    button.click()
+    assert json.loads((folder / "04_my_weights.json.bak").read_text(encoding="utf-8"))["reason"]

@@ -26,6 +26,7 @@ import pandas as pd
 from otslab.alignments import commitment_parties, cross_pressures_by_state, current_year
 from otslab.data import DATA_DIR, Tables, write_atomically
 from otslab.markup import md_text as md
+from otslab.work import save_file
 
 COLLECTIVE_DEFENCE = "collective_defence_clause"
 """The requirement every row of commitments.csv is judged against (its `effect`)."""
@@ -658,9 +659,7 @@ def save_commitment(path: Path, weights: Mapping[str, float], reason: str) -> di
         "reason": reason,
         "committed": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
     }
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomically(path, json.dumps(record, indent=1, ensure_ascii=False).encode(), mode=0o644)
+    save_file(Path(path), json.dumps(record, indent=1, ensure_ascii=False).encode())
     return record
 
 

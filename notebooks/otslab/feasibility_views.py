@@ -951,6 +951,10 @@ def commit_view(panel: WeightPanel, path: Path | None = None) -> w.VBox:
         return [hint(text)]
 
     def commit(_button: object) -> None:
+        if not reason.value.strip():
+            asking = "First write a reason for your weights, then commit."
+            render_into(output, lambda: [hint(asking)])
+            return
         weights = {name: s.value for name, s in sliders.items()}
         def save() -> list[object]:
             fz.save_commitment(path, weights, reason.value)

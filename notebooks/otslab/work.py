@@ -239,6 +239,14 @@ def update_work(change: Callable[[dict], None]) -> dict:
         raise WorkSaveError(f"Could not save: {_explain(error, path)}.") from error
 
 
+def save_file(path: Path, data: bytes) -> None:
+    """Write another file of the work folder the same way: under the lock, whole, with a backup."""
+    path = Path(path)
+    with _locked(path.parent):
+        _write_whole(path, data)
+        _write_whole(_backup(path), data)
+
+
 def record(key: str, entry: dict) -> None:
     """Save one answer (task or self-check) with the time, at once."""
     stamped = {**entry, "at": datetime.now(UTC).isoformat(timespec="seconds")}
