@@ -369,7 +369,10 @@ def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
     assert rows["cem"]["00.3"].startswith("unreadable: computed in the notebook (len(T.events))")
     assert "answers not readable: 00.3" in rows["cem"]["for the teacher"]
     assert rows["pristine"]["checked tasks answered"] == "0"
-    assert {rows["pristine"][t] for t in tasks.TASKS} == {"blank"}
+    facts = {rows["pristine"][t] for t in FACTS}
+    written = {rows["pristine"][t] for t in tasks.TASKS if t not in FACTS}
+    assert facts == {"blank"} and written <= {"blank", "not in the notebook (text box)"}
+    assert "text boxes: 00.1, 00.2" in rows["pristine"]["for the teacher"]
 
 
 def test_make_grade_needs_a_folder(tmp_path) -> None:
@@ -405,3 +408,24 @@ def test_committing_weights_without_a_reason_asks_for_one_and_saves_through_the_
     reason.value = "Geography matters more than the summit statements."
     button.click()
     assert json.loads((folder / "04_my_weights.json.bak").read_text(encoding="utf-8"))["reason"]
+
+
+def test_the_grader_reads_a_text_box_from_a_notebook_saved_with_its_widget_state(tmp_path) -> None:
+    """A notebook saved with widget state carries the box's text; without it, the row says so."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('sign("Ada")\nwrite_box("04.memo")')]
+    box = tasks.write_box("04.memo").children[0]
+    assert f"{grading.TEXT_BOX_CLASS}04.memo" in box._dom_classes
+    state = {"_model_name": "TextareaModel", "_dom_classes": list(box._dom_classes)}
+    state["value"] = "A memo for Kazakhstan [S004 asserts C030]."
+    nb.metadata["widgets"] = {
+        "application/vnd.jupyter.widget-state+json": {"state": {"m1": {"state": state}}}
+    }
+    nbformat.write(nb, tmp_path / "04.ipynb")
+    read = grading.answers_in_notebook(tmp_path / "04.ipynb")
+    assert read["student"] == "Ada" and read["answers"]["04.memo"]["answer"] == state["value"]
+    del nb.metadata["widgets"]
+    nbformat.write(nb, tmp_path / "04.ipynb")
+    assert grading.answers_in_notebook(tmp_path / "04.ipynb")["answers"]["04.memo"]["text box"]

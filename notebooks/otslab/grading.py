@@ -29,6 +29,12 @@ from otslab.work import MAX_BYTES, empty_work, read_work_file
 READ = {".json": "work file", ".html": "hand-in page", ".ipynb": "notebook"}
 """The kinds of file the grader reads, by suffix."""
 
+TEXT_BOX = "not in the notebook (a text box): grade the hand-in page or answers.json"
+"""What the grader says of a text-box task in a notebook saved without its widgets' state."""
+
+TEXT_BOX_CLASS = "otslab-answer-"
+"""The class that marks a task's text box (and its task id) in a notebook's widget state."""
+
 OUTPUT = "grades.csv"
 """The grader's own output, written into the folder unless told otherwise."""
 
@@ -59,7 +65,8 @@ def _call_name(node: ast.Call) -> str:
 def answers_in_notebook(path: Path) -> dict:
     """The name and answers a notebook's cells give to sign/check/write (read, never run)."""
     try:
-        cells = json.loads(path.read_bytes().decode("utf-8"))["cells"]
+        notebook = json.loads(path.read_bytes().decode("utf-8"))
+        cells = notebook["cells"]
         sources = [
             c["source"] if isinstance(c["source"], str) else "".join(c["source"])
             for c in cells
@@ -76,7 +83,27 @@ def answers_in_notebook(path: Path) -> dict:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and node.args:
                 _read_call(node, source, work)
+    for task_id, text in text_boxes_in(notebook).items():
+        if text.strip() and task_id in TASKS:
+            work["answers"][task_id] = {"answer": text}
     return work
+
+
+def text_boxes_in(notebook: dict) -> dict[str, str]:
+    """The text of each task's text box in a notebook's saved widget state (if it was saved)."""
+    try:
+        state = notebook["metadata"]["widgets"]["application/vnd.jupyter.widget-state+json"]
+        models = state["state"].values()
+    except (KeyError, TypeError, AttributeError):
+        return {}
+    found = {}
+    for model in models:
+        values = model.get("state", {}) if isinstance(model, dict) else {}
+        classes = values.get("_dom_classes", []) if isinstance(values, dict) else []
+        for name in classes if isinstance(classes, list) else []:
+            if isinstance(name, str) and name.startswith(TEXT_BOX_CLASS):
+                found[name.removeprefix(TEXT_BOX_CLASS)] = str(values.get("value", ""))
+    return found
 
 
 def _read_call(node: ast.Call, source: str, work: dict) -> None:
@@ -93,13 +120,7 @@ def _read_call(node: ast.Call, source: str, work: dict) -> None:
     if task_id not in TASKS or name not in {"check", "write", "write_box"}:
         return
     if name == "write_box":
-        work["answers"].setdefault(
-            task_id,
-            {
-                "unreadable": "written in a text box: the text is in answers.json or the "
-                "hand-in page, not in the notebook"
-            },
-        )
+        work["answers"].setdefault(task_id, {"unreadable": TEXT_BOX, "text box": True})
         return
     if len(node.args) < 2:
         return
@@ -221,6 +242,8 @@ def grade(answers: dict[str, dict], tables: Tables) -> dict[str, str]:
         entry = answers.get(task_id)
         if entry is None:
             results[task_id] = "blank"
+        elif entry.get("text box"):
+            results[task_id] = "not in the notebook (text box)"
         elif "answer" not in entry:
             results[task_id] = f"unreadable: {entry.get('unreadable', 'no answer')}"
         else:
@@ -252,9 +275,13 @@ def flags(sub: Submission, same_names: dict[str, list[str]]) -> list[str]:
         others = [o for o in same_names.get(name_key(name), []) if o != sub.name]
         if others:
             found.append(f"same or nearly the same name as: {'; '.join(others)}")
-    unreadable = [t for t, e in sub.answers.items() if t in TASKS and "answer" not in e]
+    missing = [t for t, e in sub.answers.items() if t in TASKS and "answer" not in e]
+    unreadable = [t for t in missing if not sub.answers[t].get("text box")]
     if unreadable:
         found.append(f"answers not readable: {', '.join(unreadable)}")
+    if len(unreadable) < len(missing):
+        boxes = ", ".join(t for t in missing if t not in unreadable)
+        found.append(f"written answers not in the notebook (text boxes: {boxes}): ask for the page")
     return found + sub.notes
 
 

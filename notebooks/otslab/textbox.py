@@ -89,6 +89,7 @@ def text_box(task_id: str, recall: str | None = None) -> w.VBox:
         status.value = str(join([notices_html(), status_html(task_id, text, note)]))
         guidance.value = str(guidance_html(task_id, text))
 
+    area.add_class(f"otslab-answer-{task_id}")  # the grader finds the text in saved widget state
     area.observe(on_change, names="value")
     recalled = [w.HTML(str(earlier_html(recall)))] if recall else []
     return w.VBox([*recalled, area, status, guidance])
