@@ -59,6 +59,10 @@ LAUNCH_HOW = (
     "with the launch button (the rocket at the top of the page), or in JupyterLab (`make lab`)"
 )
 LOCAL_HOW = "in JupyterLab (`make lab`), on Binder or on your school's JupyterHub (see the README)"
+WEB_ADDRESS = re.compile(r"^https?://[A-Za-z0-9.-]+(:[0-9]+)?(/[A-Za-z0-9._~-]+)*/?$")
+"""A repository or hub address the site may write into its links (review L1: no quotes)."""
+LINK_SAFE = re.compile(r"^[A-Za-z0-9._~:/?#@!$&*+,;=%-]+$")
+"""The characters a launch link may hold: no quote, bracket or space can end its attribute."""
 NO_HUB_LINKS = (
     "<p><b>This copy of the website was built without the course repository's address</b>, so it "
     "cannot make hub links (README, section Website). Ask your teacher for the hub link.</p>"
@@ -269,12 +273,39 @@ def launch_settings(repo: Path, environ: Mapping[str, str]) -> tuple[str | None,
     """The repository URL and hub URL the launch buttons use (README, "Website").
 
     The repository is the course's one setting, as for `make hub-link`: OTSLAB_REPOSITORY if set,
-    else `repository-code` in CITATION.cff; the hub (OTSLAB_HUB) is optional.
+    else `repository-code` in CITATION.cff; the hub (OTSLAB_HUB) is optional. Both must be plain
+    web addresses (they are written into the pages' links): anything else stops the build.
     """
     citation = repo / "CITATION.cff"
     url = environ.get("OTSLAB_REPOSITORY")
     url = url or (links.repository_url(citation) if citation.exists() else None)
-    return url or None, environ.get("OTSLAB_HUB") or None
+    hub = environ.get("OTSLAB_HUB") or None
+    for name, value in (("repository", url), ("OTSLAB_HUB", hub)):
+        if value and not WEB_ADDRESS.match(value):
+            raise ValueError(
+                f"the course's {name} address {value!r} is not a plain web address "
+                "(https://host/path, letters, digits and . _ ~ - / only)"
+            )
+    return url or None, hub
+
+
+def course_notebook_paths() -> list[str]:
+    """The course's notebooks as paths in the repository, e.g. notebooks/00_start_here.ipynb."""
+    return [path.relative_to(REPO).as_posix() for path in course_notebooks()]
+
+
+def hub_page_settings(repo: str, branch: str, hub: str | None) -> dict[str, str]:
+    """What the hub page fills in: where the course comes from and which notebooks it has."""
+    start = urlsplit(links.nbgitpuller_link("https://hub.invalid", repo, branch, START + ".ipynb"))
+    return {
+        "hub-path": start.path,
+        "repo": repo,
+        "branch": branch,
+        "target": links.repo_folder(repo),
+        "notebooks": json.dumps(course_notebook_paths()),
+        "start": START + ".ipynb",
+        "hub": hub or "",
+    }
 
 
 def launch_buttons(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
@@ -292,9 +323,14 @@ def launch_buttons(app: Sphinx, pagename: str, templatename: str, context: dict,
     target = pagename if context.get("page_source_suffix") == ".ipynb" else START
     path = f"{target}.ipynb"
     binder = links.binder_link(repo, branch, path)
-    puller = links.nbgitpuller_link(hub or "https://hub.invalid", repo, branch, path)
     form = "hub.html" if pagename == "book/hub" else context["pathto"]("book/hub")
-    hub_url = puller if hub else f"{form}?{urlsplit(puller).query}"
+    if hub:
+        hub_url = links.nbgitpuller_link(hub, repo, branch, path)
+    else:
+        hub_url = links.notebook_page_link(form, path)
+    for url in (binder, hub_url):
+        if not LINK_SAFE.match(url):
+            raise ExtensionError(f"{pagename}: a launch link holds characters it may not: {url}")
     context["header_buttons"].append(
         {
             "type": "group",
@@ -320,10 +356,7 @@ def launch_buttons(app: Sphinx, pagename: str, templatename: str, context: dict,
         }
     )
     if pagename == "book/hub":
-        start = urlsplit(
-            links.nbgitpuller_link("https://hub.invalid", repo, branch, START + ".ipynb")
-        )
-        for mark, value in (("path", start.path), ("query", start.query), ("hub", hub or "")):
+        for mark, value in hub_page_settings(repo, branch, hub).items():
             context["body"] = context["body"].replace(f"otslab-{mark}-here", html.escape(value))
 
 

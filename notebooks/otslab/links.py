@@ -6,7 +6,9 @@ import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import quote, urlencode, urlsplit
 
-PLACEHOLDER = re.compile(r"[<>{}]")
+PLACEHOLDER = re.compile(r"[<>{}\"'`\\^|]|[\x00-\x1f\x7f]")
+"""Characters no part of a link may hold: placeholders' brackets, quotes (they would end an HTML
+attribute the link is written into), backslashes and control characters."""
 SPACE = re.compile(r"\s")
 BINDERHUB = "https://mybinder.org"
 
@@ -14,7 +16,9 @@ BINDERHUB = "https://mybinder.org"
 def _check(value: str, what: str, spaces: bool = False) -> str:
     """Return value, or raise ValueError when it is empty or looks like a template placeholder."""
     if not value or PLACEHOLDER.search(value) or (not spaces and SPACE.search(value)):
-        raise ValueError(f"{what} {value!r} is empty or holds a placeholder, bracket or space")
+        raise ValueError(
+            f"{what} {value!r} is empty or holds a placeholder, bracket, quote or space"
+        )
     return value
 
 
@@ -37,8 +41,10 @@ def nbgitpuller_link(
     and notebook is a path inside the repository, e.g. "notebooks/00_start_here.ipynb".
     """
     hub = urlsplit(_check(hub_url, "hub URL"))
-    if hub.scheme not in {"http", "https"} or not hub.netloc or hub.query or hub.fragment:
+    if hub.scheme not in {"http", "https"} or not hub.hostname or hub.query or hub.fragment:
         raise ValueError(f"hub URL {hub_url!r} is not an http(s) address like https://hub.example")
+    if hub.username is not None or hub.password is not None:
+        raise ValueError(f"hub URL {hub_url!r} holds a user name or password")
     target = _check(target_path, "target path") if target_path else repo_folder(repo_url)
     parts = PurePosixPath(_check(notebook, "notebook", spaces=True)).parts
     if PurePosixPath(notebook).is_absolute() or ".." in parts or ".." in target.split("/"):
@@ -65,11 +71,16 @@ def binder_link(repo_url: str, ref: str, notebook: str, binderhub: str = BINDERH
         raise ValueError(f"notebook {notebook!r} must be a path inside the repository")
     owner_repo = url.path.strip("/").removesuffix(".git")
     if url.netloc == "github.com" and owner_repo.count("/") == 1:
-        spec = f"gh/{owner_repo}/{quote(_check(ref, 'ref'), safe='')}"
+        spec = f"gh/{quote(owner_repo, safe='/')}/{quote(_check(ref, 'ref'), safe='')}"
     else:
         spec = f"git/{quote(repo_url, safe='')}/{quote(_check(ref, 'ref'), safe='')}"
     path = _check(notebook, "notebook", spaces=True)
     return f"{binderhub}/v2/{spec}?urlpath=" + quote(f"lab/tree/{path}")
+
+
+def notebook_page_link(page: str, notebook: str) -> str:
+    """Return the link to the website's hub page (page, e.g. "hub.html") for one notebook."""
+    return f"{page}?notebook=" + quote(_check(notebook, "notebook"), safe="/")
 
 
 def repository_url(citation: Path) -> str | None:
