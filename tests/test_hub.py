@@ -1,20 +1,28 @@
 """The hub path: nbgitpuller links, and a real JupyterHub on 127.0.0.1 that a student uses."""
 
+import http.cookiejar
+import json
 import os
 import re
 import runpy
 import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from types import SimpleNamespace
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import hub_link
 import nbformat
 import pytest
 import yaml
-from hub_local import Hub, local_hub, make_upstream, missing_parts
+from hub_local import Hub, api, local_hub, make_upstream, missing_parts
+from jupyterhub.auth import DummyAuthenticator
+from jupyterhub.spawner import SimpleLocalProcessSpawner
 from playwright.sync_api import Browser, Page, expect
 from test_browser import (
     ARTIFACTS,
@@ -25,6 +33,7 @@ from test_browser import (
     code_cell_count,
     run_all_cells,
 )
+from tornado.httputil import HTTPHeaders
 from traitlets.config import Config
 
 from conftest import REPO, notebook_paths, require_or_skip
@@ -108,7 +117,7 @@ def test_link_refuses_placeholders_and_bad_parts(
 # --- A real hub: a student follows the link, works, and follows it again after an update ---
 
 STUDENT = "student1"
-TARGET = "course"
+TARGET = "turkic-nato"  # the folder the course is pulled into: the repository's name
 TEACHER_NOTE = "Teacher's update for this class: read the glossary before notebook 01."
 STUDENT_NOTE = "# my note: compare the 2025 and 2026 summits"
 LINK_TIMEOUT_MS = 120_000
@@ -123,7 +132,7 @@ class Course:
 
     def link(self) -> str:
         """The course's nbgitpuller link on this hub."""
-        return nbgitpuller_link(self.hub.url, str(self.upstream), BRANCH, START, TARGET)
+        return nbgitpuller_link(self.hub.url, str(self.upstream), BRANCH, START)
 
     def clone(self) -> Path:
         """The student's copy of the course in their home on the hub."""
@@ -143,7 +152,7 @@ def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Course]:
     require_or_skip((REPO / ".git").exists(), f"{REPO} is not a git checkout")
     tmp = tmp_path_factory.mktemp("hub")
     upstream = make_upstream(tmp / "upstream" / "turkic-nato.git", BRANCH)
-    with local_hub(tmp / "hub") as hub:
+    with local_hub(tmp / "hub", pull_repos=[str(upstream)]) as hub:
         yield Course(upstream=upstream, hub=hub)
 
 
@@ -153,7 +162,7 @@ def follow_link(page: Page, course: Course) -> float:
     page.goto(course.link())
     if "/hub/login" in page.url:
         page.fill("#username_input", STUDENT)
-        page.fill("#password_input", "any password: the test hub lets anyone in")
+        page.fill("#password_input", course.hub.password)
         page.click("#login_submit")
     lab = f"{course.hub.url}/user/{STUDENT}/lab/tree/{TARGET}/{START}"
     page.wait_for_url(lab, timeout=LINK_TIMEOUT_MS)
@@ -277,6 +286,169 @@ def test_student_follows_the_link_runs_everything_and_keeps_work_across_an_updat
         page.close()
 
 
+# --- The same hub against a second student, a stranger and a foreign repository ---------------
+
+SECRET = "alice's draft memo: not for bob"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Report a redirect as the answer instead of following it."""
+
+    def redirect_request(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        """Follow no redirect."""
+        return None
+
+
+def fetch(
+    url: str,
+    token: str | None = None,
+    opener: urllib.request.OpenerDirector | None = None,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> tuple[int, str]:
+    """GET (or POST data to) url; return the status and body, whatever the status."""
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    if token:
+        request.add_header("Authorization", f"token {token}")
+    try:
+        with (opener or urllib.request.build_opener()).open(request, timeout=120) as answer:
+            return answer.status, answer.read().decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+def log_in(
+    hub: Hub, name: str, password: str, headers: dict[str, str] | None = None
+) -> urllib.request.OpenerDirector | None:
+    """Log in through the hub's login form; return a browser-like opener, or None if refused."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    status, page = fetch(f"{hub.url}/hub/login", opener=opener)
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', page)
+    assert status == 200 and xsrf, f"no login form ({status})"
+    form = {"username": name, "password": password, "_xsrf": xsrf[1]}
+    status, _ = fetch(
+        f"{hub.url}/hub/login", opener=opener, data=urlencode(form).encode(), headers=headers
+    )
+    logged_in = any(cookie.name == "jupyterhub-hub-login" for cookie in jar)
+    assert logged_in == (status == 302), (status, [cookie.name for cookie in jar])
+    if not logged_in:
+        return None
+    browser_like = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    return browser_like
+
+
+def start_server(hub: Hub, name: str) -> str:
+    """Create a student, start their server, wait until it is ready; return a token of theirs."""
+    try:
+        api(hub, "POST", f"users/{name}")
+    except urllib.error.HTTPError as error:
+        assert error.code == 409, error  # 409: the student exists (logged in before)
+    api(hub, "POST", f"users/{name}/server")
+    deadline = time.monotonic() + LINK_TIMEOUT_MS / 1000
+    while not api(hub, "GET", f"users/{name}")["servers"].get("", {}).get("ready"):
+        assert time.monotonic() < deadline, f"{name}'s server did not start"
+        time.sleep(0.5)
+    return api(hub, "POST", f"users/{name}/tokens", {"note": "test"})["token"]
+
+
+@pytest.fixture(scope="module")
+def students(course: Course) -> dict[str, str]:
+    """Two students with running servers, alice with a file in her home: their tokens."""
+    tokens = {name: start_server(course.hub, name) for name in ("alice", "bob")}
+    (course.hub.homes / "alice" / "memo.txt").write_text(SECRET, encoding="utf-8")
+    return tokens
+
+
+@pytest.mark.hub
+def test_the_local_hub_takes_no_login_without_the_password_or_through_a_proxy(
+    course: Course,
+) -> None:
+    hub = course.hub
+    assert log_in(hub, "mallory", "") is None, "logged in without a password"
+    assert log_in(hub, "mallory", "any password") is None, "logged in with a wrong password"
+    assert log_in(hub, "alice", hub.password[:-1]) is None
+    through_a_proxy = [
+        {"X-Forwarded-For": "203.0.113.5"},
+        {"X-Real-IP": "203.0.113.5"},
+        {"Forwarded": "for=203.0.113.5;proto=https"},
+        {"Host": "hub.school.example"},
+    ]
+    for headers in through_a_proxy:
+        assert log_in(hub, "alice", hub.password, headers) is None, f"logged in with {headers}"
+    assert log_in(hub, "alice", hub.password) is not None, "the right password was refused"
+    status, _ = fetch(f"{hub.url}/hub/api/users")
+    assert status == 403, "the user list answered without a token"
+
+
+@pytest.mark.hub
+def test_a_second_student_cannot_reach_the_first_students_server_or_files(
+    course: Course, students: dict[str, str]
+) -> None:
+    hub, alice, bob = course.hub, students["alice"], students["bob"]
+    memo = "api/contents/memo.txt"
+    status, body = fetch(f"{hub.url}/user/alice/{memo}", alice)
+    assert status == 200 and SECRET in body, "alice cannot read her own file: the test is wrong"
+    attempts = [
+        (f"{hub.url}/user/alice/{memo}", bob),
+        (f"{hub.url}/user/alice/files/memo.txt", bob),
+        (f"{hub.url}/user/alice/lab", bob),
+        (f"{hub.url}/user/bob/api/contents/../alice/memo.txt", bob),
+        (f"{hub.url}/user/bob/api/contents/%2E%2E/alice/memo.txt", bob),
+        (f"{hub.url}/user/bob/files/..%2Falice%2Fmemo.txt", bob),
+        (f"{hub.url}/user/alice/{memo}", None),
+    ]
+    for url, token in attempts:
+        status, body = fetch(url, token)
+        assert status in {302, 400, 403, 404}, f"{url}: {status}"
+        assert SECRET not in body, f"{url} showed alice's file"
+    as_bob = log_in(hub, "bob", hub.password)
+    assert as_bob is not None
+    status, body = fetch(f"{hub.url}/user/alice/{memo}", opener=as_bob)
+    assert status == 403 and SECRET not in body, f"bob's session reached alice's server: {status}"
+
+
+def foreign_repository(workdir: Path) -> Path:
+    """A repository that is not the course, whose config file would run at a server's start."""
+    work, bare = workdir / "foreign", workdir / "foreign.git"
+    work.mkdir()
+    git("init", "--quiet", "--initial-branch", BRANCH, cwd=work)
+    (work / "jupyter_server_config.py").write_text("open('/tmp/otslab-pwned', 'w')\n")
+    git("add", "-A", cwd=work)
+    git("commit", "--quiet", "-m", "not the course", cwd=work)
+    git("clone", "--quiet", "--bare", str(work), str(bare), cwd=workdir)
+    return bare
+
+
+@pytest.mark.hub
+def test_nbgitpuller_pulls_only_the_course_into_its_own_folder(
+    course: Course, students: dict[str, str], tmp_path: Path
+) -> None:
+    hub, bob, home = course.hub, students["bob"], course.hub.homes / "bob"
+    foreign, upstream = str(foreign_repository(tmp_path)), str(course.upstream)
+    refused = [
+        {"repo": foreign, "branch": BRANCH, "targetpath": ".jupyter"},
+        {"repo": foreign, "branch": BRANCH, "targetpath": "foreign"},
+        {"repo": foreign, "branch": BRANCH},
+        {"repo": upstream, "branch": BRANCH, "targetpath": ".jupyter"},
+        {"repo": upstream, "branch": BRANCH, "targetpath": "turkic-nato/../.jupyter"},
+        {"repo": upstream, "branch": BRANCH, "targetpath": "."},
+        {"repo": upstream, "branch": "--upload-pack=touch /tmp/x", "targetpath": TARGET},
+    ]
+    for query in refused:
+        for endpoint in ("git-pull/api", "git-pull"):
+            status, body = fetch(f"{hub.url}/user/bob/{endpoint}?{urlencode(query)}", bob)
+            assert status == 403, f"{endpoint} {query}: {status} {body[:300]}"
+    assert not (home / ".jupyter").exists() and not (home / "foreign").exists()
+    assert sorted(p.name for p in home.iterdir() if not p.name.startswith(".")) == []
+    status, _ = fetch(f"{hub.url}/user/bob/interact?repo=x&account=y", bob)
+    assert status == 404, "nbgitpuller's old /interact endpoint is still there"
+    course_pull = {"repo": upstream, "branch": BRANCH, "targetpath": TARGET}
+    status, body = fetch(f"{hub.url}/user/bob/git-pull/api?{urlencode(course_pull)}", bob)
+    assert status == 200 and '"phase": "finished"' in body, body[-500:]
+    assert (home / TARGET / START).is_file(), "the course itself was not pulled"
+
+
 # --- What an administrator deploys: settings file, image, Kubernetes values, the README's link ---
 
 HUB_DIR = REPO / "hub"
@@ -285,44 +457,185 @@ EXAMPLE_REPO = "https://git.example.org/your-school/turkic-nato"
 GIT_PULL_LINK = re.compile(r"https?://[^\s`)\]\"']+/hub/user-redirect/git-pull\?[^\s`)\]\"']+")
 
 
-def load_config(**env: str) -> Config:
+def load_config(argv: list[str] | None = None, **env: str) -> Config:
     """Load hub/jupyterhub_config.py as JupyterHub does, with OTSLAB_* variables set to env."""
     config = Config()
     saved = {key: os.environ.pop(key) for key in list(os.environ) if key.startswith("OTSLAB_")}
+    saved_argv = sys.argv
     os.environ.update(env)
+    sys.argv = argv or ["jupyterhub", "-f", "hub/jupyterhub_config.py"]
     try:
         runpy.run_path(str(HUB_DIR / "jupyterhub_config.py"), {"get_config": lambda: config})
     finally:
+        sys.argv = saved_argv
         for key in env:
             os.environ.pop(key, None)
         os.environ.update(saved)
     return config
 
 
+SCHOOL = {"OTSLAB_HUB_STUDENTS": "class-9b", "OTSLAB_HUB_ADMINS": "teacher, head"}
+TEST_HUB = {
+    "OTSLAB_HUB_INSECURE_TEST": "1",
+    "OTSLAB_HUB_TEST_PASSWORD": "a-long-enough-test-password",
+}
+
+
 def test_config_defaults_to_a_school_hub_on_loopback_ports_in_a_row() -> None:
-    config = load_config(OTSLAB_HUB_PORT="18050")
-    assert config.JupyterHub.authenticator_class == "pam"
-    assert config.JupyterHub.spawner_class == "localprocess"
+    config = load_config(OTSLAB_HUB_PORT="18050", **SCHOOL)
+    assert config.JupyterHub.authenticator_class.__name__ == "PAMAuthenticator"
+    assert config.JupyterHub.spawner_class.__name__ == "LocalProcessSpawner"
     assert (config.JupyterHub.ip, config.JupyterHub.port) == ("127.0.0.1", 18050)
     assert config.ConfigurableHTTPProxy.api_url == "http://127.0.0.1:18051"
     assert config.JupyterHub.hub_port == 18052
     assert config.Spawner.default_url == "/lab"
     assert "--MappingKernelManager.cull_idle_timeout=1800" in config.Spawner.args
     assert "--ServerApp.shutdown_no_activity_timeout=3600" in config.Spawner.args
+    assert not any("allow_root" in arg for arg in config.Spawner.args)
 
 
-def test_config_passes_limits_and_students_group_through() -> None:
-    config = load_config(
-        OTSLAB_MEM_LIMIT="1280M", OTSLAB_CPU_LIMIT="1", OTSLAB_HUB_STUDENTS="class-9b"
-    )
-    assert (config.Spawner.mem_limit, config.Spawner.cpu_limit) == ("1280M", 1.0)
+def test_config_allows_only_the_class_names_the_admins_and_never_root() -> None:
+    config = load_config(**SCHOOL)
     assert config.PAMAuthenticator.allowed_groups == {"class-9b"}
+    assert config.Authenticator.admin_users == {"teacher", "head"}
+    assert "root" in config.Authenticator.blocked_users
+    assert config.JupyterHub.admin_access is False
+    assert config.Spawner.disable_user_config is True
+    with pytest.raises(ValueError, match="OTSLAB_HUB_STUDENTS"):
+        load_config()
 
 
-@pytest.mark.parametrize(("setting", "value"), [("AUTH", "dummy"), ("SPAWNER", "simple")])
-def test_config_refuses_test_settings_off_loopback(setting: str, value: str) -> None:
-    with pytest.raises(ValueError, match="127.0.0.1 only"):
-        load_config(OTSLAB_HUB_IP="0.0.0.0", **{f"OTSLAB_HUB_{setting}": value})
+def test_config_sets_the_measured_limits_by_default_and_passes_others_through() -> None:
+    limits = readme_limits()
+    config = load_config(**SCHOOL)
+    assert (config.Spawner.mem_limit, config.Spawner.mem_guarantee) == (
+        limits["mem_limit"],
+        limits["mem_guarantee"],
+    )
+    assert config.Spawner.cpu_limit == float(limits["cpu_limit"])
+    assert config.Spawner.cpu_guarantee == float(limits["cpu_guarantee"])
+    config = load_config(OTSLAB_MEM_LIMIT="2G", OTSLAB_CPU_LIMIT="2", **SCHOOL)
+    assert (config.Spawner.mem_limit, config.Spawner.cpu_limit) == ("2G", 2.0)
+
+
+def test_config_gives_servers_the_pull_guard_instead_of_nbgitpuller() -> None:
+    config = load_config(OTSLAB_PULL_REPOS="https://git.example.org/s/turkic-nato", **SCHOOL)
+    environment = config.Spawner.environment
+    guard = HUB_DIR / "singleuser"
+    assert environment["PYTHONPATH"] == environment["JUPYTER_CONFIG_PATH"] == str(guard)
+    assert environment["OTSLAB_PULL_REPOS"] == "https://git.example.org/s/turkic-nato"
+    settings = json.loads(
+        (guard / "jupyter_server_config.d" / "otslab_pull_guard.json").read_text()
+    )
+    assert settings["ServerApp"]["jpserver_extensions"] == {
+        "nbgitpuller": False,
+        "otslab_pull_guard": True,
+    }
+    # A file of that name sorts after nbgitpuller's own in the same folder, so it wins there too.
+    assert "otslab_pull_guard.json" > "nbgitpuller.json"
+
+
+class OtherDummy(DummyAuthenticator):
+    """A test-only authenticator under another name."""
+
+
+class OtherSimple(SimpleLocalProcessSpawner):
+    """A test-only spawner under another name."""
+
+
+TEST_ONLY_PARTS = [
+    {"OTSLAB_HUB_AUTH": "dummy"},
+    {"OTSLAB_HUB_AUTH": "jupyterhub.auth.DummyAuthenticator"},
+    {"OTSLAB_HUB_AUTH": f"{__name__}.OtherDummy"},
+    {"OTSLAB_HUB_SPAWNER": "simple"},
+    {"OTSLAB_HUB_SPAWNER": "jupyterhub.spawner.SimpleLocalProcessSpawner"},
+    {"OTSLAB_HUB_SPAWNER": f"{__name__}.OtherSimple"},
+]
+
+
+@pytest.mark.parametrize("parts", TEST_ONLY_PARTS, ids=lambda p: next(iter(p.values())))
+def test_config_refuses_test_only_parts_without_the_tests_setting(parts: dict[str, str]) -> None:
+    with pytest.raises(ValueError, match="OTSLAB_HUB_INSECURE_TEST"):
+        load_config(**SCHOOL, **parts)
+    password = {"OTSLAB_HUB_TEST_PASSWORD": TEST_HUB["OTSLAB_HUB_TEST_PASSWORD"]}
+    with pytest.raises(ValueError, match="OTSLAB_HUB_INSECURE_TEST"):
+        load_config(OTSLAB_HUB_INSECURE_TEST="yes", **password, **SCHOOL, **parts)
+
+
+@pytest.mark.parametrize("parts", TEST_ONLY_PARTS, ids=lambda p: next(iter(p.values())))
+@pytest.mark.parametrize("ip", ["0.0.0.0", "", "::", "192.0.2.10", "example.invalid"])
+def test_config_refuses_test_only_parts_off_loopback(parts: dict[str, str], ip: str) -> None:
+    with pytest.raises(ValueError, match="loopback"):
+        load_config(OTSLAB_HUB_IP=ip, **SCHOOL, **TEST_HUB, **parts)
+
+
+def test_config_runs_a_test_hub_on_loopback_with_a_password_from_this_machine_only() -> None:
+    config = load_config(OTSLAB_HUB_AUTH="dummy", OTSLAB_HUB_SPAWNER="simple", **TEST_HUB)
+    auth = config.JupyterHub.authenticator_class
+    assert auth.__name__ == "TestOnlyAuthenticator" and issubclass(auth, DummyAuthenticator)
+    assert load_config(OTSLAB_HUB_IP="localhost", OTSLAB_HUB_AUTH="dummy", **TEST_HUB)
+    with pytest.raises(ValueError, match="OTSLAB_HUB_TEST_PASSWORD"):
+        load_config(OTSLAB_HUB_AUTH="dummy", OTSLAB_HUB_INSECURE_TEST="1")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["jupyterhub", "-f", "c.py", "--JupyterHub.authenticator_class=dummy"],
+        ["/usr/bin/jupyterhub", "-f", "c.py", "--JupyterHub.spawner_class", "simple"],
+        ["jupyterhub", "-f", "c.py", "--ip", "0.0.0.0"],
+        ["jupyterhub", "-f", "c.py", "--JupyterHub.bind_url=http://0.0.0.0:8000"],
+    ],
+)
+def test_config_refuses_overrides_on_the_command_line(argv: list[str]) -> None:
+    with pytest.raises(ValueError, match="OTSLAB_HUB_AUTH"):
+        load_config(argv, **SCHOOL)
+
+
+def test_config_refuses_a_public_address_without_https() -> None:
+    with pytest.raises(ValueError, match="without HTTPS"):
+        load_config(OTSLAB_HUB_IP="0.0.0.0", **SCHOOL)
+    config = load_config(
+        OTSLAB_HUB_IP="0.0.0.0",
+        OTSLAB_HUB_SSL_CERT="/etc/ssl/hub.crt",
+        OTSLAB_HUB_SSL_KEY="/etc/ssl/hub.key",
+        **SCHOOL,
+    )
+    assert (config.JupyterHub.ssl_cert, config.JupyterHub.ssl_key) == (
+        "/etc/ssl/hub.crt",
+        "/etc/ssl/hub.key",
+    )
+
+
+@dataclass
+class FakeRequest:
+    """The parts of a tornado request the test hub's login looks at."""
+
+    remote_ip: str
+    host: str
+    headers: HTTPHeaders
+
+
+@pytest.mark.parametrize(
+    ("remote", "host", "headers", "refused"),
+    [
+        ("127.0.0.1", "127.0.0.1:8000", {"X-Forwarded-For": "127.0.0.1"}, False),
+        ("::1", "[::1]:8000", {}, False),
+        ("127.0.0.1", "localhost:8000", {}, False),
+        ("127.0.0.1", "hub.school.example", {"X-Forwarded-For": "127.0.0.1"}, True),
+        ("127.0.0.1", "127.0.0.1:8000", {"X-Forwarded-For": "203.0.113.5, 127.0.0.1"}, True),
+        ("127.0.0.1", "127.0.0.1:8000", {"X-Real-Ip": "203.0.113.5"}, True),
+        ("127.0.0.1", "127.0.0.1:8000", {"Forwarded": 'for="203.0.113.5";proto=https'}, True),
+        ("127.0.0.1", "127.0.0.1:8000", {"X-Forwarded-Host": "hub.school.example"}, True),
+        ("203.0.113.5", "127.0.0.1:8000", {}, True),
+    ],
+)
+def test_the_test_hub_takes_logins_from_this_machine_only_never_through_a_proxy(
+    remote: str, host: str, headers: dict[str, str], refused: bool
+) -> None:
+    auth_class = load_config(OTSLAB_HUB_AUTH="dummy", **TEST_HUB).JupyterHub.authenticator_class
+    handler = SimpleNamespace(request=FakeRequest(remote, host, HTTPHeaders(headers)))
+    assert (auth_class().check_request(handler) is not None) is refused
 
 
 def test_image_builds_from_binders_pins_and_settings() -> None:

@@ -42,7 +42,7 @@ from tornado.httpclient import AsyncHTTPClient, HTTPRequest
 from tornado.websocket import WebSocketClientConnection, websocket_connect
 
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
-TARGET, BRANCH = "course", "main"
+TARGET, BRANCH = "turkic-nato", "main"  # the course is pulled into the folder named like it
 MB = 1024 * 1024
 CELL_TIMEOUT_S = 600
 WS_ATTEMPTS = 3  # connections to a starting kernel before a student gives up
@@ -71,6 +71,7 @@ class Student:
     kernel_pss: dict[str, float] = field(default_factory=dict)
     kernel_restarts: int = 0
     ws_reconnects: int = 0
+    transport: str = ""
 
 
 class Sampler(threading.Thread):
@@ -128,6 +129,15 @@ def server_process(hub_pid: int, name: str) -> psutil.Process:
         if child.environ().get("JUPYTERHUB_USER") == name:
             return child
     raise LookupError(f"no server process for {name}")
+
+
+def kernel_transport(kernel: psutil.Process) -> str:
+    """The transport a kernel was started with ("tcp" or "ipc"), read from its connection file."""
+    command = kernel.cmdline()
+    if "-f" not in command[:-1]:
+        return "unknown"
+    connection = json.loads(Path(command[command.index("-f") + 1]).read_text(encoding="utf-8"))
+    return connection.get("transport", "unknown")
 
 
 def cpu_s(process: psutil.Process) -> float:
@@ -289,6 +299,7 @@ class Class:
         server = server_process(self.hub.pid, name)
         first = self.kernel_process(name, kernels[NOTEBOOKS[0].name])
         student.login_cpu_s = cpu_s(server) + cpu_s(first)
+        student.transport = kernel_transport(first)
         for notebook in NOTEBOOKS:
             if notebook.name not in kernels:
                 kernels[notebook.name] = await self.open_kernel(name, notebook.name)
@@ -414,6 +425,12 @@ def report(students: list[Student], totals: Totals) -> str:
         + ".",
         f"- One student with all five kernels running: peak RSS {student_rss:.0f} MB (server plus "
         f"kernels), PSS {student_pss:.0f} MB. Server plus one kernel: {one_kernel:.0f} MB RSS.",
+        "- Kernels' transport (first kernel of each student): "
+        + ", ".join(
+            f"{kind} {sum(s.transport == kind for s in students)}"
+            for kind in sorted({s.transport for s in students})
+        )
+        + " (ipc: Unix sockets named after the kernel, which cannot clash; tcp: ports).",
         "- Kernel starts that lost a race for a port (servers' log: 'Address already in use'): "
         f"{totals.port_clashes} in {n * len(stems)}; kernel restarts: {totals.kernel_restarts}; "
         "kernel connections a student opened again after the server closed them: "
@@ -491,7 +508,7 @@ def main() -> int:
     students = {name: Student(name) for name in names}
     with tempfile.TemporaryDirectory(prefix="hub-bench-") as tmp:
         upstream = make_upstream(Path(tmp) / "upstream" / "turkic-nato.git", BRANCH)
-        with local_hub(Path(tmp) / "hub") as hub:
+        with local_hub(Path(tmp) / "hub", pull_repos=[str(upstream)]) as hub:
             load_before = os.getloadavg()[0]
             sampler = Sampler(hub.pid, students)
             sampler.start()

@@ -1,8 +1,10 @@
 """Run the course's JupyterHub (hub/jupyterhub_config.py) on 127.0.0.1 for tests and the benchmark.
 
-Students log in with any name (dummy authenticator) and run as this user in their own home under
-the work folder (simple spawner); the single-user environment is this Python's, which must hold the
-pins of binder/requirements.txt and the course's JupyterLab settings, as the Binder image does.
+Students log in with any name and the run's own random password (the config's test-only
+authenticator, which takes logins from this machine only) and run as this user in their own home
+under the work folder (simple spawner); the single-user environment is this Python's, which must
+hold the pins of binder/requirements.txt and the course's JupyterLab settings, as the Binder image
+does. nbgitpuller pulls only the repositories given as `pull_repos`.
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -32,13 +36,14 @@ START_TIMEOUT_S = 60
 
 @dataclass(frozen=True)
 class Hub:
-    """A running hub: its public URL, the students' homes, its log and an admin API token."""
+    """A running hub: its URL, the students' homes, its log, an admin token, the login password."""
 
     url: str
     homes: Path
     log: Path
     admin_token: str
     pid: int
+    password: str
 
 
 def missing_parts() -> list[str]:
@@ -120,23 +125,35 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextmanager
-def local_hub(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterator[Hub]:
-    """Run the course's hub on 127.0.0.1 with its state and homes in workdir; stop it after."""
+def local_hub(
+    workdir: Path, pull_repos: list[str] | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[Hub]:
+    """Run the course's hub on 127.0.0.1 with its state and homes in workdir; stop it after.
+
+    pull_repos are the repositories nbgitpuller may pull (each into the folder named like it).
+    """
     missing = missing_parts()
     if missing:
         raise RuntimeError("cannot start the hub; missing: " + "; ".join(missing))
     homes, state = workdir / "homes", workdir / "state"
     homes.mkdir(parents=True, exist_ok=True)
     state.mkdir(parents=True, exist_ok=True)
-    port, token = free_hub_port(), secrets.token_hex(32)
+    # Kernel sockets live in the servers' runtime folders, whose paths must stay short (a Unix
+    # socket's path fits in 107 bytes); the homes under a test's tmp folder are too deep.
+    runtime = Path(tempfile.mkdtemp(prefix="otslab-rt-", dir="/tmp"))
+    port, token, password = free_hub_port(), secrets.token_hex(32), secrets.token_urlsafe(24)
     env = {
         **os.environ,
         "OTSLAB_HUB_IP": "127.0.0.1",
         "OTSLAB_HUB_PORT": str(port),
         "OTSLAB_HUB_AUTH": "dummy",
         "OTSLAB_HUB_SPAWNER": "simple",
+        "OTSLAB_HUB_INSECURE_TEST": "1",
+        "OTSLAB_HUB_TEST_PASSWORD": password,
         "OTSLAB_HUB_HOMES": str(homes),
+        "OTSLAB_HUB_RUNTIME": str(runtime),
         "OTSLAB_HUB_ADMIN_TOKEN": token,
+        "OTSLAB_PULL_REPOS": " ".join(pull_repos or []),
         "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         **(extra_env or {}),
     }
@@ -154,6 +171,7 @@ def local_hub(workdir: Path, extra_env: dict[str, str] | None = None) -> Iterato
     try:
         url = f"http://127.0.0.1:{port}"
         wait_until_up(url, process, log)
-        yield Hub(url=url, homes=homes, log=log, admin_token=token, pid=process.pid)
+        yield Hub(url, homes, log, token, process.pid, password)
     finally:
         stop(process)
+        shutil.rmtree(runtime, ignore_errors=True)
