@@ -408,6 +408,52 @@ def test_a_second_student_cannot_reach_the_first_students_server_or_files(
     assert status == 403 and SECRET not in body, f"bob's session reached alice's server: {status}"
 
 
+COURSE_URL = "https://git.example.org/your-school/turkic-nato"
+
+
+@pytest.mark.parametrize(
+    ("request_", "reason"),
+    [
+        ({"repo": COURSE_URL + ".git", "targetpath": "turkic-nato", "branch": "main"}, None),
+        (
+            {
+                "repo": "HTTPS://Git.Example.org/your-school/turkic-nato/",
+                "targetpath": "turkic-nato",
+            },
+            None,
+        ),
+        ({"repo": "https://evil.example/x.git", "targetpath": "turkic-nato"}, "not one"),
+        ({"repo": COURSE_URL + "-fork", "targetpath": "turkic-nato"}, "not one"),
+        ({"repo": "https://user:pw@git.example.org/your-school/turkic-nato"}, "user name"),
+        ({"repo": COURSE_URL + "?x=1", "targetpath": "turkic-nato"}, "query"),
+        ({"repo": COURSE_URL, "targetpath": ".jupyter"}, "only into the folder"),
+        ({"repo": COURSE_URL, "targetpath": "turkic-nato/../.jupyter"}, "only into the folder"),
+        ({"repo": COURSE_URL, "targetpath": ""}, "only into the folder"),
+        ({"repo": COURSE_URL, "targetpath": "turkic-nato", "branch": "-u x"}, "branch"),
+        ({"repo": COURSE_URL, "targetpath": "turkic-nato", "branch": "a/../b"}, "branch"),
+        ({"repo": COURSE_URL, "targetpath": "turkic-nato", "urlpath": "//evil.example"}, "page"),
+        ({"repo": COURSE_URL, "targetpath": "turkic-nato", "urlpath": "lab/tree/../x"}, "page"),
+        ({"repo": "", "targetpath": "turkic-nato"}, "not one"),
+    ],
+)
+def test_the_pull_guard_allows_only_the_course_into_its_folder(
+    request_: dict[str, str], reason: str | None
+) -> None:
+    sys.path.insert(0, str(HUB_DIR / "singleuser"))
+    try:
+        import otslab_pull_guard as guard
+    finally:
+        sys.path.remove(str(HUB_DIR / "singleuser"))
+    allowed = guard.allowed_repos({"OTSLAB_PULL_REPOS": f"{COURSE_URL} /srv/other.git"})
+    assert allowed == {COURSE_URL: "turkic-nato", "/srv/other": "other"}
+    found = guard.refusal(request_, allowed)
+    assert (found is None) if reason is None else (reason in (found or "")), found
+    assert "not set" in guard.refusal(request_, {})
+    assert "hidden" in guard.refusal(
+        {"repo": COURSE_URL, "targetpath": "turkic-nato"}, allowed, parent=".local"
+    )
+
+
 def foreign_repository(workdir: Path) -> Path:
     """A repository that is not the course, whose config file would run at a server's start."""
     work, bare = workdir / "foreign", workdir / "foreign.git"
@@ -662,8 +708,13 @@ def readme_limits() -> dict[str, str]:
     )
 
 
+def kubernetes_values() -> dict:
+    """hub/z2jh-values.yaml, parsed."""
+    return yaml.safe_load((HUB_DIR / "z2jh-values.yaml").read_text(encoding="utf-8"))
+
+
 def test_kubernetes_values_use_the_measured_limits_and_cull_idle_servers() -> None:
-    values = yaml.safe_load((HUB_DIR / "z2jh-values.yaml").read_text(encoding="utf-8"))
+    values = kubernetes_values()
     single = values["singleuser"]
     limits = readme_limits()
     assert str(single["memory"]["limit"]) == limits["mem_limit"]
@@ -674,6 +725,64 @@ def test_kubernetes_values_use_the_measured_limits_and_cull_idle_servers() -> No
     assert values["cull"]["enabled"] is True and values["cull"]["timeout"] > 0
     command = " ".join(single["lifecycleHooks"]["postStart"]["exec"]["command"])
     assert f"gitpuller {EXAMPLE_REPO} {BRANCH} {repo_folder(EXAMPLE_REPO)}" in command
+    assert single["extraEnv"]["OTSLAB_PULL_REPOS"] == EXAMPLE_REPO
+
+
+# Authenticators that let anyone in (the chart's default "dummy": any name, any password; "tmp":
+# a new user for every visitor) or that are meant for nothing but tests.
+ACCEPT_ANYONE = {
+    "dummy",
+    "jupyterhub.auth.DummyAuthenticator",
+    "tmp",
+    "tmpauthenticator.TmpAuthenticator",
+    "null",
+    "firstuseauthenticator.FirstUseAuthenticator",
+}
+
+
+def test_kubernetes_values_let_in_only_the_class_over_https() -> None:
+    values = kubernetes_values()
+    config = values["hub"]["config"]
+    authenticator = config["JupyterHub"].get("authenticator_class")
+    assert authenticator, "no authenticator: the chart's default lets anyone in as anyone"
+    assert authenticator not in ACCEPT_ANYONE
+    assert config["JupyterHub"]["admin_access"] is False
+    allow = config["Authenticator"]
+    assert allow["allow_all"] is False
+    assert allow["allowed_users"] and allow["admin_users"], "name the class and the teachers"
+    google = config["GoogleOAuthenticator"]
+    assert authenticator == "google" and google["hosted_domain"], "only the school's domain"
+    https = values["proxy"]["https"]
+    assert https["enabled"] is True and https["type"] == "letsencrypt"
+    assert https["hosts"] and https["letsencrypt"]["contactEmail"]
+    callback = urlsplit(google["oauth_callback_url"])
+    assert callback.scheme == "https" and callback.hostname in https["hosts"]
+    assert callback.path == "/hub/oauth_callback"
+
+
+def test_kubernetes_values_run_servers_as_a_user_without_privileges() -> None:
+    values = kubernetes_values()
+    single = values["singleuser"]
+    assert single["uid"] == 1000 and single["fsGid"] == 100
+    assert single["allowPrivilegeEscalation"] is False
+    assert values["hub"]["config"]["KubeSpawner"]["disable_user_config"] is True
+    dockerfile = (HUB_DIR / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^USER 1000$", dockerfile, re.M), "the image runs as root"
+    assert re.search(r"useradd .*--uid 1000 --gid 100 ", dockerfile)
+
+
+def test_image_ships_the_pull_guard_in_place_of_nbgitpuller() -> None:
+    dockerfile = (HUB_DIR / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    python = re.search(r"^FROM python:(\d+\.\d+)", dockerfile, re.M)
+    assert python
+    site = f"/usr/local/lib/python{python[1]}/site-packages"
+    copies = dict(re.findall(r"^COPY (hub/singleuser/\S+)\s+(\S+)$", dockerfile, re.M))
+    assert copies == {
+        "hub/singleuser/otslab_pull_guard.py": f"{site}/otslab_pull_guard.py",
+        "hub/singleuser/jupyter_server_config.d/otslab_pull_guard.json": (
+            "/usr/local/etc/jupyter/jupyter_server_config.d/otslab_pull_guard.json"
+        ),
+    }
 
 
 def test_every_hub_link_in_the_guides_is_what_nbgitpuller_link_builds() -> None:
