@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -162,7 +163,7 @@ def test_every_right_answer_is_right_in_every_form_everywhere(task_id, folder, T
         assert tasks.judge(task_id, entry["answer"], T).result == "right", repr(form)
         page = handin.work_html(work.load_work(), T)
         row = re.search(rf"<tr><td>{re.escape(task_id)}</td>.*?</tr>", str(page), re.S)
-        assert row and row.group(0).endswith("<td>right</td></tr>"), repr(form)
+        assert row and re.search(r"<td>right( \(checked \d+ times\))?</td></tr>$", row[0]), form
         graded = grading.grade(handin.work_in_page(str(page))["answers"], T)
         assert graded[task_id] == "right", repr(form)
 
@@ -195,6 +196,7 @@ def test_the_hand_in_page_recomputes_verdicts_and_refuses_unsigned_work(folder, 
     assert re.search(r"<td>00\.4</td>.*?<td>1999</td><td>wrong</td>", page, re.S)
     assert "<script>alert" not in page and page.count("</script>") == 1
     assert "Your citations, checked against claim_sources" in page
+    assert "No weights committed in notebook 04" in page
     assert handin.work_in_page(page)["student"] == "Ada </script><b>x</b>"
 
 
@@ -358,6 +360,7 @@ def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
         row = rows[f"s{i:02}"]
         assert row["00.2"].startswith("written (") and row["03.ex1"] == "right", i
         assert row["right"] == ("2" if i == 2 else "3"), (i, row)
+        assert row["checks run"] == "3", (i, row)
     assert rows["s02"]["00.3"] == "wrong" and rows["s00"]["00.3"] == "right"
     for i in (0, 1, 2):
         assert "nearly the same name" in rows[f"s{i:02}"]["for the teacher"], i
@@ -408,6 +411,9 @@ def test_committing_weights_without_a_reason_asks_for_one_and_saves_through_the_
     reason.value = "Geography matters more than the summit statements."
     button.click()
     assert json.loads((folder / "04_my_weights.json.bak").read_text(encoding="utf-8"))["reason"]
+    tasks.sign("Ada")
+    page, _ = handin.export_work(pdf=False)
+    assert "Reason: Geography matters more than the summit statements." in page.read_text()
 
 
 def test_the_grader_reads_a_text_box_from_a_notebook_saved_with_its_widget_state(tmp_path) -> None:
@@ -429,3 +435,40 @@ def test_the_grader_reads_a_text_box_from_a_notebook_saved_with_its_widget_state
     del nb.metadata["widgets"]
     nbformat.write(nb, tmp_path / "04.ipynb")
     assert grading.answers_in_notebook(tmp_path / "04.ipynb")["answers"]["04.memo"]["text box"]
+
+
+def test_in_a_real_kernel_the_box_saves_after_a_pause_in_typing(tmp_path) -> None:
+    """In a kernel (an event loop runs) the box counts at once and saves once typing pauses."""
+    from jupyter_client.manager import start_new_kernel
+
+    env = {**os.environ, "OTSLAB_WORK": str(tmp_path)}
+    manager, client = start_new_kernel(kernel_name="python3", cwd=str(REPO / "notebooks"), env=env)
+    said: list[str] = []
+
+    def run(code: str) -> None:
+        def hook(msg: dict) -> None:
+            if msg["msg_type"] in {"stream", "error"}:
+                said.append(msg["content"].get("text", str(msg["content"])))
+
+        reply = client.execute_interactive(code, timeout=120, output_hook=hook)
+        assert reply["content"]["status"] == "ok", said
+
+    try:
+        run("from otslab.tasks import write_box\nbox = write_box('00.1')\narea = box.children[0]")
+        run("area.value = 'The OTS states'\nprint(box.children[1].value)")
+        assert "3 words" in said[-1] and "Saving" in said[-1]
+        run("area.value = 'The OTS states and an alliance'\nprint(box.children[1].value)")
+        assert not (tmp_path / "answers.json").exists()  # nothing saved while typing
+        time.sleep(tasks_pause() + 1)
+        run("print(box.children[1].value)")
+        assert "6 words" in said[-1] and "Saved." in said[-1]
+        saved_text = json.loads((tmp_path / "answers.json").read_text(encoding="utf-8"))
+        assert saved_text["answers"]["00.1"]["answer"] == "The OTS states and an alliance"
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)
+
+
+def tasks_pause() -> float:
+    """How long the text box waits after the last keystroke before it saves."""
+    return textbox.PAUSE

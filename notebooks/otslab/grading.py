@@ -39,7 +39,7 @@ OUTPUT = "grades.csv"
 """The grader's own output, written into the folder unless told otherwise."""
 
 RESULTS = ["submission", "signed name", "for the teacher", "files", "right"]
-RESULTS += ["checked tasks answered"]
+RESULTS += ["checked tasks answered", "checks run"]
 """The columns before one column per task."""
 
 
@@ -255,6 +255,12 @@ def grade(answers: dict[str, dict], tables: Tables) -> dict[str, str]:
     return results
 
 
+def _attempts(entry: dict | None) -> int:
+    """How many times the student ran the check of a task (as their work file counts it)."""
+    tries = (entry or {}).get("attempts", 1 if entry and "answer" in entry else 0)
+    return tries if isinstance(tries, int) and not isinstance(tries, bool) and tries >= 0 else 0
+
+
 def name_key(name: str) -> str:
     """A name as compared for near-duplicates: NFKC, no invisible characters, case or accents."""
     text = unicodedata.normalize("NFKC", name)
@@ -310,6 +316,7 @@ def rows(subs: list[Submission], tables: Tables) -> list[dict[str, object]]:
             "files": "; ".join(sub.files),
             "right": sum(results[t] == "right" for t in facts),
             "checked tasks answered": len(answered),
+            "checks run": sum(_attempts(sub.answers.get(t)) for t in facts),
             **results,
         }
         table.append({k: safe_cell(v) for k, v in row.items()})

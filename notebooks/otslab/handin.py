@@ -9,6 +9,7 @@ teacher's `make grade` reads exactly what the student uploads and judges it once
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -26,6 +27,9 @@ from otslab.feedback import STARS, notices_html
 from otslab.markup import Markup, html, join, json_script, rendered
 from otslab.tasks import TASKS, judge
 from otslab.work import load_work, parse_work, work_folder
+
+WEIGHTS = "04_my_weights.json"
+"""Notebook 04's committed weights in the work folder (shown on the page, not graded)."""
 
 WORK_ID = "otslab-work"
 """The id of the <script> element that carries the work in a hand-in page."""
@@ -46,7 +50,14 @@ def verdict_text(task_id: str, entry: dict | None, tables: Tables) -> str:
         return f"written, {len(str(entry['answer']).split())} words (read by the teacher)"
     if verdict.result == "unreadable":
         return f"could not be read: {verdict.message}"
-    return "not answered" if verdict.result == "blank" else verdict.result
+    if verdict.result == "blank":
+        return "not answered"
+    tries = entry.get("attempts")
+    return (
+        f"{verdict.result} (checked {tries} times)"
+        if isinstance(tries, int) and tries > 1
+        else verdict.result
+    )
 
 
 def shown_answer(entry: dict | None) -> str:
@@ -59,7 +70,7 @@ def shown_answer(entry: dict | None) -> str:
     return str(answer)
 
 
-def work_html(work: dict, tables: Tables | None = None) -> Markup:
+def work_html(work: dict, tables: Tables | None = None, weights: object = None) -> Markup:
     """The whole hand-in page: name, date, every task with its recomputed verdict, the work data."""
     tables = tables if tables is not None else load_tables()
     answers = work["answers"]
@@ -99,15 +110,42 @@ def work_html(work: dict, tables: Tables | None = None) -> Markup:
         "from the answers embedded in this page.</p>"
         "<h2>Tasks and exercises</h2><table><tr><th>task</th><th>level</th><th>question</th>"
         "<th>answer</th><th>verdict (recomputed from the data)</th></tr>{}</table>"
+        "<h2>Weights committed in notebook 04</h2>{}"
         "<h2>Self-check questions</h2><p>Practice questions: the answers chosen, not graded."
         "</p><table><tr><th>question</th><th>answer chosen</th></tr>{}</table>{}</body></html>",
         student,
         student,
         now,
         join(rows),
+        weights_html(weights),
         join(checks),
         json_script({"course": "otslab", **work}, WORK_ID),
     )
+
+
+def weights_html(record: object) -> Markup:
+    """The weights committed in notebook 04, with the reason, as they were saved."""
+    if not isinstance(record, dict) or not isinstance(record.get("weights"), dict):
+        return html("<p>No weights committed in notebook 04.</p>")
+    rows = join(
+        html("<tr><td>{}</td><td>{}</td></tr>", name, value)
+        for name, value in record["weights"].items()
+    )
+    return html(
+        "<p>Committed {}. Reason: {}</p><table><tr><th>weight</th><th>value</th></tr>{}</table>",
+        record.get("committed", ""),
+        record.get("reason", ""),
+        rows,
+    )
+
+
+def committed_weights() -> dict | None:
+    """The student's committed weights from notebook 04 (None when absent or unreadable)."""
+    try:
+        record = json.loads((work_folder() / WEIGHTS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
 
 
 def work_in_page(text: str) -> dict:
@@ -158,7 +196,7 @@ def export_work(folder: Path | None = None, pdf: bool = True) -> tuple[Path, str
     folder.mkdir(parents=True, exist_ok=True)
     page = folder / page_name(work["student"])
     temporary = page.with_name(f".{page.name}.tmp")
-    temporary.write_text(str(work_html(work)), encoding="utf-8")
+    temporary.write_text(str(work_html(work, weights=committed_weights())), encoding="utf-8")
     os.replace(temporary, page)
     note = ""
     if pdf:

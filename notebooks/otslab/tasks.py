@@ -607,10 +607,10 @@ def sign(name: str) -> HTML:
 # What the student calls
 
 
-def _saved_note(key: str, entry: dict) -> str:
-    """Save an answer; the note to show ('Saved.' or why it could not be saved)."""
+def _saved_note(key: str, entry: dict, attempt: bool = False) -> str:
+    """Save an answer; the note to show (empty, or why it could not be saved)."""
     try:
-        record(key, entry)
+        record(key, entry, attempt=attempt)
     except WorkSaveError as error:
         return f"{error} Your answer is not kept: copy it somewhere safe."
     return ""
@@ -623,7 +623,7 @@ def check(task_id: str, answer: object = BLANK) -> HTML:
     note = ""
     if verdict.result not in {"blank", "unreadable"}:
         entry = {"answer": saved_form(plain(answer)), "result": verdict.result, "checked": True}
-        note = _saved_note(task_id, entry)
+        note = _saved_note(task_id, entry, attempt=True)
     return rendered(join([notices_html(), feedback_html(task, verdict, note)]))
 
 

@@ -9,6 +9,8 @@ answer saved earlier above the box (notebook 04 recalls the alliance test of not
 
 from __future__ import annotations
 
+import asyncio
+
 import ipywidgets as w
 
 from otslab import tasks
@@ -17,11 +19,14 @@ from otslab.feedback import COLOURS, earlier_html, notices_html
 from otslab.markup import Markup, html, join
 from otslab.work import load_work
 
+PAUSE = 0.5
+"""Seconds of no typing after which the box saves (in a kernel; at once without an event loop)."""
+
 ROWS = {"04.memo": 14}
 """Lines of text a box shows before it scrolls (8 unless named here)."""
 
 
-def status_html(task_id: str, text: str, note: str) -> Markup:
+def status_html(task_id: str, text: str, note: str, saving: bool = False) -> Markup:
     """The live line under the box: word count, the aim, and whether the text is saved."""
     task = tasks.TASKS[task_id]
     count = len(text.split())
@@ -29,6 +34,8 @@ def status_html(task_id: str, text: str, note: str) -> Markup:
     aim = "" if low <= count <= high else f" (aim for {low}-{high})"
     if not text.strip():
         state = "Not answered yet: write in the box; it saves as you type."
+    elif saving:
+        state = "Saving..."
     else:
         state = note or "Saved."
     colour = COLOURS["unreadable"] if note else COLOURS["written"]
@@ -81,13 +88,31 @@ def text_box(task_id: str, recall: str | None = None) -> w.VBox:
     status = w.HTML(str(join([notices_html(), status_html(task_id, saved, "")])))
     guidance = w.HTML(str(guidance_html(task_id, saved)))
 
-    def on_change(change: dict) -> None:
-        text = str(change["new"])
-        note = ""
-        if text.strip():
-            _, note = tasks.save_written(task_id, text)
+    pending: list[asyncio.TimerHandle] = []
+
+    def save() -> None:
+        """Save the box's text now and show the count, the note and the guidance."""
+        pending.clear()
+        text = area.value
+        try:
+            note = tasks.save_written(task_id, text)[1] if text.strip() else ""
+            guidance.value = str(guidance_html(task_id, text))
+        except Exception as error:  # shown under the box: a callback's error is otherwise lost
+            note = f"Could not save: {type(error).__name__}: {error}"
         status.value = str(join([notices_html(), status_html(task_id, text, note)]))
-        guidance.value = str(guidance_html(task_id, text))
+
+    def on_change(change: dict) -> None:
+        """Count at once; save after a pause in typing (at once where no event loop runs)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            save()
+            return
+        for handle in pending:
+            handle.cancel()
+        pending[:] = [loop.call_later(PAUSE, save)]
+        text = str(change["new"])
+        status.value = str(status_html(task_id, text, "", saving=True))
 
     area.add_class(f"otslab-answer-{task_id}")  # the grader finds the text in saved widget state
     area.observe(on_change, names="value")

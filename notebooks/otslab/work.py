@@ -247,7 +247,14 @@ def save_file(path: Path, data: bytes) -> None:
         _write_whole(_backup(path), data)
 
 
-def record(key: str, entry: dict) -> None:
-    """Save one answer (task or self-check) with the time, at once."""
+def record(key: str, entry: dict, attempt: bool = False) -> None:
+    """Save one answer (task or self-check) with the time, at once (counting checks if asked)."""
     stamped = {**entry, "at": datetime.now(UTC).isoformat(timespec="seconds")}
-    update_work(lambda work: work["answers"].__setitem__(key, stamped))
+
+    def change(work: dict) -> None:
+        if attempt:
+            before = work["answers"].get(key, {}).get("attempts", 0)
+            stamped["attempts"] = (before if isinstance(before, int) else 0) + 1
+        work["answers"][key] = stamped
+
+    update_work(change)
