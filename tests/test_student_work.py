@@ -319,6 +319,8 @@ def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
     (sub / "broken.ipynb").write_bytes(b"\x00\x01 not json")
     (sub / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
     (sub / "notes.txt").write_text("hello", encoding="utf-8")
+    (sub / "Ada_work.pdf").write_bytes(b"%PDF-1.4")
+    (sub / "all.zip").write_bytes(b"PK\x03\x04")
     (sub / ".DS_Store").write_bytes(b"\x00")
     (sub / "evil.json").symlink_to("/etc/passwd")
     (sub / "linked").symlink_to(sub / "s00", target_is_directory=True)
@@ -345,6 +347,8 @@ def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
         ("notes.txt", "not a work file, notebook or hand-in page"),
         (".DS_Store", "hidden"),
         ("evil.json", "symbolic link"),
+        ("Ada_work.pdf", "the grader reads the hand-in page"),
+        ("all.zip", "unzip it"),
         ("linked", "symbolic link"),
         ("grades.csv", "symbolic link"),
         ("s00/04_my_weights.json", "committed weights"),

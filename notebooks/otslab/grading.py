@@ -35,6 +35,13 @@ TEXT_BOX = "not in the notebook (a text box): grade the hand-in page or answers.
 TEXT_BOX_CLASS = "otslab-answer-"
 """The class that marks a task's text box (and its task id) in a notebook's widget state."""
 
+HINTS = {
+    ".pdf": "a PDF print: the grader reads the hand-in page (HTML) or answers.json instead",
+    ".zip": "a zip archive: unzip it into the folder, then grade again",
+    ".bak": "a backup copy of a work file (the work file itself is graded)",
+}
+"""Why a familiar file that is not read is skipped, and what to do."""
+
 OUTPUT = "grades.csv"
 """The grader's own output, written into the folder unless told otherwise."""
 
@@ -140,6 +147,8 @@ def _read_call(node: ast.Call, source: str, work: dict) -> None:
 def read_file(path: Path) -> dict:
     """The work in one submitted file; ValueError with the reason when it holds none."""
     kind = READ.get(path.suffix.lower())
+    if path.suffix.lower() in HINTS:
+        raise ValueError(HINTS[path.suffix.lower()])
     if kind is None:
         what = path.suffix or "no suffix"
         raise ValueError(f"not a work file, notebook or hand-in page ({what})")

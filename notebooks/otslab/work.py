@@ -220,8 +220,13 @@ def load_work() -> dict:
         with _locked(path.parent):
             return _read_or_recover(path)
     except OSError as error:
-        _notify(f"Your saved work could not be read: {_explain(error, path)}.")
-        return empty_work()
+        if not path.is_file():  # nothing saved yet in a folder that cannot be written: say nothing
+            return empty_work()
+        try:  # a folder that cannot be locked (read-only): read without the lock
+            return read_work_file(path)
+        except (ValueError, OSError):
+            _notify(f"Your saved work could not be read: {_explain(error, path)}.")
+            return empty_work()
 
 
 def update_work(change: Callable[[dict], None]) -> dict:
