@@ -476,3 +476,22 @@ def test_in_a_real_kernel_the_box_saves_after_a_pause_in_typing(tmp_path) -> Non
 def tasks_pause() -> float:
     """How long the text box waits after the last keystroke before it saves."""
     return textbox.PAUSE
+
+
+def test_names_that_look_the_same_compare_the_same_and_others_do_not() -> None:
+    """Invisible characters, Cyrillic lookalikes, case, accents and spacing are ignored."""
+    ada = grading.name_key("Ada Lovelace")
+    forged = ["ada  LOVELACE\u200b", "\u0410da Lov\u0435lace", "Adá Lovelace", "Ada\u00adLovelace"]
+    for name in forged:
+        assert grading.name_key(name) == ada, name
+    assert grading.name_key("\ufeffAda\u2060 Lovelace") == ada
+    assert grading.name_key("Ada Byron") != ada and grading.name_key("Асан") != ada
+
+
+def test_other_containers_of_one_answer_are_read_as_lists(T) -> None:
+    """A 0-d array, dict keys and values and a range are answers like any list."""
+    expected = tasks.TASKS["03.ex1"].answer(T)
+    assert tasks.judge("03.ex1", dict.fromkeys(sorted(expected)).keys(), T).result == "right"
+    values = dict(enumerate(expected)).values()
+    assert tasks.judge("03.ex1", values, T).result == "right"
+    assert tasks.judge("00.3", np.array(tasks.TASKS["00.3"].answer(T)), T).result == "right"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import KeysView, ValuesView
 
 import numpy as np
 import pandas as pd
@@ -48,6 +49,10 @@ def plain(value: object) -> object:
         return plain(value.item())
     if isinstance(value, pd.DataFrame):
         raise _refuse(value, "A whole table (DataFrame)")
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return plain(value.item())
+    if isinstance(value, range | KeysView | ValuesView):
+        return plain(list(value))
     if isinstance(value, np.ndarray | pd.Series | pd.Index | pd.api.extensions.ExtensionArray):
         if np.ndim(value) != 1:
             raise _refuse(value, f"An array of {np.ndim(value)} dimensions")

@@ -270,13 +270,20 @@ def _attempts(entry: dict | None) -> int:
     return tries if isinstance(tries, int) and not isinstance(tries, bool) and tries >= 0 else 0
 
 
+LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁһӏԛԝ" "АВЕКМНОРСТХІЈЅ" "αβεικνορτυχ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdhlqw" "ABEKMHOPCTXIJS" "aBeikvoptux" "ABEZHIKMNOPTYX",
+)
+"""Cyrillic and Greek letters that look like Latin ones, mapped to them for comparing names."""
+
+
 def name_key(name: str) -> str:
-    """A name as compared for near-duplicates: NFKC, no invisible characters, case or accents."""
-    text = unicodedata.normalize("NFKC", name)
+    """A name as compared for near-duplicates (NFKC; invisible, lookalike, case, spaces ignored)."""
+    text = unicodedata.normalize("NFKC", name).translate(LOOKALIKES)
     text = "".join(c for c in text if unicodedata.category(c) not in {"Cf", "Cc"})
     text = unicodedata.normalize("NFKD", text.casefold())
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", text))
+    return "".join(re.findall(r"\w+", text))
 
 
 def flags(sub: Submission, same_names: dict[str, list[str]]) -> list[str]:

@@ -179,7 +179,10 @@ def print_pdf(page: Path, timeout: float = 90) -> Path:
         try:
             _, errors = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            if hasattr(os, "killpg"):  # Chromium and the helpers it started
+                os.killpg(process.pid, signal.SIGKILL)
+            else:  # pragma: no cover - Windows
+                process.kill()
             process.communicate()
             raise RuntimeError(f"Chromium did not finish within {timeout:.0f} s") from None
     if process.returncode != 0 or not target.is_file():
