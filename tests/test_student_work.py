@@ -184,6 +184,8 @@ def test_values_that_cannot_be_answers_get_a_sentence_not_a_traceback(folder, T)
 def test_the_hand_in_page_recomputes_verdicts_and_refuses_unsigned_work(folder, T) -> None:
     """Forged 'right' shows as wrong; the page says how verdicts were made; no name, no page."""
     assert "Put your name on your work first" in text(tasks.hand_in(pdf=False))
+    assert "Write your name" in text(tasks.sign("\u200b \u2060"))
+    assert "Put your name on your work first" in text(tasks.hand_in(pdf=False))
     tasks.sign("Ada </script><b>x</b>")
     tasks.check("00.4", 1999)
     tasks.write("04.memo", "Plans for exercises [S004 asserts C030]. </script><script>alert(1)")
@@ -287,7 +289,7 @@ def notebook_with(path: Path, *cells: str) -> None:
 def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
     tmp_path, monkeypatch, T
 ) -> None:
-    """tools/grade.py on a real class folder: 34 rows, every stray listed, nothing merged."""
+    """tools/grade.py on a real class folder: 35 rows, every stray listed, nothing merged."""
     right = {t: tasks.TASKS[t].answer(T) for t in ["00.3", "00.5", "03.ex1"]}
     names = [f"Student {i:02}" for i in range(30)]
     names[0], names[1], names[2] = "Ada Lovelace", "ada  LOVELACE\u200b", "Ada Lovelace"
@@ -312,6 +314,7 @@ def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
         cells = ["sign(...)", f'check("00.3", {value})']
         notebook_with(sub / who / "04_feasibility_debate.ipynb", *cells)
     notebook_with(sub / "cem" / "00.ipynb", 'sign("Cem")', 'check("00.3", len(T.events))')
+    notebook_with(sub / "zw" / "00.ipynb", 'sign("\\u200b")', 'check("00.3", 1)')
     pristine = (REPO / "notebooks" / "00_start_here.ipynb").read_bytes()
     (sub / "pristine").mkdir()
     (sub / "pristine" / "00_start_here.ipynb").write_bytes(pristine)
@@ -357,8 +360,8 @@ def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
         assert re.search(rf"^  {re.escape(path)}: .*{re.escape(reason)}", out, re.M), path
     with (sub / "grades.csv").open(encoding="utf-8", newline="") as handle:
         rows = {r["submission"]: r for r in csv.DictReader(handle)}
-    expected = {f"s{i:02}" for i in range(30)} | {"u1", "u2", "cem", "pristine"}
-    assert set(rows) == expected and "graded 34 submissions" in out
+    expected = {f"s{i:02}" for i in range(30)} | {"u1", "u2", "cem", "pristine", "zw"}
+    assert set(rows) == expected and "graded 35 submissions" in out
     assert not (sub / "grades.csv").is_symlink()
     for i in range(30):
         row = rows[f"s{i:02}"]
@@ -373,6 +376,10 @@ def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
         assert cell.startswith("'") and cell[1:] == names[i], cell
     assert rows["u1"]["00.3"] == "wrong" and rows["u2"]["00.3"] == "right"
     assert "unsigned" in rows["u1"]["for the teacher"] and rows["u1"]["signed name"] == ""
+    assert (
+        "unsigned" in rows["zw"]["for the teacher"]
+        and "no visible name" in rows["zw"]["for the teacher"]
+    )
     assert rows["cem"]["00.3"].startswith("unreadable: computed in the notebook (len(T.events))")
     assert "answers not readable: 00.3" in rows["cem"]["for the teacher"]
     assert rows["pristine"]["checked tasks answered"] == "0"

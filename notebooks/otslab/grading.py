@@ -211,7 +211,9 @@ def _add(sub: Submission, relative: str, suffix: str, work: dict) -> None:
     """Add one file's work to its submission; saved answers outrank a notebook's cells."""
     sub.files.append(relative)
     name = work["student"].strip()
-    if name and name not in sub.signed:
+    if name and not name_key(name):
+        sub.notes.append(f"{relative}: signed with no visible name")
+    elif name and name not in sub.signed:
         sub.signed.append(name)
     from_notebook = suffix == ".ipynb"
     for task_id, entry in work["answers"].items():

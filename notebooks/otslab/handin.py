@@ -193,7 +193,7 @@ def print_pdf(page: Path, timeout: float = 90) -> Path:
 def export_work(folder: Path | None = None, pdf: bool = True) -> tuple[Path, str]:
     """Write the signed work as a page (and a PDF): the page and a note on the PDF."""
     work = load_work()
-    if not work["student"].strip():
+    if not any(c.isalnum() for c in work["student"]):
         raise ValueError('Put your name on your work first: run sign("Your Name").')
     folder = folder or work_folder()
     folder.mkdir(parents=True, exist_ok=True)

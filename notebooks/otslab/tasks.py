@@ -583,7 +583,7 @@ def _task(task_id: str) -> Task:
 
 def sign(name: str) -> HTML:
     """Put your name on your work (saved with your answers)."""
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or not any(c.isalnum() for c in name):
         return rendered(html("<p>Write your name between the quotes, then run the cell.</p>"))
     try:
         update_work(lambda work: work.__setitem__("student", name.strip()))
