@@ -134,12 +134,12 @@ def host_name(value: str) -> str:
     return value.rsplit(":", 1)[0] if value.count(":") == 1 else value
 
 
-class TestOnlyAuthenticator(DummyAuthenticator):
-    """Any user name with the test run's shared password, from this machine only; for tests.
+class LocalLoginsOnly:
+    """Refuses a login that reaches the hub from another machine: a mixin for test hubs.
 
-    Refuses a login that reaches the hub through a proxy from another machine or for another
-    host name: each address in the forwarding headers, the connection's address and the Host
-    header must all be loopback.
+    Each address in the forwarding headers, the connection's address and the Host header must
+    all be loopback, so a proxy in front of the hub (which forwards from elsewhere, for its own
+    host name) gets no login through.
     """
 
     def check_request(self, handler) -> str | None:  # noqa: ANN001 - a JupyterHub handler
@@ -156,17 +156,34 @@ class TestOnlyAuthenticator(DummyAuthenticator):
                 return f"{what} name(s) {outside}, not this machine"
         return None
 
-    async def authenticate(self, handler, data: dict) -> str | None:  # noqa: ANN001
-        """The user name, when the password is the test run's and the request is local."""
+    async def authenticate(self, handler, data: dict) -> str | dict | None:  # noqa: ANN001
+        """Refuse a login from elsewhere; otherwise authenticate as the authenticator does."""
         reason = self.check_request(handler)
         if reason:
             self.log.warning(f"test hub: login refused: {reason}")
+            return None
+        return await super().authenticate(handler, data)
+
+
+class TestOnlyAuthenticator(LocalLoginsOnly, DummyAuthenticator):
+    """Any user name with the test run's shared password, from this machine only; for tests."""
+
+    async def authenticate(self, handler, data: dict) -> str | dict | None:  # noqa: ANN001
+        """The user name, when the request is local and the password is the test run's."""
+        if await super().authenticate(handler, data) is None:
             return None
         password = env("OTSLAB_HUB_TEST_PASSWORD", "")
         given = str(data.get("password", ""))
         if len(password) < 16 or not hmac.compare_digest(given.encode(), password.encode()):
             return None
         return data["username"]
+
+
+def authenticator_for_tests(auth: type) -> type:
+    """A test hub's authenticator: the dummy one with a password, or auth for local logins."""
+    if issubclass(auth, DummyAuthenticator):
+        return TestOnlyAuthenticator
+    return type(f"LocalLoginsOnly{auth.__name__}", (LocalLoginsOnly, auth), {})
 
 
 def check_test_settings(ip: str, auth: type, spawner: type, environ: dict[str, str]) -> bool:
@@ -267,8 +284,8 @@ c.ConfigurableHTTPProxy.command = [
 ]
 c.JupyterHub.spawner_class = spawner_class
 c.JupyterHub.admin_access = False  # administrators cannot open students' servers
-if TEST_ONLY and issubclass(auth_class, DummyAuthenticator):
-    c.JupyterHub.authenticator_class = TestOnlyAuthenticator
+if TEST_ONLY:
+    c.JupyterHub.authenticator_class = authenticator_for_tests(auth_class)
 else:
     c.JupyterHub.authenticator_class = auth_class
 if auth_class.__name__ == "PAMAuthenticator":

@@ -619,6 +619,10 @@ def test_config_runs_a_test_hub_on_loopback_with_a_password_from_this_machine_on
     config = load_config(OTSLAB_HUB_AUTH="dummy", OTSLAB_HUB_SPAWNER="simple", **TEST_HUB)
     auth = config.JupyterHub.authenticator_class
     assert auth.__name__ == "TestOnlyAuthenticator" and issubclass(auth, DummyAuthenticator)
+    # Any authenticator on a hub with the test-only spawner takes local logins only.
+    config = load_config(OTSLAB_HUB_SPAWNER="simple", **SCHOOL, **TEST_HUB)
+    auth = config.JupyterHub.authenticator_class
+    assert auth.__name__ == "LocalLoginsOnlyPAMAuthenticator" and hasattr(auth, "check_request")
     assert load_config(OTSLAB_HUB_IP="localhost", OTSLAB_HUB_AUTH="dummy", **TEST_HUB)
     with pytest.raises(ValueError, match="OTSLAB_HUB_TEST_PASSWORD"):
         load_config(OTSLAB_HUB_AUTH="dummy", OTSLAB_HUB_INSECURE_TEST="1")
