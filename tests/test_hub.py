@@ -20,7 +20,7 @@ import hub_link
 import nbformat
 import pytest
 import yaml
-from hub_local import Hub, api, local_hub, make_upstream, missing_parts
+from hub_local import Hub, api, free_hub_port, local_hub, make_upstream, missing_parts
 from jupyterhub.auth import DummyAuthenticator
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 from playwright.sync_api import Browser, Page, expect
@@ -628,6 +628,35 @@ def test_config_runs_a_test_hub_on_loopback_with_a_password_from_this_machine_on
         load_config(OTSLAB_HUB_AUTH="dummy", OTSLAB_HUB_INSECURE_TEST="1")
 
 
+@pytest.mark.hub
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"OTSLAB_HUB_AUTH": "jupyterhub.auth.DummyAuthenticator"},
+        {"OTSLAB_HUB_AUTH": "dummy", "OTSLAB_HUB_IP": "0.0.0.0", **TEST_HUB},
+        {"OTSLAB_HUB_SPAWNER": "simple", "OTSLAB_HUB_IP": "0.0.0.0", **SCHOOL, **TEST_HUB},
+        {"OTSLAB_HUB_IP": "0.0.0.0", **SCHOOL},
+    ],
+    ids=["dummy-by-class-name", "dummy-off-loopback", "simple-off-loopback", "no-https"],
+)
+def test_jupyterhub_itself_refuses_to_start(settings: dict[str, str], tmp_path: Path) -> None:
+    require_or_skip(not missing_parts(), "; ".join(missing_parts()))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTSLAB_")}
+    env["OTSLAB_HUB_PORT"] = str(free_hub_port())
+    jupyterhub = Path(sys.executable).with_name("jupyterhub")
+    result = subprocess.run(
+        [str(jupyterhub), "-f", str(HUB_DIR / "jupyterhub_config.py")],
+        cwd=tmp_path,
+        env={**env, **settings},
+        capture_output=True,
+        text=True,
+        timeout=120,  # a hub that started would run until killed: the test fails on the timeout
+    )
+    assert result.returncode != 0
+    assert "HubSettingError" in result.stderr, result.stderr[-2000:]
+    assert not (tmp_path / "jupyterhub.sqlite").exists(), "the hub got as far as its database"
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -710,6 +739,24 @@ def readme_limits() -> dict[str, str]:
     return dict(
         re.findall(r"`(mem_limit|mem_guarantee|cpu_limit|cpu_guarantee)` ([0-9.]+[MG]?)", readme)
     )
+
+
+def test_tljh_settings_allow_the_course_and_put_kernels_on_sockets_where_they_fit() -> None:
+    config = Config()
+    runpy.run_path(str(HUB_DIR / "tljh_course.py"), {"get_config": lambda: config})
+    assert config.Spawner.environment == {"OTSLAB_PULL_REPOS": EXAMPLE_REPO}
+    assert config.Spawner.disable_user_config is True
+    assert config.JupyterHub.admin_access is False
+    hook = config.Spawner.pre_spawn_hook
+    for name, ipc in [("alice", True), ("a" * 14, True), ("a" * 15, False), ("b" * 40, False)]:
+        spawner = SimpleNamespace(
+            user=SimpleNamespace(name=name), args=list(config.Spawner.args), log=SimpleNamespace()
+        )
+        spawner.log.warning = lambda message: None
+        hook(spawner)
+        assert ("--KernelManager.transport=ipc" in spawner.args) is ipc, name
+        hook(spawner)  # a second start adds nothing
+        assert spawner.args.count("--KernelManager.transport=ipc") == int(ipc)
 
 
 def kubernetes_values() -> dict:
