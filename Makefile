@@ -1,21 +1,46 @@
-# Two commands: `make lab` to study, `make test` to check everything.
+# Two commands: `make lab` to study, `make test` to check everything (`make check` while working).
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
+# The environment Binder and a hub install (binder/requirements.txt, the runtime lock): the tests run
+# every notebook's kernel from it, so what a student gets is what is tested.
+KERNEL_VENV := .venv-binder
+# uv installs the locked trees (hash-checked); pip only bootstraps it, at the version the dev lock pins.
+UV_PIN := $(shell grep -m1 -o '^uv==[0-9.]*' requirements-dev.lock)
+# The npm parts the tests use, each installed from its lock file: the website's widget manager,
+# the hub's proxy and the map's boundary source.
+NPM_PARTS := book/node_modules/.package-lock.json hub/node_modules/.package-lock.json \
+	tools/geo/node_modules/.package-lock.json
 # JupyterLab reads default-setting overrides from {sys.prefix}/share/jupyter/lab/settings.
 LAB_SETTINGS := $(VENV)/share/jupyter/lab/settings/overrides.json
 # Jupyter refuses to run as root unless told; the server only listens on 127.0.0.1.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: lab test check-data bench hub-bench hub-link binder-link html pdf answer-keys grade term-counts boundaries source-cards clean roleplay-kit
+.PHONY: lab test check lock check-data bench hub-bench hub-link binder-link html pdf answer-keys grade term-counts boundaries source-cards clean roleplay-kit
 
 lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 	$(BIN)/jupyter lab --ip=127.0.0.1 --ServerApp.root_dir=. $(ALLOW_ROOT) \
 		notebooks/00_start_here.ipynb
 
-test: $(VENV)/.stamp-dev $(LAB_SETTINGS)
-	$(BIN)/python -m pytest
+# Everything, from a fresh clone (needs Debian's chromium and ../shared/seeds); a skip is a failure.
+test: $(VENV)/.stamp-dev $(LAB_SETTINGS) $(KERNEL_VENV)/.stamp $(NPM_PARTS)
 	$(BIN)/ruff check .
+	OTSLAB_NO_SKIP=1 OTSLAB_KERNEL_VENV=$(KERNEL_VENV) $(BIN)/python -m pytest
+
+# The fast loop while working (about a minute): lint, unit, data and widget tests; no notebook
+# runs, no browser, no website, no hub.
+check: $(VENV)/.stamp-dev
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow and not browser and not hub and not site" -q
+
+# Refresh the locks after changing a pin in requirements.txt or requirements-dev.txt; Binder and the
+# hub image install binder/requirements.txt, a copy of the runtime lock.
+lock: $(VENV)/.stamp-dev
+	$(BIN)/uv pip compile requirements.txt --universal --generate-hashes --python-version 3.11 \
+		--custom-compile-command "make lock" -q -o requirements.lock
+	$(BIN)/uv pip compile requirements-dev.txt --universal --generate-hashes --python-version 3.11 \
+		--custom-compile-command "make lock" -q -c requirements.lock -o requirements-dev.lock
+	cp requirements.lock binder/requirements.txt
 
 # Speed and memory against the budgets in ../shared/DESIGN.md; writes build/bench.md.
 bench: $(VENV)/.stamp-dev
@@ -35,7 +60,7 @@ hub-link: $(VENV)/.stamp-runtime
 binder-link: $(VENV)/.stamp-runtime
 	$(BIN)/python tools/hub_link.py --binder
 
-hub/node_modules/.package-lock.json: hub/package-lock.json
+hub/node_modules/.package-lock.json: hub/package.json hub/package-lock.json
 	npm ci --prefix hub --no-audit --no-fund
 
 # The course website (book/: Sphinx + MyST-NB, every notebook executed) in build/html.
@@ -78,25 +103,35 @@ term-counts: $(VENV)/.stamp-runtime
 
 # Regional country boundaries for the map (data/geo) from npm world-atlas 2.0.2, cut with the
 # standard library; see data/geo/README.md. Needs npm; the course itself reads the committed file.
-boundaries:
-	npm ci --prefix tools/geo --no-audit --no-fund
+boundaries: tools/geo/node_modules/.package-lock.json
 	$(PYTHON) tools/cut_boundaries.py
 
+tools/geo/node_modules/.package-lock.json: tools/geo/package.json tools/geo/package-lock.json
+	npm ci --prefix tools/geo --ignore-scripts --no-audit --no-fund
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts build
+	rm -rf $(VENV) $(KERNEL_VENV) .pytest_cache .ruff_cache test-artifacts build
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.stamp-runtime: requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install -r requirements.txt
+$(BIN)/uv: | $(BIN)/python
+	$(BIN)/python -m pip install -q $(UV_PIN)
+
+$(VENV)/.stamp-runtime: requirements.lock | $(BIN)/uv
+	$(BIN)/uv pip install -q --python $(BIN)/python --require-hashes -r requirements.lock
 	touch $@
 
-# The dev pins include the runtime pins, so this also brings the runtime stamp up to date.
-$(VENV)/.stamp-dev: requirements-dev.txt requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install -r requirements-dev.txt
+# The dev lock holds the runtime lock's versions, so this also brings the runtime stamp up to date.
+$(VENV)/.stamp-dev: requirements-dev.lock requirements.lock | $(BIN)/uv
+	$(BIN)/uv pip sync -q --python $(BIN)/python --require-hashes requirements-dev.lock
 	touch $@ $(VENV)/.stamp-runtime
+
+$(KERNEL_VENV)/.stamp: binder/requirements.txt | $(BIN)/uv
+	$(BIN)/uv venv -q --allow-existing --python $(PYTHON) $(KERNEL_VENV)
+	$(BIN)/uv pip sync -q --python $(KERNEL_VENV)/bin/python --require-hashes binder/requirements.txt
+	touch $@
 
 $(LAB_SETTINGS): binder/overrides.json | $(BIN)/python
 	mkdir -p $(@D)

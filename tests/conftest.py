@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from course_run import CourseRun, kernel_venv, run_course
+
 # Answers and weights that tests save (tasks, quiz, commit-then-reveal) go to a scratch folder,
 # never to a student's notebooks/my_work; kernels the tests start inherit it.
 os.environ.setdefault("OTSLAB_WORK", tempfile.mkdtemp(prefix="otslab-work-"))
@@ -53,13 +55,56 @@ def T():
     return load_tables()
 
 
-def require_or_skip(condition: bool, reason: str) -> None:
-    """Skip when `condition` is false, but fail instead when running in CI (env CI set)."""
-    if condition:
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"required in CI: {reason}")
-    pytest.skip(reason)
+def require(condition: bool, fix: str) -> None:
+    """Fail, saying what is missing and the command that installs it, unless condition holds.
+
+    `make test` installs every part the tests need, so a missing part is a failure, never a skip.
+    """
+    if not condition:
+        pytest.fail(f"missing: {fix}", pytrace=False)
+
+
+# `make test` sets OTSLAB_NO_SKIP: a test skipped there fails the run, naming the test and why.
+SKIPPED: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Remember every skipped test."""
+    if report.skipped and not hasattr(report, "wasxfail"):
+        SKIPPED.append(f"{report.nodeid}: {report.longrepr[-1] if report.longrepr else ''}")
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under `make test` (OTSLAB_NO_SKIP), any skip fails the run."""
+    if os.environ.get("OTSLAB_NO_SKIP") and SKIPPED and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int) -> None:  # noqa: ANN001
+    """Say why the run failed when it failed only on skips."""
+    if os.environ.get("OTSLAB_NO_SKIP") and SKIPPED:
+        terminalreporter.write_line(
+            f"make test skips nothing: {len(SKIPPED)} test(s) skipped:", red=True
+        )
+        for line in SKIPPED:
+            terminalreporter.write_line(f"  {line}", red=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests that need the built website, so `make check` can leave them out."""
+    for item in items:
+        if "site" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.site)
+        if "course_run" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def course_run(tmp_path_factory: pytest.TempPathFactory) -> CourseRun:
+    """Every notebook executed once for the whole session, in the Binder environment's kernel."""
+    python = kernel_venv() / "bin" / "python"
+    require(python.exists(), f"{python} (the Binder environment): make .venv-binder/.stamp")
+    return run_course(tmp_path_factory.mktemp("course"), python)
 
 
 def notebook_paths() -> list[Path]:
@@ -90,12 +135,13 @@ class Site:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     """The website and PDFs, built by tools/build_html.py as `make html` and `make pdf` do."""
-    require_or_skip(
+    require(
         (REPO / "book" / "node_modules" / "@jupyter-widgets").exists(),
-        "book/node_modules is missing: npm ci --prefix book",
+        "book/node_modules (the site's widgets): make book/node_modules/.package-lock.json",
     )
-    require_or_skip(
-        Path("/usr/bin/chromium").exists(), "/usr/bin/chromium is missing (prints the PDFs)"
+    require(
+        Path("/usr/bin/chromium").exists(),
+        "/usr/bin/chromium (prints the PDFs): apt-get install chromium",
     )
     out = tmp_path_factory.mktemp("site")
     result = subprocess.run(

@@ -27,7 +27,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from conftest import REPO, notebook_paths, require_or_skip
+from conftest import REPO, notebook_paths, require
 
 pytestmark = pytest.mark.browser
 
@@ -88,7 +88,7 @@ def wait_until_up(lab: Lab, server: subprocess.Popen, log: Path) -> None:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright."""
-    require_or_skip(CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium")
+    require(CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS

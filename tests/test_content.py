@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import REPO, SHARED, require_or_skip
+from conftest import REPO, SHARED, require
 from otslab.data import load_tables
 from otslab.provenance import normalise
 
@@ -63,7 +63,10 @@ def test_source_card_is_complete(source_id: str, T) -> None:
 
 def test_prose_is_in_our_own_words(T) -> None:
     """No card, guide, claim, event, voice or factor repeats a run of nine words from a seed."""
-    require_or_skip(SEEDS.is_dir(), f"seed texts not found at {SEEDS}")
+    require(
+        SEEDS.is_dir(),
+        f"the five seed texts at {SEEDS}: put the shared folder beside the repository",
+    )
     seed_runs = set().union(*(shingles(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt")))
     ours = {
         f"seeds/{p.name} {heading}": card_section(p.read_text(encoding="utf-8"), heading)

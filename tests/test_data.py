@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA, SHARED, put_cell, read_rows, require_or_skip, write_rows
+from conftest import DATA, SHARED, put_cell, read_rows, require, write_rows
 from otslab import data as data_module
 from otslab import provenance
 from otslab.data import DataError, find_problems, load_tables
@@ -379,7 +379,10 @@ def test_broken_copy_names_file_line_and_column(
     """Each corruption raises one DataError pointing at the right file, line and column."""
     needs_texts = "seed locator" in words or "text of" in words
     if needs_texts:
-        require_or_skip(SEEDS.is_dir(), f"seed texts not found at {SEEDS}")
+        require(
+            SEEDS.is_dir(),
+            f"the five seed texts at {SEEDS}: put the shared folder beside the repository",
+        )
     corrupt(data_copy)
     with pytest.raises(DataError) as caught:
         load_tables(

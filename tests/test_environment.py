@@ -14,8 +14,10 @@ import jsonschema
 import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
+from packaging.requirements import Requirement
 
-from conftest import NOTEBOOKS, REPO, notebook_paths
+from conftest import NOTEBOOKS, REPO, notebook_paths, require
+from course_run import CourseRun, kernel_venv
 
 REQUIREMENTS = REPO / "requirements.txt"
 LAB_OVERRIDES = REPO / "binder" / "overrides.json"
@@ -90,15 +92,53 @@ def test_requirements_are_exact_pins(name: str) -> None:
     assert read_pins(REPO / name), f"{name} pins nothing"
 
 
-def test_binder_pins_match_requirements() -> None:
-    runtime, binder = read_pins(REQUIREMENTS), read_pins(REPO / "binder" / "requirements.txt")
-    drift = sorted(
-        f"{pkg}: requirements.txt {runtime.get(pkg, 'missing')}, "
-        f"binder/requirements.txt {binder.get(pkg, 'missing')}"
-        for pkg in runtime.keys() | binder.keys()
-        if runtime.get(pkg) != binder.get(pkg)
+def read_lock(path: Path) -> dict[str, str]:
+    """Return {distribution: version} that a lock written by `make lock` installs on this machine.
+
+    The lock is universal (other systems get their own markers); every pin carries its hashes.
+    """
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line or line[0] in "# ":
+            continue
+        assert line.endswith(" \\"), f"{path.name}: {line!r} carries no hashes"
+        requirement = Requirement(line.removesuffix(" \\"))
+        if requirement.marker is None or requirement.marker.evaluate():
+            pins[normalise(requirement.name)] = str(requirement.specifier).removeprefix("==")
+    assert pins, f"{path.name} locks nothing"
+    return pins
+
+
+@pytest.mark.parametrize(
+    ("human", "lock"),
+    [("requirements.txt", "requirements.lock"), ("requirements-dev.txt", "requirements-dev.lock")],
+)
+def test_each_lock_holds_its_human_list(human: str, lock: str) -> None:
+    """The lock of the whole tree pins each package of the short list at the same version."""
+    pins, locked = read_pins(REPO / human), read_lock(REPO / lock)
+    if human == "requirements-dev.txt":
+        pins |= read_pins(REQUIREMENTS)
+    drift = [
+        f"{p}: {human} {v}, {lock} {locked.get(p, 'missing')}"
+        for p, v in pins.items()
+        if locked.get(p) != v
+    ]
+    assert not drift, "run `make lock`:\n" + "\n".join(drift)
+
+
+def test_the_dev_lock_keeps_the_runtime_versions() -> None:
+    """Tests run what students run: every runtime package at the same version in both locks."""
+    runtime, dev = read_lock(REPO / "requirements.lock"), read_lock(REPO / "requirements-dev.lock")
+    drift = [f"{p}: {v} and {dev.get(p)}" for p, v in runtime.items() if dev.get(p) != v]
+    assert not drift, "run `make lock`:\n" + "\n".join(drift)
+
+
+def test_binder_installs_the_runtime_lock() -> None:
+    """Binder and the hub image install binder/requirements.txt: the runtime lock, as it is."""
+    binder = (REPO / "binder" / "requirements.txt").read_text(encoding="utf-8")
+    assert binder == (REPO / "requirements.lock").read_text(encoding="utf-8"), (
+        "binder/requirements.txt is not requirements.lock: run `make lock`"
     )
-    assert not drift, "binder/requirements.txt drifted from requirements.txt:\n" + "\n".join(drift)
 
 
 def test_binder_runtime_is_python_311() -> None:
@@ -119,72 +159,54 @@ def test_course_imports_are_pinned() -> None:
     )
 
 
-# Run in the fresh venv: execute each notebook named on the command line, print each failure.
-RUN_EACH = """
-import sys
-from pathlib import Path
-import nbformat
-from nbclient import NotebookClient
-failures = []
-for path in sys.argv[1:]:
-    nb = nbformat.read(path, as_version=4)
-    where = {"metadata": {"path": str(Path(path).parent)}}
-    try:
-        NotebookClient(nb, timeout=600, kernel_name="python3", resources=where).execute()
-    except Exception as error:
-        failures.append(f"{path}: {error}")
-        continue
-    for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if out.output_type == "error" or out.get("name") == "stderr":
-                failures.append(f"{path}: {out.get('ename') or out.get('text')}")
-print("\\n".join(failures))
-sys.exit(bool(failures))
-"""
-
-
-@pytest.fixture(scope="module")
-def binder_venv(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A fresh venv from binder/requirements.txt alone (its pins equal requirements.txt's)."""
-    venv = tmp_path_factory.mktemp("binder") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    python = str(venv / "bin" / "python")
-    pip = [python, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    subprocess.run([*pip, "-r", str(REPO / "binder" / "requirements.txt")], check=True)
-    return python
-
-
 def fresh_env() -> dict[str, str]:
-    """The environment for the fresh venv: nothing of ours on the path but the notebooks."""
+    """The environment for the Binder venv: nothing of ours on the path but the notebooks."""
     env = {k: v for k, v in os.environ.items() if k not in {"VIRTUAL_ENV", "PYTHONHOME"}}
     return {**env, "PYTHONPATH": str(NOTEBOOKS), "MPLBACKEND": "Agg"}
 
 
-def run_fresh(python: str, script: str, args: list[str]) -> subprocess.CompletedProcess:
-    """Run a script with arguments in the fresh venv, output captured."""
-    return subprocess.run(
-        [python, "-c", script, *args], env=fresh_env(), capture_output=True, text=True
-    )
+@pytest.fixture(scope="module")
+def binder_python() -> Path:
+    """The Python of the environment make builds from binder/requirements.txt alone."""
+    python = kernel_venv() / "bin" / "python"
+    require(python.exists(), f"{python} (the Binder environment): make .venv-binder/.stamp")
+    return python
 
 
-@pytest.mark.slow
-def test_fresh_venv_imports_everything(binder_venv: str) -> None:
-    """Every module the notebooks and otslab import, imported in the fresh environment."""
+def test_the_binder_environment_is_exactly_the_lock(binder_python: Path) -> None:
+    """What the tests' kernels run from holds the runtime lock's packages and nothing else."""
+    frozen = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "uv"), "pip", "freeze", "--python", str(binder_python)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    installed = {normalise(n): v for n, v in re.findall(r"^(\S+)==(\S+)$", frozen, re.M)}
+    locked = read_lock(REPO / "binder" / "requirements.txt")
+    extra = {p: v for p, v in installed.items() if locked.get(p) != v}
+    missing = {p: v for p, v in locked.items() if p not in installed}
+    assert not extra and not missing, f"not the lock: extra {extra}, missing {missing}"
+
+
+def test_fresh_venv_imports_everything(binder_python: Path) -> None:
+    """Every module the notebooks and otslab import, imported in the Binder environment."""
     modules = sorted(course_imports() | set(otslab_modules()))
-    result = run_fresh(binder_venv, IMPORT_EACH, modules)
+    result = subprocess.run(
+        [str(binder_python), "-c", IMPORT_EACH, *modules],
+        env=fresh_env(),
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, (
-        f"a fresh venv from the pinned requirements fails:\n{result.stdout}{result.stderr}"
+        f"the Binder environment cannot import the course:\n{result.stdout}{result.stderr}"
     )
 
 
-@pytest.mark.slow
-def test_every_notebook_runs_in_the_binder_environment(binder_venv: str) -> None:
-    """What Binder would install, and nothing else, runs every notebook without error."""
-    notebooks = [str(p) for p in sorted(NOTEBOOKS.glob("*.ipynb"))]
-    result = run_fresh(binder_venv, RUN_EACH, notebooks)
-    assert result.returncode == 0, (
-        f"notebooks fail in the Binder environment:\n{result.stdout}{result.stderr[-3000:]}"
-    )
+def test_every_notebook_ran_in_the_binder_environment(course_run: CourseRun) -> None:
+    """The session's one run of the course used the Binder environment's kernel throughout."""
+    prefixes = {stem: run.probe("KERNEL")["prefix"] for stem, run in course_run.runs.items()}
+    expected = str(kernel_venv())
+    assert set(prefixes.values()) == {expected}, f"kernels ran from {prefixes}, not {expected}"
 
 
 def test_lab_settings_silence_news_and_update_checks() -> None:

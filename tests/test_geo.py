@@ -16,7 +16,7 @@ from html import escape as html_escape
 import pandas as pd
 import pytest
 
-from conftest import DATA, REPO, data_rows, require_or_skip
+from conftest import DATA, REPO, data_rows, require
 from otslab import geo
 from otslab import geo_views as gv
 from otslab.data import Tables
@@ -74,7 +74,7 @@ def test_simplify_keeps_corners_and_drops_near_points() -> None:
 
 
 def test_committed_boundaries_are_what_make_boundaries_cuts(tmp_path) -> None:
-    require_or_skip(
+    require(
         (ATLAS / "package.json").exists(),
         "npm world-atlas not installed (run `make boundaries` to install and cut)",
     )

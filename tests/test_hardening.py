@@ -1,43 +1,17 @@
 """The course holds up in a classroom: any order, no network, nothing written, clear data errors."""
 
-import random
 import shutil
 import subprocess
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient.exceptions import CellExecutionError
 from run_notebook import execute as run_in_kernel
-from run_notebook import probe
 
 from conftest import REPO, notebook_paths
+from course_run import NO_NETWORK, CourseRun
 from otslab import feasibility as fz
 from otslab.data import load_tables
-
-pytestmark = pytest.mark.slow
-
-# Loaded by the kernel at start-up: refuses every connection that does not stay on this machine.
-NO_NETWORK = """
-import ipaddress, socket
-
-_connect = socket.socket.connect
-
-
-def _loopback_only(self, address):
-    host = address[0] if isinstance(address, tuple) else None
-    if host is not None:
-        try:
-            allowed = ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            allowed = host == "localhost"
-        if not allowed:
-            raise ConnectionRefusedError(f"course test: no network access to {host}")
-    return _connect(self, address)
-
-
-socket.socket.connect = _loopback_only
-"""
 
 
 def execute(notebook: Path, cwd: Path, allow_errors: bool = False) -> nbformat.NotebookNode:
@@ -45,39 +19,23 @@ def execute(notebook: Path, cwd: Path, allow_errors: bool = False) -> nbformat.N
     return run_in_kernel(nbformat.read(notebook, as_version=4), cwd, allow_errors)
 
 
-def repo_state() -> str:
-    """Everything git sees as changed or new in the repository (ignored files excluded)."""
-    return subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=all"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+def test_course_runs_in_any_order_offline_and_writes_nothing(course_run: CourseRun) -> None:
+    """The session's one run took the notebooks in a shuffled order, each in a fresh kernel with
+    no network access: none needs another to have run first and none writes into the repo."""
+    assert sorted(course_run.order) != course_run.order, "the run did not shuffle the notebooks"
+    failed = {
+        stem: [o.ename for c in run.cells for o in c.get("outputs", []) if o.output_type == "error"]
+        for stem, run in course_run.runs.items()
+    }
+    assert not any(failed.values()), f"failed offline in the order {course_run.order}: {failed}"
+    assert course_run.repo_after == course_run.repo_before, (
+        "running the notebooks changed files in the repository:\n" + course_run.repo_after
+    )
 
 
-def test_course_runs_in_any_order_offline_and_writes_nothing(tmp_path, monkeypatch) -> None:
-    """All notebooks in a shuffled order, each in a fresh kernel with no network access.
-
-    Each notebook also runs on its own in test_notebooks.py; here the point is that none needs
-    another to have run first (no state passed through files) and none writes into the repo.
-    """
-    (tmp_path / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", str(tmp_path))
-    before = repo_state()
-    order = notebook_paths()
-    random.Random(2026).shuffle(order)
-    for path in order:
-        try:
-            execute(path, REPO / "notebooks")
-        except CellExecutionError as error:
-            names = [p.stem for p in order]
-            pytest.fail(f"{path.name} failed offline in the order {names}:\n{error}")
-    assert repo_state() == before, "running the notebooks changed files in the repository"
-
-
+@pytest.mark.slow
 def test_the_network_guard_really_refuses(tmp_path, monkeypatch) -> None:
-    """The guard used above blocks an outside address (so the offline test can fail)."""
+    """The guard the course run uses blocks an outside address (so the offline test can fail)."""
     (tmp_path / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
     nb = nbformat.v4.new_notebook()
@@ -94,6 +52,24 @@ def test_the_network_guard_really_refuses(tmp_path, monkeypatch) -> None:
     assert error.ename == "ConnectionRefusedError" and "no network access" in error.evalue
 
 
+@pytest.mark.slow
+def test_the_start_notebook_reads_nothing_outside_the_repository(tmp_path) -> None:
+    """A hub's shared volume often sits beside a clone as shared/: an empty shared/seeds there
+    changes nothing for a student (the seed texts are read only by the tests and check-data)."""
+    course = tmp_path / "course"
+    for name in ("notebooks", "data"):
+        shutil.copytree(
+            REPO / name,
+            course / name,
+            ignore=shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "my_work"),
+        )
+    (tmp_path / "shared" / "seeds").mkdir(parents=True)
+    nb = execute(course / "notebooks" / "00_start_here.ipynb", course / "notebooks", True)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, [f"{e.ename}: {e.evalue}" for e in errors]
+
+
+@pytest.mark.slow
 def test_a_broken_csv_shows_one_readable_message_in_the_notebook(tmp_path) -> None:
     """A bad edit to a CSV: the start notebook shows file, line and column, not a traceback."""
     for name in ("notebooks", "data"):
@@ -123,68 +99,10 @@ def test_a_broken_csv_shows_one_readable_message_in_the_notebook(tmp_path) -> No
     assert len(first.traceback) <= 3, f"the student sees a long traceback:\n{text}"
 
 
-# Runs in the kernel after a notebook: push every control wired to a view to its edge values
-# and collect any view that then shows an error instead of a result or a hint.
-EDGE_PROBE = r"""
-import json
-import warnings
-import ipywidgets as w
-import traitlets
-
-with warnings.catch_warnings():  # the registry of live widgets; its accessor is deprecated
-    warnings.simplefilter("ignore", DeprecationWarning)
-    live = list(w.Widget.widgets.values())
-
-def edges(widget):
-    if isinstance(widget, w.SelectMultiple) or type(widget).__name__ == "CheckList":
-        options = [o[1] if isinstance(o, tuple) else o for o in widget.options]
-        return [(), tuple(options[:1]), tuple(options)]
-    if isinstance(widget, (w.IntRangeSlider, w.FloatRangeSlider)):
-        lo, hi = widget.min, widget.max
-        return [(lo, lo), (hi, hi), (lo, hi)]
-    if isinstance(widget, (w.IntSlider, w.FloatSlider)):
-        return [widget.min, widget.max, widget.value]
-    if isinstance(widget, w.Checkbox):
-        return [not widget.value, widget.value]
-    if isinstance(widget, w.Text):
-        return ["", "   ", "zzzz-no-such-thing", "<b>'\"", ""]
-    return [o[1] if isinstance(o, tuple) else o for o in widget.options]
-
-def shown(output):
-    return " ".join(
-        str(item.get("data", {}).get("text/html") or item.get("data", {}).get("text/plain") or "")
-        for item in output.outputs
-    )
-
-broken = []
-controls = [
-    x for x in live
-    if hasattr(x, "description")
-    and not all(isinstance(h, traitlets.ObserveHandler)
-                for h in x._trait_notifiers.get("value", {}).get("change", []))
-]
-outputs = [x for x in live if isinstance(x, w.Output)]
-for control in controls:
-    start = control.value
-    for value in edges(control):
-        try:
-            control.value = value
-        except Exception as error:
-            broken.append(f"{control.description!r} = {value!r}: {type(error).__name__}: {error}")
-            continue
-        for output in outputs:
-            text = shown(output)
-            if "Something went wrong" in text or "Traceback" in text:
-                broken.append(f"{control.description!r} = {value!r}: {text[:300]}")
-    control.value = start
-print("EDGES" + json.dumps({"controls": len(controls), "broken": broken}))
-"""
-
-
 @pytest.mark.parametrize("notebook", notebook_paths(), ids=lambda p: p.stem)
-def test_every_view_survives_edge_values(notebook) -> None:
+def test_every_view_survives_edge_values(notebook: Path, course_run: CourseRun) -> None:
     """Empty selections, single items, extreme years and odd text give a result or a hint."""
-    report = probe(notebook, EDGE_PROBE, "EDGES")
+    report = course_run[notebook.stem].probe("EDGES")
     assert not report["stderr"], (
         f"{notebook.name} views print warnings at edge values:\n{report['stderr']}"
     )
@@ -221,6 +139,7 @@ def test_the_role_play_kit_keeps_a_teachers_edits(tmp_path: Path) -> None:
     assert fz.describe_kit(fz.export_kit(T, kit, clashes)) == fz.describe_kit(third)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("notebook", notebook_paths(), ids=lambda p: p.stem)
 def test_a_kernel_started_elsewhere_says_where_to_start_it(notebook: Path, tmp_path) -> None:
     """A kernel working in another folder fails on its first import, saying where to run it."""

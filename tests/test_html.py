@@ -8,7 +8,6 @@ and link, offline in Chromium.
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path

@@ -36,7 +36,7 @@ from test_browser import (
 from tornado.httputil import HTTPHeaders
 from traitlets.config import Config
 
-from conftest import REPO, notebook_paths, require_or_skip
+from conftest import REPO, notebook_paths, require
 from otslab.links import binder_link, nbgitpuller_link, repo_folder
 
 START = "notebooks/00_start_here.ipynb"
@@ -148,8 +148,8 @@ def git(*args: str, cwd: Path) -> str:
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Course]:
     """The course's hub on 127.0.0.1, with the repository's committed HEAD as upstream."""
-    require_or_skip(not missing_parts(), "; ".join(missing_parts()))
-    require_or_skip((REPO / ".git").exists(), f"{REPO} is not a git checkout")
+    require(not missing_parts(), "; ".join(missing_parts()))
+    require((REPO / ".git").exists(), f"{REPO} is not a git checkout")
     tmp = tmp_path_factory.mktemp("hub")
     upstream = make_upstream(tmp / "upstream" / "turkic-nato.git", BRANCH)
     with local_hub(tmp / "hub", pull_repos=[str(upstream)]) as hub:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from conftest import require_or_skip
+from conftest import require
 from otslab import feasibility as fz
 from otslab import feasibility_views as fv
 from otslab import roleplay as rp
@@ -230,7 +230,7 @@ def smallest_font(page) -> float:
 
 
 def test_kit_prints_each_card_from_a_new_page_at_a_readable_size(T, clashes, tmp_path) -> None:
-    require_or_skip(rp.chromium() is not None, "Chromium is not installed: cannot print the PDF")
+    require(rp.chromium() is not None, "Chromium is not installed: cannot print the PDF")
     written = rp.export_printable(T, tmp_path, clashes, pdf=True)
     pages = rp.kit_pages(T, clashes)
     sheets = [sheet for text in pages.values() for sheet in rp.print_sheets(text)]

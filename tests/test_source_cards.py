@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 import source_cards as sc
 
-from conftest import REPO, SHARED, require_or_skip
+from conftest import REPO, SHARED, require
 from otslab.provenance import normalise
 
 SEEDS = SHARED / "seeds"
@@ -23,7 +23,10 @@ def seed_lines(source_id: str) -> list[str]:
 
 def test_cards_are_current() -> None:
     """Running the tool with --check finds nothing to refresh: the cards match the data."""
-    require_or_skip(SEEDS.is_dir(), f"seed texts not found at {SEEDS}")
+    require(
+        SEEDS.is_dir(),
+        f"the five seed texts at {SEEDS}: put the shared folder beside the repository",
+    )
     done = subprocess.run(
         [sys.executable, str(REPO / "tools" / "source_cards.py"), "--check"],
         capture_output=True,
@@ -36,7 +39,10 @@ def test_cards_are_current() -> None:
 @pytest.mark.parametrize("source_id", SEED_IDS)
 def test_every_seed_locator_is_on_the_card_where_it_is(source_id: str) -> None:
     """Each quotation the CSVs cite for a source is listed once, at its paragraph and sentence."""
-    require_or_skip(SEEDS.is_dir(), f"seed texts not found at {SEEDS}")
+    require(
+        SEEDS.is_dir(),
+        f"the five seed texts at {SEEDS}: put the shared folder beside the repository",
+    )
     card = (REPO / "seeds" / f"{source_id}.md").read_text(encoding="utf-8")
     listed = re.findall(r'^- (.+?), paragraph (\d+), sentence (\d+): "(.+)" \(', card, flags=re.M)
     quotes = {quote: (part, int(par), int(sen)) for part, par, sen, quote in listed}

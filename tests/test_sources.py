@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import REPO, SHARED, require_or_skip
+from conftest import REPO, SHARED, require
 from otslab.data import Tables, load_tables
 from otslab.plots import to_png
 from otslab.sources import (
@@ -176,7 +176,10 @@ def test_term_count_table_counts_each_part_with_its_word_total() -> None:
 
 def test_committed_term_counts_equal_what_the_texts_give() -> None:
     """data/term_counts.csv is exactly what `make term-counts` computes from the seed texts."""
-    require_or_skip(SEEDS.is_dir(), f"seed texts not found at {SEEDS}")
+    require(
+        SEEDS.is_dir(),
+        f"the five seed texts at {SEEDS}: put the shared folder beside the repository",
+    )
     sources = pd.read_csv(DATA / "sources.csv", dtype=str, keep_default_na=False)
     expected = term_counts_csv(term_count_table(read_seed_texts(sources, SEEDS)))
     committed = (DATA / "term_counts.csv").read_text(encoding="utf-8")
@@ -185,7 +188,10 @@ def test_committed_term_counts_equal_what_the_texts_give() -> None:
 
 def test_cuts_take_out_boilerplate_references_and_translation() -> None:
     """In the real texts the body keeps the argument and loses the web page and the apparatus."""
-    require_or_skip(SEEDS.is_dir(), f"seed texts not found at {SEEDS}")
+    require(
+        SEEDS.is_dir(),
+        f"the five seed texts at {SEEDS}: put the shared folder beside the repository",
+    )
     sources = pd.read_csv(DATA / "sources.csv", dtype=str, keep_default_na=False)
     texts = read_seed_texts(sources, SEEDS)
     parts = {sid: split_parts(sid, text) for sid, text in texts.items()}

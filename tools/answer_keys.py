@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
@@ -78,8 +79,8 @@ def task_lines(notebook: str, tables: object) -> list[str]:
     return lines
 
 
-def answer_key() -> str:
-    """The whole answer key as Markdown."""
+def answer_key(questions: Callable[[Path], list[dict]] = asked) -> str:
+    """The whole answer key as Markdown; questions(path) gives a notebook's self-check questions."""
     lines = [
         "# Answer keys",
         "",
@@ -97,7 +98,7 @@ def answer_key() -> str:
         lines.append(exercises_section(nb) or "(none)")
         lines += ["", "### Checked tasks", "", *task_lines(path.name[:2], tables)]
         lines += ["", "### Self-check", ""]
-        for number, q in enumerate(asked(path), start=1):
+        for number, q in enumerate(questions(path), start=1):
             options = "; ".join(str(o) for o in q["options"])
             lines += [
                 f"{number}. {q['prompt']}",

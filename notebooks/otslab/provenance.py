@@ -151,10 +151,9 @@ def source_problems(sources: pd.DataFrame, cited: set[str]) -> tuple[list[Proble
 
 
 def find_problems(tables: Tables, seed_dir: Path | None = None) -> list[Problem]:
-    """Check sources.csv and every source/locator pair; the seed texts default to ../shared."""
+    """Check sources.csv and every source/locator pair; seed locators too when seed_dir is given."""
     from otslab.data import Problem
 
-    seed_dir = seed_dir or default_seed_dir()
     sources = tables["sources"]
     seed_ids = set(sources.dropna(subset=["seed_file"])["source_id"])
     seeds = seed_texts(sources, seed_dir) if seed_dir else {}
