@@ -31,7 +31,7 @@ test: $(VENV)/.stamp-dev $(LAB_SETTINGS) $(KERNEL_VENV)/.stamp $(NPM_PARTS)
 # runs, no browser, no website, no hub.
 check: $(VENV)/.stamp-dev
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -m "not slow and not browser and not hub and not site" -q
+	$(BIN)/python -m pytest -m "not slow and not browser and not hub and not site" -q -n 2
 
 # Refresh the locks after changing a pin in requirements.txt or requirements-dev.txt; Binder and the
 # hub image install binder/requirements.txt, a copy of the runtime lock.

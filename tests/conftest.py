@@ -2,15 +2,19 @@
 
 import csv
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 from course_run import CourseRun, kernel_venv, run_course
+from jupyterlab import CHROMIUM, CHROMIUM_ARGS, COPIED, Lab, LabPages, running_lab
 
 # Answers and weights that tests save (tasks, quiz, commit-then-reveal) go to a scratch folder,
 # never to a student's notebooks/my_work; kernels the tests start inherit it.
@@ -153,3 +157,38 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
     return Site(out / "html", out / "pdf")
+
+
+# --- JupyterLab in Chromium, shared by the browser tests ------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, driven by Playwright."""
+    require(CHROMIUM.exists(), f"{CHROMIUM} (Debian's Chromium): apt-get install chromium")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """JupyterLab on 127.0.0.1 serving a copy of the course, with the shipped lab settings."""
+    tmp = tmp_path_factory.mktemp("lab")
+    for name in COPIED:
+        if (REPO / name).is_dir():
+            ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
+            shutil.copytree(REPO / name, tmp / "course" / name, ignore=ignore)
+    with running_lab(tmp) as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def lab_pages(browser: Browser, lab: Lab) -> Iterator[LabPages]:
+    """Each notebook run once in JupyterLab, its page shared by the tests that read it."""
+    pages = LabPages(browser, lab)
+    yield pages
+    pages.close()

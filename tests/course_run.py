@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+from answer_keys import COLLECT
 from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parent.parent
@@ -46,8 +47,8 @@ def _loopback_only(self, address):
 socket.socket.connect = _loopback_only
 """
 
-# The self-check questions the notebook created (tools/answer_keys.py prints them in the key).
-QUIZ_PROBE = "import json, otslab.quiz\nprint('QUIZ' + json.dumps(otslab.quiz.asked_questions()))"
+# The self-check questions the notebook created: the probe `make answer-keys` runs.
+QUIZ_PROBE = COLLECT
 
 # Where the kernel runs from, and what it sees on its path.
 KERNEL_PROBE = "import json, sys\nprint('KERNEL' + json.dumps({'prefix': sys.prefix}))"

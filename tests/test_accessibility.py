@@ -18,21 +18,14 @@ import pytest
 import seaborn as sns
 from matplotlib import colormaps
 from playwright.sync_api import Browser, Page, expect
-from test_browser import (  # noqa: F401 - fixtures shared with the JupyterLab browser tests
-    ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    LAB_TIMEOUT_S,
-    PANEL,
-    WIDGET_TIMEOUT_MS,
-    Lab,
-    browser,
-    code_cell_count,
-    lab,
-    run_all_cells,
-)
 
 from conftest import notebook_paths
+from jupyterlab import (
+    ARTIFACTS,
+    PANEL,
+    WIDGET_TIMEOUT_MS,
+    LabPages,
+)
 from otslab import alignments_views, feasibility_views, network_views, plots
 from otslab.data import load_tables
 from otslab.sources_views import HEATMAP_CMAP
@@ -217,32 +210,18 @@ def split_ours(page: Page, violations: list[dict]) -> dict[str, list[str]]:
     return found
 
 
-def open_and_run(page: Page, server: Lab, notebook: Path) -> None:
-    """Open a notebook in JupyterLab from an empty workspace and Run All."""
-    page.goto(f"{server.url}/lab/tree/notebooks/{notebook.name}?reset&token={server.token}")
-    kernel_idle = page.locator(f'{PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]')
-    expect(kernel_idle).to_be_visible(timeout=LAB_TIMEOUT_S * 1000)
-    cells = page.locator(f"{PANEL} .jp-CodeCell")
-    expect(cells).to_have_count(code_cell_count(notebook), timeout=LAB_TIMEOUT_S * 1000)
-    run_all_cells(page, code_cell_count(notebook))
-
-
 @pytest.mark.browser
 @pytest.mark.parametrize("notebook", notebook_paths(), ids=lambda path: path.stem)
 def test_axe_finds_no_serious_violation_in_a_run_notebook(
-    browser: Browser, lab: Lab, notebook: Path  # noqa: F811 - fixtures from test_browser
+    lab_pages: LabPages, notebook: Path
 ) -> None:
     """After Run All, axe-core finds no serious or critical WCAG A/AA violation in our cells."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    try:
-        open_and_run(page, lab, notebook)
-        found = split_ours(page, axe_violations(page))
-        (ARTIFACTS / f"axe-{notebook.stem}.json").write_text(json.dumps(found, indent=1))
-        ours = found["ours"]
-        assert not ours, f"{notebook.name}: axe violations in our content:\n" + "\n".join(ours)
-    finally:
-        page.close()
+    page = lab_pages(notebook).page
+    found = split_ours(page, axe_violations(page))
+    (ARTIFACTS / f"axe-{notebook.stem}.json").write_text(json.dumps(found, indent=1))
+    ours = found["ours"]
+    assert not ours, f"{notebook.name}: axe violations in our content:\n" + "\n".join(ours)
 
 
 SUMMARY = ".otslab-output [aria-live='polite']"
@@ -272,47 +251,43 @@ def keyboard_view(page: Page):
 @pytest.mark.browser
 @pytest.mark.parametrize("notebook", notebook_paths(), ids=lambda path: path.stem)
 def test_keyboard_alone_changes_a_view_and_its_summary_follows(
-    browser: Browser, lab: Lab, notebook: Path  # noqa: F811 - fixtures from test_browser
+    lab_pages: LabPages, notebook: Path
 ) -> None:
     """From the cell, Tab reaches a control; a key changes it; the live summary changes."""
-    page = browser.new_page(viewport={"width": 1280, "height": 720})
-    try:
-        open_and_run(page, lab, notebook)
-        cell = keyboard_view(page)
-        assert cell is not None, f"{notebook.name}: no view has a live text summary"
-        cell.scroll_into_view_if_needed()
-        summary = cell.locator(SUMMARY).first
-        expect(summary).not_to_be_empty(timeout=WIDGET_TIMEOUT_MS)
-        before = summary.inner_text()
-        # Start just before the view's controls, as a student tabbing down the page would.
-        cell.locator(".jp-OutputArea").first.evaluate(
-            "el => { el.setAttribute('tabindex', '-1'); el.focus(); }"
-        )
-        kind = ""
-        for _ in range(40):
+    page = lab_pages(notebook).page
+    cell = keyboard_view(page)
+    assert cell is not None, f"{notebook.name}: no view has a live text summary"
+    cell.scroll_into_view_if_needed()
+    summary = cell.locator(SUMMARY).first
+    expect(summary).not_to_be_empty(timeout=WIDGET_TIMEOUT_MS)
+    before = summary.inner_text()
+    # Start just before the view's controls, as a student tabbing down the page would.
+    cell.locator(".jp-OutputArea").first.evaluate(
+        "el => { el.setAttribute('tabindex', '-1'); el.focus(); }"
+    )
+    kind = ""
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        kind = cell.evaluate(FOCUSED_CONTROL)
+        if kind in KEYS:
+            break
+    assert kind in KEYS, f"{notebook.name}: Tab never reached a control of the view"
+    for _ in range(5):  # a control may take a few presses to change the summary
+        for key in KEYS[kind]:
+            page.keyboard.press(key)
+        try:
+            expect(summary).not_to_have_text(before, timeout=3_000)
+            break
+        except AssertionError:
             page.keyboard.press("Tab")
-            kind = cell.evaluate(FOCUSED_CONTROL)
-            if kind in KEYS:
-                break
-        assert kind in KEYS, f"{notebook.name}: Tab never reached a control of the view"
-        for _ in range(5):  # a control may take a few presses to change the summary
-            for key in KEYS[kind]:
-                page.keyboard.press(key)
-            try:
-                expect(summary).not_to_have_text(before, timeout=3_000)
-                break
-            except AssertionError:
-                page.keyboard.press("Tab")
-                kind = cell.evaluate(FOCUSED_CONTROL) or kind
-        expect(cell.locator(SUMMARY).first).not_to_have_text(before, timeout=WIDGET_TIMEOUT_MS)
-        page.screenshot(path=ARTIFACTS / f"keyboard-{notebook.stem}.png")
-    finally:
-        page.close()
+            kind = cell.evaluate(FOCUSED_CONTROL) or kind
+    expect(cell.locator(SUMMARY).first).not_to_have_text(before, timeout=WIDGET_TIMEOUT_MS)
+    page.screenshot(path=ARTIFACTS / f"keyboard-{notebook.stem}.png")
 
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_axe_finds_no_serious_violation_on_any_page_of_the_website(site, browser: Browser) -> None:  # noqa: F811
+def test_axe_finds_no_serious_violation_on_any_page_of_the_website(site, browser: Browser) -> None:
     """Every page of the built site (make html), at 1280x720 and 400 px wide: axe-core finds no
     serious or critical WCAG A/AA violation outside ipywidgets' own controls (LIBRARY)."""
     from build_html import serve

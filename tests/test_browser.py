@@ -1,112 +1,30 @@
 """JupyterLab in headless Chromium: each notebook opens quietly, runs all, widgets respond."""
 
-import os
 import re
-import secrets
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 import pytest
 from hostile import make_hostile_copy
-from playwright.sync_api import (
-    Browser,
-    ConsoleMessage,
-    Dialog,
-    Locator,
-    Page,
-    expect,
-    sync_playwright,
+from playwright.sync_api import Browser, Dialog, Locator, Page, expect
+
+from conftest import REPO, notebook_paths
+from jupyterlab import (
+    ARTIFACTS,
+    LAB_TIMEOUT_S,
+    PANEL,
+    RUN_ALL_TIMEOUT_MS,
+    STDERR_OUTPUTS,
+    WIDGET_TIMEOUT_MS,
+    Lab,
+    LabPages,
+    assert_quiet,
+    code_cell_count,
+    run_all_cells,
+    running_lab,
 )
 
-from conftest import REPO, notebook_paths, require
-
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = REPO / "test-artifacts"
-# Copied side by side, as in the repo: otslab finds data/ at notebooks/otslab/../../data.
-COPIED = ("notebooks", "data", "seeds")
-LAB_TIMEOUT_S = 60
-RUN_ALL_TIMEOUT_MS = 300_000
-WIDGET_TIMEOUT_MS = 30_000
-# The notebook on show; JupyterLab hides (but keeps in the DOM) panels of other tabs.
-PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-# Error tracebacks and warnings both render with the stderr mime type.
-STDERR_OUTPUTS = '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
-# True once every code cell of the panel shows an execution count: "[12]:", not "[*]:" or "[ ]:".
-ALL_PROMPTS_NUMBERED = """panel => Array
-    .from(document.querySelectorAll(panel + ' .jp-CodeCell .jp-InputArea-prompt'))
-    .every(prompt => /\\[\\d+\\]/.test(prompt.textContent))"""
-
-
-@dataclass(frozen=True)
-class Lab:
-    """A running JupyterLab server: where it listens, its token and the folder it serves."""
-
-    url: str
-    token: str
-    root: Path
-
-
-def free_port() -> int:
-    """Return a TCP port on 127.0.0.1 that is free right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until_up(lab: Lab, server: subprocess.Popen, log: Path) -> None:
-    """Poll the server's status API until it answers; fail with its log if it never does."""
-    deadline = time.monotonic() + LAB_TIMEOUT_S
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{lab.url}/api/status?token={lab.token}", timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    pytest.fail(f"JupyterLab did not come up:\n{log.read_text(encoding='utf-8')}")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's Chromium, headless, driven by Playwright."""
-    require(CHROMIUM.exists(), f"{CHROMIUM} is missing: apt-get install chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
-    """JupyterLab on 127.0.0.1 serving a copy of the course, with the shipped lab settings."""
-    tmp = tmp_path_factory.mktemp("lab")
-    for name in COPIED:
-        if (REPO / name).is_dir():
-            ignore = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
-            shutil.copytree(REPO / name, tmp / "course" / name, ignore=ignore)
-    with running_lab(tmp) as running:
-        yield running
 
 
 @pytest.fixture(scope="module")
@@ -118,66 +36,6 @@ def hostile_lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         yield running
 
 
-@contextmanager
-def running_lab(tmp: Path) -> Iterator[Lab]:
-    """JupyterLab on 127.0.0.1 serving tmp/course, with the shipped lab settings."""
-    root, settings, home = tmp / "course", tmp / "app-settings", tmp / "jupyter"
-    settings.mkdir()
-    shutil.copy(REPO / "binder" / "overrides.json", settings / "overrides.json")
-    lab = Lab(url=f"http://127.0.0.1:{free_port()}", token=secrets.token_hex(16), root=root)
-    env = {
-        **os.environ,
-        # Keep the tester's own Jupyter config, user settings and workspaces out of the run.
-        "JUPYTER_CONFIG_DIR": str(home / "config"),
-        "JUPYTER_DATA_DIR": str(home / "data"),
-        "JUPYTERLAB_SETTINGS_DIR": str(home / "user-settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(home / "workspaces"),
-    }
-    command = [
-        *(sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1"),
-        f"--port={lab.url.rsplit(':', 1)[1]}",
-        "--ServerApp.port_retries=0",
-        "--ServerApp.allow_root=True",  # CI runs as root; the server listens on loopback only
-        f"--IdentityProvider.token={lab.token}",
-        f"--ServerApp.root_dir={root}",
-        f"--LabApp.app_settings_dir={settings}",
-    ]
-    log = tmp / "jupyterlab.log"
-    with log.open("w") as log_file:
-        server = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
-    try:
-        wait_until_up(lab, server, log)
-        yield lab
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-
-
-def assert_quiet(page: Page) -> None:
-    """Assert JupyterLab shows no dialog (e.g. "Select Kernel") and no toast (e.g. news)."""
-    dialogs = page.locator(".jp-Dialog").all_inner_texts()
-    assert not dialogs, f"JupyterLab shows a dialog: {dialogs}"
-    toasts = page.locator(".Toastify__toast").all_inner_texts()
-    assert not toasts, f"JupyterLab shows a notification: {toasts}"
-
-
-def run_all_cells(page: Page, code_cells: int) -> None:
-    """Run all cells through the Run menu and wait for every code cell and the kernel to finish."""
-    panel = page.locator(PANEL)
-    expect(panel.locator(".jp-CodeCell")).to_have_count(code_cells, timeout=WIDGET_TIMEOUT_MS)
-    # The status bar says "Idle" only once the kernel's connection is up; a Run All sent while
-    # a cold JupyterLab is still connecting can be lost, so wait for it first.
-    status = page.locator(".jp-StatusBar-Widget", has_text=re.compile(r"\|\s*Idle"))
-    expect(status.first).to_be_visible(timeout=LAB_TIMEOUT_S * 1000)
-    page.locator(".lm-MenuBar").get_by_text("Run", exact=True).click()
-    page.locator(".lm-Menu").get_by_text("Run All Cells", exact=True).click()
-    page.wait_for_function(ALL_PROMPTS_NUMBERED, arg=PANEL, timeout=RUN_ALL_TIMEOUT_MS)
-    kernel_idle = panel.locator('.jp-Notebook-ExecutionIndicator[data-status="idle"]')
-    expect(kernel_idle).to_be_visible(timeout=RUN_ALL_TIMEOUT_MS)
 
 
 CONTROLS = "select, .noUi-handle, input[type=checkbox], input[type=text]"
@@ -248,42 +106,25 @@ def drive_every_view(page: Page) -> None:
     expect(feedback).to_have_count(checks.count(), timeout=WIDGET_TIMEOUT_MS)
 
 
-def code_cell_count(notebook: Path) -> int:
-    """Return how many code cells a notebook file holds."""
-    return sum(cell.cell_type == "code" for cell in nbformat.read(notebook, as_version=4).cells)
-
-
 @pytest.mark.parametrize("notebook", notebook_paths(), ids=lambda path: path.stem)
-def test_notebook_in_jupyterlab(browser: Browser, lab: Lab, notebook: Path) -> None:
+def test_notebook_in_jupyterlab(lab_pages: LabPages, notebook: Path) -> None:
+    """Opens with no dialog or pop-up, runs all without an error or warning, and every view
+    answers a change of its first control (after the axe and keyboard tests read the page)."""
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / f"{notebook.stem}-failure.png").unlink(missing_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    console_errors: list[str] = []
-
-    def record_console_error(message: ConsoleMessage) -> None:
-        if message.type == "error":
-            console_errors.append(message.text)
-
-    page.on("console", record_console_error)
-    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    run = lab_pages(notebook)
     try:
-        # ?reset starts from an empty workspace, so only this notebook is open.
-        page.goto(f"{lab.url}/lab/tree/notebooks/{notebook.name}?reset&token={lab.token}")
-        kernel_idle = page.locator(f'{PANEL} .jp-Notebook-ExecutionIndicator[data-status="idle"]')
-        expect(kernel_idle).to_be_visible(timeout=LAB_TIMEOUT_S * 1000)
-        assert_quiet(page)
-        run_all_cells(page, code_cell_count(notebook))
-        errors = page.locator(f"{PANEL} {STDERR_OUTPUTS}").all_inner_texts()
-        assert not errors, f"{notebook.name} shows errors or warnings:\n" + "\n".join(errors)
-        drive_every_view(page)
-        assert_quiet(page)
-        assert not console_errors, f"browser console errors: {console_errors}"
-        page.screenshot(path=ARTIFACTS / f"{notebook.stem}.png")
+        assert not run.dialogs, f"{notebook.name}: on opening, JupyterLab shows {run.dialogs}"
+        assert not run.stderr, f"{notebook.name} shows errors or warnings:\n" + "\n".join(
+            run.stderr
+        )
+        drive_every_view(run.page)
+        assert_quiet(run.page)
+        assert not run.console_errors, f"browser console errors: {run.console_errors}"
+        run.page.screenshot(path=ARTIFACTS / f"{notebook.stem}.png")
     except Exception:
-        page.screenshot(path=ARTIFACTS / f"{notebook.stem}-failure.png")
+        run.page.screenshot(path=ARTIFACTS / f"{notebook.stem}-failure.png")
         raise
-    finally:
-        page.close()
 
 
 def operate_every_view(page: Page) -> None:

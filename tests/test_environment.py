@@ -188,6 +188,7 @@ def test_the_binder_environment_is_exactly_the_lock(binder_python: Path) -> None
     assert not extra and not missing, f"not the lock: extra {extra}, missing {missing}"
 
 
+@pytest.mark.slow
 def test_fresh_venv_imports_everything(binder_python: Path) -> None:
     """Every module the notebooks and otslab import, imported in the Binder environment."""
     modules = sorted(course_imports() | set(otslab_modules()))

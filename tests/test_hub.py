@@ -24,19 +24,18 @@ from hub_local import Hub, api, free_hub_port, local_hub, make_upstream, missing
 from jupyterhub.auth import DummyAuthenticator
 from jupyterhub.spawner import SimpleLocalProcessSpawner
 from playwright.sync_api import Browser, Page, expect
-from test_browser import (
-    ARTIFACTS,
-    PANEL,
-    STDERR_OUTPUTS,
-    assert_quiet,
-    browser,  # noqa: F401 - the headless Chromium fixture, shared
-    code_cell_count,
-    run_all_cells,
-)
 from tornado.httputil import HTTPHeaders
 from traitlets.config import Config
 
 from conftest import REPO, notebook_paths, require
+from jupyterlab import (
+    ARTIFACTS,
+    PANEL,
+    STDERR_OUTPUTS,
+    assert_quiet,
+    code_cell_count,
+    run_all_cells,
+)
 from otslab.links import binder_link, nbgitpuller_link, repo_folder
 
 START = "notebooks/00_start_here.ipynb"
@@ -239,7 +238,7 @@ def publish_update(course: Course, workdir: Path) -> str:
 @pytest.mark.browser
 @pytest.mark.slow
 def test_student_follows_the_link_runs_everything_and_keeps_work_across_an_update(
-    browser: Browser,  # noqa: F811 - the fixture imported above
+    browser: Browser,
     course: Course,
     tmp_path: Path,
 ) -> None:
@@ -640,7 +639,7 @@ def test_config_runs_a_test_hub_on_loopback_with_a_password_from_this_machine_on
     ids=["dummy-by-class-name", "dummy-off-loopback", "simple-off-loopback", "no-https"],
 )
 def test_jupyterhub_itself_refuses_to_start(settings: dict[str, str], tmp_path: Path) -> None:
-    require_or_skip(not missing_parts(), "; ".join(missing_parts()))
+    require(not missing_parts(), "; ".join(missing_parts()))
     env = {k: v for k, v in os.environ.items() if not k.startswith("OTSLAB_")}
     env["OTSLAB_HUB_PORT"] = str(free_hub_port())
     jupyterhub = Path(sys.executable).with_name("jupyterhub")

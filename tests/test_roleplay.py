@@ -229,6 +229,7 @@ def smallest_font(page) -> float:
     return min(sizes)
 
 
+@pytest.mark.browser
 def test_kit_prints_each_card_from_a_new_page_at_a_readable_size(T, clashes, tmp_path) -> None:
     require(rp.chromium() is not None, "Chromium is not installed: cannot print the PDF")
     written = rp.export_printable(T, tmp_path, clashes, pdf=True)

@@ -126,6 +126,7 @@ def test_citation_check_reads_claim_sources(T) -> None:
     assert verdicts == ["ok", "wrong stance", "not in this source", "ok", "forecast as fact", "ok"]
 
 
+@pytest.mark.slow
 def test_grade_regrades_a_folder_of_notebooks_into_a_csv(tmp_path, T) -> None:
     """The grade tool reads the answers in submitted notebooks and regrades them from the data."""
     answers = recomputed(T)

@@ -127,12 +127,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help=f"the folder (default: {OUT})")
     args = parser.parse_args()
-    text = answer_key()
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "ANSWER_KEYS.md").write_text(text, encoding="utf-8")
-    (args.out / "ANSWER_KEYS.html").write_text(page(text), encoding="utf-8")
+    write_keys(args.out)
     print(f"wrote the answer keys for teachers: {args.out / 'ANSWER_KEYS.md'} (and .html)")
     return 0
+
+
+def write_keys(out: Path, questions: Callable[[Path], list[dict]] = asked) -> None:
+    """Write ANSWER_KEYS.md and ANSWER_KEYS.html into out (questions: see answer_key)."""
+    text = answer_key(questions)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "ANSWER_KEYS.md").write_text(text, encoding="utf-8")
+    (out / "ANSWER_KEYS.html").write_text(page(text), encoding="utf-8")
 
 
 if __name__ == "__main__":
