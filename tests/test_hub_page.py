@@ -20,9 +20,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from build_html import serve
 from playwright.sync_api import Browser, Page, Route, expect
-from test_browser import browser  # noqa: F401 - the headless Chromium fixture, shared
 
-from conftest import REPO, REPOSITORY, notebook_paths, require_or_skip
+from conftest import REPO, REPOSITORY, notebook_paths, require
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 import otslab_book  # noqa: E402
@@ -57,7 +56,7 @@ class Visit:
 @pytest.fixture(scope="module")
 def hub_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubPage]:
     """The landing and hub pages, built as `make html` builds them (only these two pages)."""
-    require_or_skip(
+    require(
         (REPO / "book" / "node_modules" / "@jupyter-widgets").exists(),
         "book/node_modules is missing: npm ci --prefix book",
     )
@@ -82,7 +81,7 @@ def hub_page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubPage]:
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:  # noqa: F811 - the fixture imported above
+def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser context (its own storage) and page."""
     context = browser.new_context()
     tab = context.new_page()
