@@ -40,7 +40,7 @@ def status_html(task_id: str, text: str, note: str, saving: bool = False) -> Mar
         state = note or "Saved."
     colour = COLOURS["unreadable"] if note else COLOURS["written"]
     return html(
-        '<p class="otslab-feedback" style="color:{}" aria-live="polite"><b>{}</b> {} word{}{}. '
+        '<p class="otslab-box-status" style="color:{}" aria-live="polite"><b>{}</b> {} word{}{}. '
         "{}</p>",
         colour,
         task_id,
