@@ -103,12 +103,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.slow)
 
 
+def notebooks_needed(items: list[pytest.Item]) -> list[Path] | None:
+    """The notebooks the selected tests that read the course run ask for; None means all.
+
+    A test that takes a notebook as its parameter needs that one; any other needs them all.
+    """
+    needed: set[Path] = set()
+    for item in items:
+        if "course_run" not in getattr(item, "fixturenames", ()):
+            continue
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        notebooks = [v for v in params.values() if isinstance(v, Path) and v.suffix == ".ipynb"]
+        if not notebooks:
+            return None
+        needed.update(notebooks)
+    return sorted(needed)
+
+
 @pytest.fixture(scope="session")
-def course_run(tmp_path_factory: pytest.TempPathFactory) -> CourseRun:
-    """Every notebook executed once for the whole session, in the Binder environment's kernel."""
+def course_run(request: pytest.FixtureRequest, tmp_path_factory) -> CourseRun:
+    """The notebooks executed once for the whole session, in the Binder environment's kernel:
+    all of them, or only those the selected tests name (`pytest -k 01` runs one)."""
     python = kernel_venv() / "bin" / "python"
     require(python.exists(), f"{python} (the Binder environment): make .venv-binder/.stamp")
-    return run_course(tmp_path_factory.mktemp("course"), python)
+    only = notebooks_needed(request.session.items)
+    return run_course(tmp_path_factory.mktemp("course"), python, only=only)
 
 
 def notebook_paths() -> list[Path]:

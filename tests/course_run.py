@@ -194,13 +194,15 @@ def kernel_from(python: Path, scratch: Path, env: dict[str, str]):
             os.environ["JUPYTER_PATH"] = before
 
 
-def run_course(scratch: Path, python: Path, seed: int = 2026) -> CourseRun:
-    """Execute every notebook once, shuffled, offline, in the Binder environment's kernel."""
+def run_course(
+    scratch: Path, python: Path, seed: int = 2026, only: list[Path] | None = None
+) -> CourseRun:
+    """Execute every notebook (or only those given) once, shuffled, offline, in python's kernel."""
     guard = scratch / "guard"
     guard.mkdir(parents=True, exist_ok=True)
     (guard / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
     env = {"PYTHONPATH": str(guard)}
-    paths = sorted(NOTEBOOKS.glob("*.ipynb"))
+    paths = sorted(only if only is not None else NOTEBOOKS.glob("*.ipynb"))
     random.Random(seed).shuffle(paths)
     course = CourseRun(order=[p.stem for p in paths], kernel_python=python)
     course.repo_before = repo_state()
