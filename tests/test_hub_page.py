@@ -280,3 +280,26 @@ def test_links_refuse_quotes_and_brackets(quote: str) -> None:
         links.nbgitpuller_link(f"https://hub.example/{quote}", REPOSITORY, "main", START)
     with pytest.raises(ValueError, match="quote"):
         links.notebook_page_link("hub.html", f"notebooks/0{quote}.ipynb")
+
+
+@pytest.mark.browser
+def test_the_hub_page_and_its_messages_pass_axe(page: Page, hub_page: HubPage) -> None:
+    """axe-core finds no serious or critical WCAG A/AA violation, messages shown."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    open_hub_page(page, hub_page, "?notebook=notebooks/99_x.ipynb", stored="javascript:alert(1)")
+    page.get_by_label("Your hub's address").fill("javascript:alert(1)")
+    expect(page.locator("#otslab-hub-message")).to_contain_text("web address")
+    expect(page.locator("#otslab-hub-notebook")).to_contain_text("not part of this course")
+    options = {
+        "resultTypes": ["violations"],
+        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    }
+    violations = Axe().run(page, options=options).response["violations"]
+    serious = [
+        f"{v['id']} ({v['impact']}): {node['target']}"
+        for v in violations
+        if v["impact"] in {"serious", "critical"}
+        for node in v["nodes"]
+    ]
+    assert not serious, serious
