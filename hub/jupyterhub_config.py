@@ -15,7 +15,7 @@ database and secrets. Every setting below is read from an environment variable:
                                     a file of your own); test-only ones: see below
     OTSLAB_HUB_STUDENTS             with "pam" (required): the system group of the class; only
                                     its members may log in
-    OTSLAB_HUB_ADMINS               comma-separated user names who administer the hub
+    OTSLAB_HUB_ADMINS               comma-separated user names who administer the hub (required)
     OTSLAB_HUB_SPAWNER              spawner: "localprocess" (default: each student runs as their
                                     own system user) or "systemd" (the same, and enforces the
                                     limits; package jupyterhub-systemdspawner); test-only: below
@@ -293,8 +293,10 @@ if auth_class.__name__ == "PAMAuthenticator":
         raise HubSettingError("OTSLAB_HUB_STUDENTS: name the class's system group")
     c.PAMAuthenticator.allowed_groups = {env("OTSLAB_HUB_STUDENTS")}
 c.Authenticator.blocked_users = {"root"}
-if env("OTSLAB_HUB_ADMINS"):
-    c.Authenticator.admin_users = {name.strip() for name in env("OTSLAB_HUB_ADMINS").split(",")}
+admins = {name.strip() for name in env("OTSLAB_HUB_ADMINS", "").split(",") if name.strip()}
+if not admins and not TEST_ONLY:
+    raise HubSettingError("OTSLAB_HUB_ADMINS: name the teachers who administer the hub")
+c.Authenticator.admin_users = admins
 if TEST_ONLY and issubclass(spawner_class, SimpleLocalProcessSpawner):
     c.SimpleLocalProcessSpawner.home_dir_template = str(
         Path(env("OTSLAB_HUB_HOMES", "homes")).resolve() / "{username}"

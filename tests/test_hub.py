@@ -547,7 +547,9 @@ def test_config_allows_only_the_class_names_the_admins_and_never_root() -> None:
     assert config.JupyterHub.admin_access is False
     assert config.Spawner.disable_user_config is True
     with pytest.raises(ValueError, match="OTSLAB_HUB_STUDENTS"):
-        load_config()
+        load_config(OTSLAB_HUB_ADMINS="teacher")
+    with pytest.raises(ValueError, match="OTSLAB_HUB_ADMINS"):
+        load_config(OTSLAB_HUB_STUDENTS="class-9b")
 
 
 def test_config_sets_the_measured_limits_by_default_and_passes_others_through() -> None:
