@@ -79,6 +79,18 @@ class HubSettingError(ValueError):
     """A setting that would make the hub unsafe or broken, with what to do instead."""
 
 
+def number(name: str, default: str, low: float, high: float) -> float:
+    """The number in environment variable name (default if unset), between low and high."""
+    value = env(name, default)
+    try:
+        found = float(value)
+    except ValueError:
+        found = float("nan")
+    if not low <= found <= high:  # also false for nan
+        raise HubSettingError(f"{name}={value!r}: give a number from {low:g} to {high:g}")
+    return found
+
+
 def resolve(name: str, group: str, base: type) -> type:
     """The class JupyterHub would load for name: an entry point of group, or a dotted path."""
     found = entry_points(group=group, name=name)
@@ -260,7 +272,7 @@ def prepare_server(spawner: Spawner) -> None:
 
 
 ip = env("OTSLAB_HUB_IP", "127.0.0.1")
-port = int(env("OTSLAB_HUB_PORT", "8000"))
+port = int(number("OTSLAB_HUB_PORT", "8000", 1, 65533))
 auth_class = resolve(env("OTSLAB_HUB_AUTH", "pam"), "jupyterhub.authenticators", Authenticator)
 spawner_class = resolve(env("OTSLAB_HUB_SPAWNER", "localprocess"), "jupyterhub.spawners", Spawner)
 refuse_settings_from_the_command_line(sys.argv)
@@ -319,7 +331,7 @@ c.Spawner.environment = {
     "OTSLAB_PULL_REPOS": env("OTSLAB_PULL_REPOS", ""),
 }
 c.Spawner.pre_spawn_hook = prepare_server
-idle_s = int(float(env("OTSLAB_IDLE_MINUTES", "30")) * 60)
+idle_s = int(number("OTSLAB_IDLE_MINUTES", "30", 1, 24 * 60) * 60)
 c.Spawner.args = [
     f"--MappingKernelManager.cull_idle_timeout={idle_s}",
     "--MappingKernelManager.cull_interval=60",
@@ -332,9 +344,9 @@ if os.geteuid() == 0 and TEST_ONLY:
     # A test run as root (CI): the students' servers run as root too, on loopback only.
     c.Spawner.args.append("--ServerApp.allow_root=True")
 c.Spawner.mem_limit = env("OTSLAB_MEM_LIMIT", LIMITS["mem_limit"])
-c.Spawner.cpu_limit = float(env("OTSLAB_CPU_LIMIT", LIMITS["cpu_limit"]))
+c.Spawner.cpu_limit = number("OTSLAB_CPU_LIMIT", LIMITS["cpu_limit"], 0.01, 1024)
 c.Spawner.mem_guarantee = env("OTSLAB_MEM_GUARANTEE", LIMITS["mem_guarantee"])
-c.Spawner.cpu_guarantee = float(env("OTSLAB_CPU_GUARANTEE", LIMITS["cpu_guarantee"]))
+c.Spawner.cpu_guarantee = number("OTSLAB_CPU_GUARANTEE", LIMITS["cpu_guarantee"], 0.01, 1024)
 
 if env("OTSLAB_HUB_ADMIN_TOKEN"):
     c.JupyterHub.services = [{"name": "course-admin", "api_token": env("OTSLAB_HUB_ADMIN_TOKEN")}]

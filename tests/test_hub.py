@@ -672,6 +672,21 @@ def test_config_refuses_overrides_on_the_command_line(argv: list[str]) -> None:
         load_config(argv, **SCHOOL)
 
 
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {"OTSLAB_HUB_PORT": "eighty"},
+        {"OTSLAB_HUB_PORT": "70000"},
+        {"OTSLAB_IDLE_MINUTES": "half an hour"},
+        {"OTSLAB_CPU_LIMIT": "-1"},
+        {"OTSLAB_CPU_GUARANTEE": "nan"},
+    ],
+)
+def test_config_names_the_setting_that_is_not_a_number(setting: dict[str, str]) -> None:
+    with pytest.raises(ValueError, match=f"{next(iter(setting))}=.*give a number"):
+        load_config(**SCHOOL, **setting)
+
+
 def test_config_refuses_a_public_address_without_https() -> None:
     with pytest.raises(ValueError, match="without HTTPS"):
         load_config(OTSLAB_HUB_IP="0.0.0.0", **SCHOOL)
