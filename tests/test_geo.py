@@ -147,6 +147,12 @@ def test_border_conventions_are_those_of_natural_earth(T) -> None:
     }
     note = gv.border_note(T)
     assert "a claim too" in note and "Crimea (Simferopol) is drawn inside Russia" in note
+    # Karabakh is drawn as recognised (UNSC res. 853): never among the de facto exceptions
+    # (content review N06).
+    differ, agree = note.split("Where the two agree:")
+    assert "Karabakh" not in differ
+    assert "Karabakh (Shusha (Shushi)) is drawn inside Azerbaijan, as also recognised" in agree
+    assert "Northern Cyprus" in differ and "part of Cyprus" in differ
 
 
 def test_places_have_checked_public_pages_and_sit_in_their_state(T) -> None:

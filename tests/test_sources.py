@@ -13,6 +13,7 @@ from otslab.data import Tables, load_tables
 from otslab.plots import to_png
 from otslab.sources import (
     CUTS,
+    RECENT_FROM,
     VOCABULARY,
     Cut,
     Term,
@@ -29,6 +30,7 @@ from otslab.sources import (
     label_grid,
     label_uses,
     part_words,
+    perspective_gap,
     perspective_status,
     perspective_table,
     rate_comparison,
@@ -541,22 +543,61 @@ def test_voices_table_and_counts(T) -> None:
 
 
 def test_perspective_status_from_voices() -> None:
-    """Own words make a perspective heard, reported words second-hand, no voice missing."""
+    """Only a recent own-words statement on the question makes a perspective heard.
+
+    Old or undated statements on the question are 'dated', own words on something else are 'off
+    the question', reported words 'second-hand', no voice 'missing' (issue: recent voices).
+    """
     voices = pd.DataFrame(
         {
-            "voice_id": ["V02", "V01", "V03", "V04"],
-            "perspective": ["Russian", "Russian", "Chinese", "Western"],
-            "words": ["reported", "own", "reported", "reported"],
-            "stance": ["hostile to the project", "not stated", "favours alliance", "not stated"],
+            "voice_id": ["V02", "V01", "V03", "V04", "V05", "V06", "V07"],
+            "perspective": [
+                "Russian",
+                "Russian",
+                "Chinese",
+                "Western",
+                "Turkish",
+                "Hungarian",
+                "Kazakh",
+            ],
+            "words": ["reported", "own", "reported", "reported", "own", "own", "own"],
+            "stance": [
+                "hostile to the project",
+                "not stated",
+                "favours alliance",
+                "not stated",
+                "not stated",
+                "not stated",
+                "not stated",
+            ],
+            "on_question": [True, True, True, True, True, False, True],
+            "said": ["2025", "2024-03", "", "", "2021-07-29", "2025", ""],
         }
     )
-    table = perspective_status(voices, ["Russian", "Chinese", "Iranian"]).set_index("perspective")
-    assert table["status"].tolist() == ["heard", "second-hand", "missing"]
+    names = ["Russian", "Chinese", "Iranian", "Turkish", "Hungarian", "Kazakh"]
+    table = perspective_status(voices, names).set_index("perspective")
+    assert table["status"].tolist() == [
+        "heard",
+        "second-hand",
+        "missing",
+        "dated",
+        "off the question",
+        "dated",
+    ]
     assert table.loc["Russian", "own words"] == "V01"
     assert table.loc["Russian", "reported"] == "V02"
+    assert table.loc["Russian", "latest"] == "2024-03"
+    assert table.loc["Turkish", "latest"] == "2021-07-29"
     assert table.loc["Iranian", "own words"] == table.loc["Iranian", "reported"] == ""
     assert table.loc["Russian", "takes a stance"] == "V02"
     assert table.loc["Chinese", "takes a stance"] == "V03"
+    assert perspective_gap("dated", "2021-07-29") == (
+        "no statement on the question in its own words found since 2021"
+    )
+    assert perspective_gap("off the question", "") == (
+        "no statement on the question in its own words found"
+    )
+    assert perspective_gap("heard", "2025") == ""
     with pytest.raises(ValueError, match="voices.words"):
         perspective_status(voices.assign(words="quoted"), ["Russian"])
 
@@ -569,10 +610,32 @@ def test_perspectives_table_matches_the_voices(T) -> None:
     for r in stored:
         computed = table.loc[r["perspective"]]
         assert r["status"] == computed["status"], r["perspective"]
+        assert r["latest"] == computed["latest"], r["perspective"]
         ids = ";".join(i for i in (computed["own words"], computed["reported"]) if i)
         assert sorted(r["voice_ids"].split(";")) == sorted(ids.split(";")), r["perspective"]
+        if computed["status"] != "heard":
+            # a perspective not heard on the question says so in its note, with a date
+            assert "no " in r["note"] and "as of" in r["note"], r["perspective"]
     named = {r["perspective"] for r in rows("voices")} - {"not stated"}
     assert named <= set(table.index), "a voice names a perspective perspectives.csv lacks"
+
+
+def test_recent_voices_for_the_outside_perspectives(T) -> None:
+    """Russian and Western perspectives are never counted heard on an old or off-topic voice.
+
+    Issue 24: Russia was 'heard' only through Peskov (2021) and the West through a 2014 NATO
+    office opening. Every perspective counted heard has an own-words statement on the question
+    from RECENT_FROM on; the others show their gap in words.
+    """
+    table = perspective_table(T).set_index("perspective")
+    for name, row in table.iterrows():
+        if row["status"] == "heard":
+            assert int(row["latest"][:4]) >= RECENT_FROM, name
+            assert row["gap"] == ""
+        else:
+            assert row["gap"].startswith("no "), name
+    assert table.loc["Western", "status"] != "heard"
+    assert "V35" not in table.loc["Western", "on the question"]
 
 
 # --- figures -------------------------------------------------------------------------------------

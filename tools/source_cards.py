@@ -97,22 +97,31 @@ def read(name: str) -> pd.DataFrame:
 
 
 def claims_section(source_id: str) -> str:
-    """The Markdown of a card's claims: every claim the source carries, by stance."""
+    """The Markdown of a card's claims: every claim the source carries, by stance.
+
+    Each claim leads with this source's own locator (and who in the source says it), then the
+    course's full statement, which may bundle what several sources say: the card must not read
+    as if this source said all of it (content review N32).
+    """
     claims = read("claims").set_index("claim_id")
     links = read("claim_sources")
     links = links[links["source_id"] == source_id]
     lines = [
         f"The claims this source carries ({links['claim_id'].nunique()}; "
-        "full links with locators in `data/claim_sources.csv`):"
+        "full links in `data/claim_sources.csv`). Each line gives first what this source says "
+        "(its locator, and who in it says so), then the course's whole claim, which may also rest "
+        "on other sources: read the locator to see which part is this source's."
     ]
     for stance, heading in STANCES.items():
-        ids = sorted(set(links.loc[links["stance"] == stance, "claim_id"]))
-        if ids:
+        mine = links[links["stance"] == stance].sort_values("claim_id", kind="stable")
+        if len(mine):
             lines += ["", f"**{heading}**", ""]
-            lines += [
-                f"- {cid} ({claims.loc[cid, 'claim_type']}): {claims.loc[cid, 'statement']}"
-                for cid in ids
-            ]
+            for row in mine.itertuples():
+                who = f" ({row.note})" if row.note else ""
+                lines.append(
+                    f'- {row.claim_id} ({claims.loc[row.claim_id, "claim_type"]}): this source: '
+                    f'"{row.locator}"{who}. Whole claim: {claims.loc[row.claim_id, "statement"]}'
+                )
     return "\n".join(lines)
 
 

@@ -32,11 +32,14 @@ PARALLELS = (35.0, 50.0)
 LAYER_ORGS = {"NATO": "NATO", "CSTO": "CSTO", "SCO": "SCO", "NEUTRAL": "neutrality (UN)"}
 """The memberships a student can switch on, and what the map calls them."""
 BORDER_CHECKS = {
-    "simferopol": "Crimea",
-    "shusha": "Karabakh",
-    "north_nicosia": "Northern Cyprus",
+    "simferopol": ("Crimea", "Ukraine"),
+    "shusha": ("Karabakh", "Azerbaijan"),
+    "north_nicosia": ("Northern Cyprus", "Cyprus"),
 }
-"""Places whose polygon shows which border convention the boundary file follows."""
+"""Places whose polygon shows which border convention the boundary file follows, with the state
+most states recognise the area as part of: Ukraine (UN General Assembly resolution 68/262, see the
+note of Simferopol in data/places.csv), Azerbaijan (UN Security Council resolution 853, source
+R175) and the Republic of Cyprus (see the note of North Nicosia)."""
 NOT_HELD = ("withdrawn",)
 """Statuses that are not a tie, so the map leaves them out (the membership grid shows them)."""
 TIE_ROLES = ("party", "host", "participant")
@@ -219,19 +222,51 @@ def shape_at(shapes: tuple[Shape, ...], x: float, y: float) -> str | None:
     return None
 
 
+BORDER_KM = 0.5
+"""Two shapes share a border when some vertex of one lies this close to a vertex of the other."""
+
+
+def shares_border(a: Shape, b: Shape, tolerance: float = BORDER_KM) -> bool:
+    """Whether two shapes touch: neighbours in the boundary file share the arcs of their border."""
+    cells_a = {tuple(p) for ring in a.rings for p in np.floor(ring / tolerance).astype(int)}
+    for ring in b.rings:
+        cells = np.floor(ring / tolerance).astype(int)
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                if any((x + dx, y + dy) in cells_a for x, y in cells):
+                    return True
+    return False
+
+
+def neighbours(tables: Tables, shapes: tuple[Shape, ...], country_id: str) -> list[str]:
+    """The course states whose shape shares a border with country_id's, sorted by id."""
+    by_id = {cid: name for name, cid in shape_countries(shapes, tables.countries).items()}
+    if country_id not in by_id:
+        raise ValueError(f"the boundary file has no shape for {country_id}")
+    named = {s.name: s for s in shapes}
+    home = named[by_id[country_id]]
+    return sorted(
+        cid for cid, name in by_id.items() if cid != country_id and shares_border(home, named[name])
+    )
+
+
 def border_conventions(tables: Tables, shapes: tuple[Shape, ...]) -> pd.DataFrame:
-    """For each contested area: the place checked and the polygon the boundary file puts it in."""
+    """For each contested area: the place checked, the polygon the boundary file puts it in, the
+    state most states recognise it as part of, and whether the two agree."""
     here = places(tables).set_index("place_id")
     rows = []
-    for place_id, area in BORDER_CHECKS.items():
+    for place_id, (area, recognised) in BORDER_CHECKS.items():
         if place_id not in here.index:
             raise ValueError(f"data/places.csv has no row '{place_id}' to check how {area} looks")
         place = here.loc[place_id]
+        drawn = shape_at(shapes, place["x"], place["y"]) or "no country"
         rows.append(
             {
                 "area": area,
                 "place": place["name"],
-                "drawn inside": shape_at(shapes, place["x"], place["y"]) or "no country",
+                "drawn inside": drawn,
+                "recognised as part of": recognised,
+                "as recognised": drawn == recognised,
                 "note": place["note"] if pd.notna(place["note"]) else "",
             }
         )

@@ -552,15 +552,36 @@ def map_key() -> HTML:
 
 
 def border_note(tables: Tables) -> str:
-    """Which border conventions the map follows, checked against the boundary file."""
+    """Which border conventions the map follows, checked against the boundary file.
+
+    Areas drawn as most states recognise them are named apart from those drawn otherwise, so the
+    note never puts an internationally recognised border among the de facto ones.
+    """
     checks = geo.border_conventions(tables, geo.load_shapes())
-    drawn = "; ".join(f"{r.area} ({r.place}) is drawn inside {r._3}" for r in checks.itertuples())
-    return (
+    differ = checks[~checks["as recognised"]]
+    agree = checks[checks["as recognised"]]
+    parts = [
         "A map is a claim too. The borders are Natural Earth's (version 4.1.0), which draws who "
-        f"controls the ground (de facto), not what most states recognise: {drawn}. "
+        "controls the ground (de facto)."
+    ]
+    if len(differ):
+        drawn = "; ".join(
+            f"{r.area} ({r.place}) is drawn inside {r._3}, although most states recognise it as "
+            f"part of {r._4}"
+            for r in differ.itertuples()
+        )
+        parts.append(f"Where that differs from what most states recognise: {drawn}.")
+    if len(agree):
+        drawn = "; ".join(
+            f"{r.area} ({r.place}) is drawn inside {r._3}, as also recognised internationally"
+            for r in agree.itertuples()
+        )
+        parts.append(f"Where the two agree: {drawn}.")
+    parts.append(
         "See data/geo/README.md and the notes of data/places.csv for what the recognised "
         "borders are."
     )
+    return " ".join(parts)
 
 
 def map_view(
@@ -576,8 +597,10 @@ def map_view(
     `note` is `border_note(tables)` and `full` the year's `map_layers` with everything, which a
     view works out once (the note never changes, the layers only with the year).
     """
-    drawn = map_layers(tables, year, orgs, layers) if full is None else chosen_layers(
-        full, orgs, layers
+    drawn = (
+        map_layers(tables, year, orgs, layers)
+        if full is None
+        else chosen_layers(full, orgs, layers)
     )
     fig = plot_map(tables, year, drawn)
     table = map_table(tables, year, drawn)

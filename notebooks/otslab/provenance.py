@@ -132,6 +132,31 @@ def cited_ids(tables: Tables) -> set[str]:
     return cited
 
 
+def dangling_id_problems(tables: Tables) -> list[Problem]:
+    """Every source id named in any text cell (notes included) that sources.csv lacks.
+
+    A note that points to 'R106' when there is no R106 sends a reader nowhere (content review
+    N22), so it is an error like a dangling source_id.
+    """
+    from otslab.data import Problem
+
+    known = set(tables["sources"]["source_id"])
+    problems = []
+    for name, frame in tables.items():
+        for column in frame.columns:
+            if not (
+                frame[column].dtype == object or isinstance(frame[column].dtype, pd.StringDtype)
+            ):
+                continue
+            for i, value in enumerate(frame[column]):
+                if pd.isna(value):
+                    continue
+                for found in sorted(set(_SOURCE_ID.findall(str(value))) - known):
+                    msg = f"names {found}, not in sources.csv: fix the id or add the source"
+                    problems.append(Problem(f"{name}.csv", i + 2, column, msg))
+    return problems
+
+
 def source_problems(sources: pd.DataFrame, cited: set[str]) -> tuple[list[Problem], set[str]]:
     """Problems of sources.csv (address, check date, cited by nothing) and the ids unreadable."""
     from otslab.data import Problem
@@ -158,6 +183,7 @@ def find_problems(tables: Tables, seed_dir: Path | None = None) -> list[Problem]
     seed_ids = set(sources.dropna(subset=["seed_file"])["source_id"])
     seeds = seed_texts(sources, seed_dir) if seed_dir else {}
     problems, unreadable = source_problems(sources, cited_ids(tables))
+    problems += dangling_id_problems(tables)
     if seed_dir:
         for i, row in sources.iterrows():
             if row["source_id"] in seed_ids and row["source_id"] not in seeds:

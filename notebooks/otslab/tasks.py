@@ -273,10 +273,11 @@ TASKS: dict[str, Task] = {
             model=(
                 "Going by the status table: in the five texts every Russian voice is second-hand "
                 "(S003 relays Russian media), and Armenia is argued about (S001, S002) but never "
-                "heard. The Turkmen and Hungarian voices, all from public reports, take no stance "
-                "on a Turkic alliance. Public references fill part of the gap (Peskov and "
-                "Pashinyan in their own words); a student could read an Armenian or Russian "
-                "official statement, or a newspaper from that state."
+                "heard. The public reports fill part of the gap but not all of it on the "
+                "question: the latest Russian official words found date from 2021 (Peskov, "
+                "Lavrov), Chinese ones too, and the Turkmen, Hungarian, Iranian, Armenian and "
+                "Western voices speak of something next to a Turkic alliance. A student could "
+                "look for a recent official statement, or a newspaper from that state."
             ),
             good=(
                 "names a perspective from the status table",
@@ -493,8 +494,9 @@ TASKS: dict[str, Task] = {
             "record meet, and which not? Name the rows.",
             2,
             model=(
-                "Mutual-defence clause: yes on paper, between pairs (Shusha, E022) and as "
-                "solidarity wording at Gabala, not a treaty of all members; joint command: "
+                "Mutual-defence clause: no treaty of all members; between pairs there are "
+                "mutual-assistance clauses settled by consultation (Shusha, E022; the 2010 "
+                "treaty, E005), and solidarity wording at Gabala; joint command: "
                 "none recorded; exercises under the OTS flag: none by the record's close (the "
                 "exercises by framework table), only proposed for 2026 (a forecast)."
             ),
