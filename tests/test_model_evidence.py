@@ -54,7 +54,8 @@ def test_the_thinly_covered_states_are_not_shown_as_ready(T, default) -> None:
     Turkmenistan, which factors name and many sources discuss, are."""
     ready, evidence = default
     assert not evidence.loc["XNC", "judged"] and not evidence.loc["HUN", "judged"]
-    assert evidence.loc["XNC", "sources"] == 0 and "fewer than 3" in evidence.loc["XNC", "why not"]
+    # two sources (R072, R073) carry the dispute over its status (C129): still too few to judge
+    assert evidence.loc["XNC", "sources"] == 2 and "fewer than 3" in evidence.loc["XNC", "why not"]
     assert "no driver or constraint names it" in evidence.loc["HUN", "why not"]
     assert evidence.loc["TUR", "judged"] and evidence.loc["TKM", "judged"]
     assert evidence.loc["TUR", "own drivers"] >= 1 and evidence.loc["TKM", "own constraints"] >= 1
@@ -94,7 +95,7 @@ def test_a_state_becomes_judged_when_the_record_speaks_about_it(T) -> None:
     clashes, _coefs = fz.model(tables)
     evidence = fz.state_evidence(tables, clashes, ["XNC"])
     assert evidence.loc["XNC", "own drivers"] == 1
-    assert not evidence.loc["XNC", "judged"] and "0 sources" in evidence.loc["XNC", "why not"]
+    assert not evidence.loc["XNC", "judged"] and "2 sources" in evidence.loc["XNC", "why not"]
     claim = tables.claims.iloc[0]
     claims = pd.DataFrame(
         [{**claim, "claim_id": "C999", "statement": "Northern Cyprus joins drills."}]
@@ -108,8 +109,9 @@ def test_a_state_becomes_judged_when_the_record_speaks_about_it(T) -> None:
     )
     tables["claim_sources"] = pd.concat([tables.claim_sources, links], ignore_index=True)
     evidence = fz.state_evidence(tables, clashes, ["XNC"])
-    assert evidence.loc["XNC", "judged"] and evidence.loc["XNC", "sources"] == 3
-    assert evidence.loc["XNC", "claims"] == 1
+    # the three new sources join the two that carry the dispute over its status (C129)
+    assert evidence.loc["XNC", "judged"] and evidence.loc["XNC", "sources"] == 5
+    assert evidence.loc["XNC", "claims"] == 2
 
 
 def test_every_verdict_in_the_view_carries_its_evidence(T) -> None:
