@@ -1,10 +1,12 @@
 """The hub path: nbgitpuller links, and a real JupyterHub on 127.0.0.1 that a student uses."""
 
+import html
 import http.cookiejar
 import json
 import os
 import re
 import runpy
+import socket
 import subprocess
 import sys
 import time
@@ -479,11 +481,17 @@ def test_nbgitpuller_pulls_only_the_course_into_its_own_folder(
         {"repo": upstream, "branch": BRANCH, "targetpath": "turkic-nato/../.jupyter"},
         {"repo": upstream, "branch": BRANCH, "targetpath": "."},
         {"repo": upstream, "branch": "--upload-pack=touch /tmp/x", "targetpath": TARGET},
+        {"repo": "https://evil.example/100%25-\u00fcber\r\nX: y", "targetpath": "x"},
+        {"repo": upstream, "targetpath": "", "targetPath": ".jupyter", "branch": BRANCH},
     ]
     for query in refused:
         for endpoint in ("git-pull/api", "git-pull"):
             status, body = fetch(f"{hub.url}/user/bob/{endpoint}?{urlencode(query)}", bob)
             assert status == 403, f"{endpoint} {query}: {status} {body[:300]}"
+            said = html.unescape(body)
+            assert any(
+                why in said for why in ("not one this hub's course allows", "only into", "branch")
+            ), f"the refusal does not say why: {said[-1500:]}"
     assert not (home / ".jupyter").exists() and not (home / "foreign").exists()
     assert sorted(p.name for p in home.iterdir() if not p.name.startswith(".")) == []
     status, _ = fetch(f"{hub.url}/user/bob/interact?repo=x&account=y", bob)
@@ -773,6 +781,29 @@ def test_tljh_settings_allow_the_course_and_put_kernels_on_sockets_where_they_fi
         assert ("--KernelManager.transport=ipc" in spawner.args) is ipc, name
         hook(spawner)  # a second start adds nothing
         assert spawner.args.count("--KernelManager.transport=ipc") == int(ipc)
+
+
+def test_why_kernels_lost_a_race_for_a_port_and_why_sockets_cannot(tmp_path: Path) -> None:
+    """The port race's cause, shown with the code a server runs; and the Unix sockets instead."""
+    from jupyter_client.connect import write_connection_file
+
+    # Over TCP, the server picks each of a kernel's five ports by binding port 0 and closing the
+    # socket again; the kernel binds the number a second or more later. In between the port is
+    # free for anyone: here another socket takes the kernel's shell port first.
+    _, tcp = write_connection_file(str(tmp_path / "tcp.json"), ip="127.0.0.1", transport="tcp")
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", tcp["shell_port"]))  # would raise if the port were held
+    # Over Unix sockets, a kernel's channels are files named after its own connection file (its
+    # kernel id), so two kernels cannot clash; the config sizes the path to fit 107 bytes.
+    runtime = tmp_path / "rt"
+    runtime.mkdir()
+    kernel = "kernel-00000000-0000-0000-0000-000000000000"
+    name, ipc = write_connection_file(
+        str(runtime / f"{kernel}.json"), ip=str(runtime / f"{kernel}-ipc"), transport="ipc"
+    )
+    assert ipc["transport"] == "ipc" and ipc["ip"] == str(runtime / f"{kernel}-ipc")
+    longest = f"{ipc['ip']}-{max(ipc[k] for k in ipc if k.endswith('_port'))}"
+    assert len(longest) == len(str(runtime)) + len(f"/{kernel}-ipc-5")
 
 
 def kubernetes_values() -> dict:

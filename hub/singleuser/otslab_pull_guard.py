@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from tornado import web
@@ -90,15 +89,6 @@ def refusal(
     return None
 
 
-def first(handler: web.RequestHandler, names: Iterable[str]) -> str | None:
-    """The first of the request's arguments named in names that is present, else None."""
-    for name in names:
-        value = handler.get_argument(name, None)
-        if value is not None:
-            return value
-    return None
-
-
 def check(handler: web.RequestHandler, api: bool) -> None:
     """Raise HTTP 403 with the reason when the request must be refused (see refusal)."""
     repo = handler.get_argument("repo", None) or ""
@@ -107,19 +97,25 @@ def check(handler: web.RequestHandler, api: bool) -> None:
     # slash's empty name, which would be the home folder itself).
     if api:
         target = handler.get_argument("targetpath", repo.split("/")[-1])
-    else:
+    else:  # exactly as nbgitpuller's status page reads them
         default = repo.rstrip("/").split("/")[-1]
-        target = first(handler, ["targetpath", "targetPath"]) or default
+        target = handler.get_argument("targetpath", None) or handler.get_argument(
+            "targetPath", default
+        )
     arguments = {
         "repo": repo,
         "branch": handler.get_argument("branch", None),
         "targetpath": target,
-        "urlpath": None if api else first(handler, ["urlpath", "urlPath"]),
+        "urlpath": None
+        if api
+        else (handler.get_argument("urlpath", None) or handler.get_argument("urlPath", None)),
     }
     reason = refusal(arguments, allowed_repos(), os.getenv("NBGITPULLER_PARENTPATH", ""))
     if reason:
         handler.log.warning("nbgitpuller request refused: %s", reason)
-        raise web.HTTPError(403, reason, reason=f"Refused: {reason}"[:200])
+        # The reason goes into the page (its text may hold any character, "%" included); the
+        # status line keeps a fixed phrase.
+        raise web.HTTPError(403, "%s", reason, reason="Refused by the course's pull guard")
 
 
 def _load_jupyter_server_extension(serverapp) -> None:  # noqa: ANN001 - a jupyter_server ServerApp
