@@ -536,6 +536,8 @@ def test_voices_table_and_counts(T) -> None:
     assert len(table) == len(raw)
     unknown = sum(1 for r in raw if not r["country_id"])
     assert (table["country"] == "not stated").sum() == unknown
+    assert (table["said"] == "not stated").sum() == sum(1 for r in raw if not r["said"])
+    assert set(table["on the question"]) == {"yes", "no"}
     counts = voices_by_country(T)
     assert counts.to_numpy().sum() == len(raw)
     russian = [r for r in raw if r["country_id"] == "RUS"]

@@ -649,7 +649,11 @@ def _check_choice(name: str, value: str, allowed: pd.Index) -> None:
 
 
 def voices_table(tables: Tables) -> pd.DataFrame:
-    """Who is quoted or cited, from which country, where they stand, and the exact quotation."""
+    """Who is quoted or cited, from which country, when, on what, where they stand, and the quote.
+
+    'said' is when the voice spoke ('not stated' when the source gives no date); 'on the question'
+    says whether it speaks to security cooperation among the Turkic states at all.
+    """
     names = _country_names(tables)
     voices = tables.voices.sort_values(["source_id", "voice_id"])
     return pd.DataFrame(
@@ -658,6 +662,8 @@ def voices_table(tables: Tables) -> pd.DataFrame:
             "voice": voices["name"].values,
             "kind": voices["voice_kind"].astype(str).values,
             "country": voices["country_id"].map(names).fillna(NOT_STATED).values,
+            "said": voices["said"].fillna(NOT_STATED).values,
+            "on the question": voices["on_question"].map({True: "yes", False: "no"}).values,
             "stance": voices["stance"].astype(str).values,
             "quotation (locator)": voices["locator"].values,
         }
