@@ -289,7 +289,7 @@ def notebook_with(path: Path, *cells: str) -> None:
 def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
     tmp_path, monkeypatch, T
 ) -> None:
-    """tools/grade.py on a real class folder: 35 rows, every stray listed, nothing merged."""
+    """tools/grade.py on a real class folder: 36 rows, every stray listed, nothing merged."""
     right = {t: tasks.TASKS[t].answer(T) for t in ["00.3", "00.5", "03.ex1"]}
     names = [f"Student {i:02}" for i in range(30)]
     names[0], names[1], names[2] = "Ada Lovelace", "ada  LOVELACE\u200b", "Ada Lovelace"
@@ -310,6 +310,9 @@ def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
                 (submitted / extra).write_bytes((work.work_folder() / extra).read_bytes())
             (submitted / "04_my_weights.json").write_text('{"weights": {}}', encoding="utf-8")
     sub = tmp_path / "submissions"
+    site_folder = sub / "Bob Smith_4711_assignsubmission_file_"  # a course site's download
+    site_folder.mkdir()
+    (site_folder / "page.html").write_bytes(next((sub / "s00").glob("*_work.html")).read_bytes())
     for who, value in [("u1", 70), ("u2", right["00.3"])]:  # two unsigned notebooks
         cells = ["sign(...)", f'check("00.3", {value})']
         notebook_with(sub / who / "04_feasibility_debate.ipynb", *cells)
@@ -361,7 +364,12 @@ def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
     with (sub / "grades.csv").open(encoding="utf-8", newline="") as handle:
         rows = {r["submission"]: r for r in csv.DictReader(handle)}
     expected = {f"s{i:02}" for i in range(30)} | {"u1", "u2", "cem", "pristine", "zw"}
-    assert set(rows) == expected and "graded 35 submissions" in out
+    expected.add(site_folder.name)
+    assert set(rows) == expected and "graded 36 submissions" in out
+    bob = rows[site_folder.name]["for the teacher"]
+    assert "signed 'Ada Lovelace', which the submission's name" in bob and "s00" in bob
+    teachers_notes = " ".join(rows[f"s{i:02}"]["for the teacher"] for i in range(30))
+    assert "check who handed it in" not in teachers_notes
     assert not (sub / "grades.csv").is_symlink()
     for i in range(30):
         row = rows[f"s{i:02}"]
@@ -371,6 +379,7 @@ def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
     assert rows["s02"]["00.3"] == "wrong" and rows["s00"]["00.3"] == "right"
     for i in (0, 1, 2):
         assert "nearly the same name" in rows[f"s{i:02}"]["for the teacher"], i
+    assert site_folder.name in rows["s00"]["for the teacher"]
     for i in range(3, 7):
         cell = rows[f"s{i:02}"]["signed name"]
         assert cell.startswith("'") and cell[1:] == names[i], cell

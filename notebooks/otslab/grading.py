@@ -273,8 +273,8 @@ def _attempts(entry: dict | None) -> int:
 
 
 LOOKALIKES = str.maketrans(
-    "аеорсухіјѕԁһӏԛԝ" "АВЕКМНОРСТХІЈЅ" "αβεικνορτυχ" "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
-    "aeopcyxijsdhlqw" "ABEKMHOPCTXIJS" "aBeikvoptux" "ABEZHIKMNOPTYX",
+    "аеорсухіјѕԁһӏԛԝАВЕКМНОРСТХІЈЅαβεικνορτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+    "aeopcyxijsdhlqwABEKMHOPCTXIJSaBeikvoptuxABEZHIKMNOPTYX",
 )
 """Cyrillic and Greek letters that look like Latin ones, mapped to them for comparing names."""
 
@@ -288,6 +288,21 @@ def name_key(name: str) -> str:
     return "".join(re.findall(r"\w+", text))
 
 
+def named_in(name: str, submission: str) -> bool:
+    """False when a course site's download folder is named after someone other than the signer.
+
+    Course sites name each download after the student's account and an id ("Ada Lovelace_1234_...",
+    "lovelaceada_1234_..."): a signed name none of whose parts appears there may be someone else's.
+    Names without such an id (a teacher's own s01, group1, alice) say nothing and pass.
+    """
+    where = name_key(submission)
+    if sum(c.isalpha() for c in where) < 3 or not re.search(r"\d{3,}", submission):
+        return True
+    parts = [p for p in (name_key(p) for p in re.split(r"[\s_.,-]+", name)) if p]
+    long_parts = [p for p in parts if len(p) >= 3] or parts
+    return any(p in where for p in long_parts)
+
+
 def flags(sub: Submission, same_names: dict[str, list[str]]) -> list[str]:
     """What the teacher should look at in one submission."""
     found = []
@@ -299,6 +314,11 @@ def flags(sub: Submission, same_names: dict[str, list[str]]) -> list[str]:
         others = [o for o in same_names.get(name_key(name), []) if o != sub.name]
         if others:
             found.append(f"same or nearly the same name as: {'; '.join(others)}")
+        if not named_in(name, sub.name):
+            found.append(
+                f"signed '{name}', which the submission's name '{sub.name}' does not contain: "
+                "check who handed it in"
+            )
     missing = [t for t, e in sub.answers.items() if t in TASKS and "answer" not in e]
     unreadable = [t for t in missing if not sub.answers[t].get("text box")]
     if unreadable:
