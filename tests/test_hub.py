@@ -869,6 +869,17 @@ def test_kubernetes_values_run_servers_as_a_user_without_privileges() -> None:
     assert re.search(r"useradd .*--uid 1000 --gid 100 ", dockerfile)
 
 
+def test_guides_pin_the_chart_and_tljh_versions_the_files_are_written_for() -> None:
+    guide = (HUB_DIR / "README.md").read_text(encoding="utf-8")
+    values = (HUB_DIR / "z2jh-values.yaml").read_text(encoding="utf-8")
+    chart = re.search(r"chart \"jupyterhub\", version (\S+): JupyterHub (\S+)\)", values)
+    assert chart, "the values do not say which chart version they are written for"
+    assert f"jupyterhub/jupyterhub --version {chart[1]}" in guide.replace("\\\n", "")
+    assert f"--build-arg JUPYTERHUB_VERSION={chart[2]}" in guide
+    assert "bootstrap.py | sudo -E python3 - --version 2.0.0" in guide
+    assert "tljh_course.py /opt/tljh/config/jupyterhub_config.d/course.py" in guide
+
+
 def test_image_ships_the_pull_guard_in_place_of_nbgitpuller() -> None:
     dockerfile = (HUB_DIR / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
     python = re.search(r"^FROM python:(\d+\.\d+)", dockerfile, re.M)
