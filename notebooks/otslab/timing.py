@@ -46,8 +46,8 @@ PROMPT_MINUTES = 3
 TASK_MINUTES = re.compile(r"^\*\*Task (\d\d\.\w+)\*\* \([^)]*?about (\d+) min\)")
 VIEW_CALL = re.compile(r"(?:\w+\.)*\w+(?:_explorer|_viewer|_view|_browser)\(")
 STATED = re.compile(
-    r"\*\*Estimated time:\*\*.*?(\d+)-(\d+) minutes for the core path.*?"
-    r"(\d+)-(\d+) minutes with the exercises",
+    r"\*\*Estimated time:\*\*.*?(\d+)-(\d+)\s+minutes\s+for\s+the\s+core\s+path.*?"
+    r"(\d+)-(\d+)\s+minutes\s+with\s+the\s+exercises",
     re.S,
 )
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
