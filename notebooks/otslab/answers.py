@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import KeysView, ValuesView
 
 import numpy as np
@@ -82,13 +83,25 @@ def saved_form(value: object) -> object:
     return value
 
 
+SPELLINGS = {"defense": "defence", "turkey": "turkiye", "organization": "organisation"}
+"""Words written two ways that mean the same: US and British spelling, a state's two names."""
+
+
+def folded(text: str) -> str:
+    """Text as the judge compares it: case, diacritics, dashes and spelling variants folded."""
+    text = unicodedata.normalize("NFKD", text.casefold().replace("ı", "i"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    words = re.sub(r"[-‐‑–—\s]+", " ", text).strip().split(" ")
+    return " ".join(SPELLINGS.get(word, word) for word in words)
+
+
 def normal(value: object) -> object:
     """An answer in a comparable form: ids upper-cased, text folded, collections as sets."""
     if isinstance(value, str):
         parts = [p for p in re.split(r"[,;\s]+", value.strip()) if p]
         if len(parts) > 1 and all(re.fullmatch(r"[A-Za-z]+\d*", p) for p in parts):
             return frozenset(p.upper() for p in parts)
-        return value.strip().casefold()
+        return folded(value)
     if isinstance(value, set | frozenset | list) and not (
         isinstance(value, list) and len(value) == 2 and isinstance(value[0], int)
     ):
@@ -117,7 +130,7 @@ def same(given: object, expected: object) -> bool:
             given_set = frozenset({given_set.upper()})
         return given_set == normal(expected)
     if isinstance(expected, str):
-        return str(given).strip().casefold() == expected.casefold()
+        return folded(str(given)) == folded(expected)
     if isinstance(expected, int) and _is_count(given):
         return int(str(given)) == expected
     return normal(given) == normal(expected)

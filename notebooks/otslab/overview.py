@@ -59,11 +59,12 @@ def describe_events_per_year(counts: pd.DataFrame, events: pd.DataFrame) -> str:
     )
 
 
-def search_rows(frame: pd.DataFrame, text: str) -> pd.DataFrame:
-    """Rows in which any cell contains text (case-insensitive); all rows when text is blank."""
+def search_rows(frame: pd.DataFrame, text: str, column: str | None = None) -> pd.DataFrame:
+    """Rows in which any cell (or the cell of one column) contains text, ignoring case; all rows
+    when text is blank."""
     text = text.strip()
     if not text:
         return frame
-    cells = frame.astype(str)
+    cells = (frame if column is None else frame[[column]]).astype(str)
     mask = cells.apply(lambda col: col.str.contains(text, case=False, regex=False)).any(axis=1)
     return frame[mask]

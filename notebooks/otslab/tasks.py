@@ -25,7 +25,7 @@ from otslab import alignments as al
 from otslab import feasibility as fz
 from otslab import network as nw
 from otslab import sources as so
-from otslab.answers import NotAnAnswer, plain, same, saved_form, wrong_detail
+from otslab.answers import NotAnAnswer, folded, plain, same, saved_form, wrong_detail
 from otslab.citations import citations_html, cite_check
 from otslab.data import Tables, load_tables
 from otslab.feedback import earlier_html, feedback_html, notices_html
@@ -203,7 +203,8 @@ TASKS: dict[str, Task] = {
             "(genre 'treaty text')?",
             2,
             lambda T: int((T.sources["genre"] == "treaty text").sum()),
-            hint="Choose 'sources' and search for 'treaty text'; count the rows shown.",
+            hint="In the table browser choose 'sources', set 'Search in' to genre and search for "
+            "'treaty text': the caption counts the rows.",
         ),
         Task(
             "00.ex1",
@@ -218,15 +219,18 @@ TASKS: dict[str, Task] = {
             "Exercise 2: what was Uzbekistan's status in the CSTO in 2010?",
             1,
             lambda T: _status(T, "UZB", "CSTO", 2010),
-            hint="Table browser, 'memberships', search 'UZB': read the CSTO rows' start and end.",
+            hint="Table browser, 'memberships', search in country_id for 'UZB': read the CSTO "
+            "rows' start and end.",
         ),
         Task(
             "00.ex3",
             "Exercise 3: in how many events does the record place Türkiye (TUR)?",
             2,
             lambda T: len(_recorded_in(T, T.events, "TUR")),
-            hint="Fill the blank in the template with 'TUR' and count the rows, or search 'TUR' in "
-            "the browser's 'event_participants'.",
+            hint="A search of every column also finds 'TUR' inside other words (a note on the "
+            "'Turkish Republic of Northern Cyprus'): in the browser's 'event_participants', "
+            "set 'Search in' to country_id, or fill the blank of the template with 'TUR'; count "
+            "the rows.",
         ),
         # 01 Sources
         Task(
@@ -234,7 +238,8 @@ TASKS: dict[str, Task] = {
             "How many of the five texts (S000-S004) state the country of their outlet?",
             1,
             lambda T: int(so.seed_sources(T.sources)["outlet_country_id"].notna().sum()),
-            hint="The outlet column of the source overview in section 1.",
+            hint="The 'outlet country' column of the source overview in section 1: count the rows "
+            "that name a country ('not stated' does not).",
         ),
         Task(
             "01.2",
@@ -292,7 +297,7 @@ TASKS: dict[str, Task] = {
             "As the data stand, of which organisations is Türkiye a full member? List the ids.",
             1,
             lambda T: _members_of(T, "TUR", al.current_year()),
-            hint="Türkiye's column of the membership matrix: filled dots are full membership.",
+            hint="Türkiye's row of the membership grid in section 1: the cells that read 'member'.",
         ),
         Task(
             "02.2",
@@ -353,7 +358,8 @@ TASKS: dict[str, Task] = {
             "With which state does Türkiye share the most events? Give its id.",
             2,
             lambda T: _top_partner(T, "TUR"),
-            hint="The dyad explorer of section 4 with Türkiye chosen: the top partner.",
+            hint="The network of section 3: Türkiye's thickest line (the ties table under it "
+            "counts the events), or the dyad explorer of section 4 with Türkiye chosen.",
         ),
         Task(
             "03.4",
@@ -546,8 +552,8 @@ def judge(task_id: str, answer: object, tables: Tables | None = None) -> Verdict
     expected = expected_answer(task, tables)
     if isinstance(answer, str):  # a state may be named instead of given by its id
         countries = tables.countries
-        names = dict(zip(countries["name"].str.casefold(), countries["country_id"], strict=True))
-        answer = names.get(answer.strip().casefold(), answer)
+        names = dict(zip(countries["name"].map(folded), countries["country_id"], strict=True))
+        answer = names.get(folded(answer), answer)
     if same(answer, expected):
         return Verdict("right", "Right.")
     return Verdict(

@@ -193,28 +193,100 @@ def table_html(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> HTML:
     return rendered(table_markup(frame, caption, max_rows))
 
 
-def table_browser(tables: Tables, start: str = "events") -> w.VBox:
-    """Browse any table of the data package, optionally keeping only rows that contain a word."""
+PAGE_ROWS = 25
+"""Rows a table browser shows at a time: a page a student reads without scrolling past screens."""
+ANY_COLUMN = "any column"
+
+
+def _searchable(frame: pd.DataFrame) -> pd.DataFrame:
+    """The columns a student sees and searches (the derived year columns left out)."""
+    return frame.loc[:, ~frame.columns.str.endswith(("_year", "_earliest"))]
+
+
+def table_browser(tables: Tables, start: str = "events", page_rows: int = PAGE_ROWS) -> w.VBox:
+    """Browse any table of the data package a page of rows at a time, keeping rows with a word."""
     table = w.Dropdown(options=list(tables), value=start, description="Table")
+    column = w.Dropdown(
+        options=[ANY_COLUMN, *_searchable(tables[start]).columns],
+        value=ANY_COLUMN,
+        description="Search in",
+    )
     search = w.Text(
         value="", description="Contains", placeholder="e.g. Uzbekistan", continuous_update=False
     )
+    page = w.BoundedIntText(value=1, min=1, max=1, description="Page", layout={"width": "10em"})
+    pages_label = w.Label("of 1")
+    previous = button(f"Previous {page_rows} rows", "arrow-left")
+    following = button(f"Next {page_rows} rows", "arrow-right")
     output = w.Output(layout=OUTPUT_LAYOUT)
+    quiet = [False]
+
+    def matches() -> pd.DataFrame:
+        frame = _searchable(tables[table.value])
+        where = None if column.value == ANY_COLUMN else column.value
+        return search_rows(frame, search.value, where)
 
     def draw() -> list[object]:
-        frame = tables[table.value]
-        rows = search_rows(
-            frame.loc[:, ~frame.columns.str.endswith(("_year", "_earliest"))], search.value
-        )
+        rows, total = matches(), len(tables[table.value])
+        word = search.value.strip()
+        place = "" if column.value == ANY_COLUMN else f" in {column.value}"
         if rows.empty:
             return [
                 hint(
-                    f"No row of '{table.value}' contains '{search.value.strip()}'. "
-                    "Try a shorter word, or clear the box."
+                    f"No row of '{table.value}' contains '{word}'{place}. "
+                    "Try a shorter word, another column, or clear the box."
                 )
             ]
-        found = f", {len(rows)} containing '{search.value.strip()}'" if search.value.strip() else ""
-        return [table_html(rows, f"Table: {table.value} — {len(frame)} rows{found}")]
+        first = (page.value - 1) * page_rows
+        shown = rows.iloc[first : first + page_rows]
+        found = f", {len(rows)} containing '{word}'{place}" if word else ""
+        where = f"rows {first + 1}-{first + len(shown)} of {len(rows)}"
+        return [
+            table_html(shown, f"Table: {table.value} — {total} rows{found}; {where}", page_rows)
+        ]
 
-    redraw_on((table, search), output, draw)
-    return w.VBox([w.HBox([table, search]), output])
+    def show() -> None:
+        render_into(output, draw)
+        previous.disabled = page.value <= 1
+        following.disabled = page.value >= page.max
+
+    def restart(_change: dict | None = None) -> None:
+        """A new table, column or word: back to the first page, as many pages as rows need."""
+        quiet[0] = True
+        try:
+            page.max = max(1, -(-len(matches()) // page_rows))
+            page.value = 1
+            pages_label.value = f"of {page.max}"
+        finally:
+            quiet[0] = False
+        show()
+
+    def new_table(_change: dict) -> None:
+        quiet[0] = True
+        try:
+            column.options = [ANY_COLUMN, *_searchable(tables[table.value]).columns]
+            column.value = ANY_COLUMN
+        finally:
+            quiet[0] = False
+        restart()
+
+    def step(by: int) -> Callable[[w.Button], None]:
+        def move(_button: w.Button) -> None:
+            page.value = min(page.max, max(1, page.value + by))
+
+        return move
+
+    table.observe(new_table, names="value")
+    column.observe(lambda c: None if quiet[0] else restart(c), names="value")
+    search.observe(restart, names="value")
+    page.observe(lambda _c: None if quiet[0] else show(), names="value")
+    previous.on_click(step(-1))
+    following.on_click(step(1))
+    restart()
+    return w.VBox(
+        [
+            w.HBox([table, column, search], layout={"flex_flow": "row wrap"}),
+            w.HBox([previous, page, pages_label, following], layout={"flex_flow": "row wrap"}),
+            output,
+        ]
+    )
