@@ -8,7 +8,6 @@ from html.parser import HTMLParser
 from itertools import combinations
 
 import grid_cells
-import ipywidgets as w
 import networkx as nx
 import pandas as pd
 import pytest
@@ -19,7 +18,7 @@ from otslab import network as net
 from otslab import network_views as views
 from otslab.data import load_tables
 from otslab.plots import to_png
-from otslab.widgets import WIDE_READOUT, shown_text
+from otslab.widgets import YearRange, shown_text
 
 KINDS = ["agreement", "ratification", "meeting", "exercise", "proposal", "conflict"]
 FRAMEWORKS = ["bilateral", "multilateral", "OTS", "other"]
@@ -421,8 +420,8 @@ def expected_events(years, kinds, country, undated=True) -> list[str]:
 
 def timeline_controls(view):
     """(years, kinds, country, undated, output) of a timeline explorer."""
-    (readout, kinds), (country, undated) = view.children[0].children, view.children[1].children
-    return readout.children[0], kinds, country, undated, view.children[2]
+    (years, kinds), (country, undated) = view.children[0].children, view.children[1].children
+    return years, kinds, country, undated, view.children[2]
 
 
 def shown_events(output) -> pd.DataFrame:
@@ -440,7 +439,7 @@ def test_timeline_explorer_follows_every_control(T) -> None:
     assert sorted(shown_events(output)["event"]) == expected_events(
         years.value, ["exercise"], "TUR"
     )
-    years.value = (years.min, years.max)
+    years.value = (years.years[0], years.years[-1])
     kinds.value = ("agreement", "ratification")
     country.value = "KAZ"
     want = expected_events(years.value, ["agreement", "ratification"], "KAZ")
@@ -478,7 +477,7 @@ def test_timeline_grid_puts_each_event_under_its_kind_and_year(T) -> None:
 def test_timeline_shows_absent_states_and_a_source_for_every_event(T) -> None:
     """Türkiye's exercises include the one it stayed away from; every row cites its sources."""
     years, kinds, country, _undated, output = timeline_controls(views.timeline_explorer(T))
-    years.value = (years.min, years.max)
+    years.value = (years.years[0], years.years[-1])
     country.value = "TUR"
     absent = {
         r["event_id"]
@@ -508,7 +507,7 @@ def test_timeline_empty_selection_shows_a_hint(T) -> None:
     none = next(
         c
         for c in country.options
-        if c[1] and not expected_events((years.min, years.max), ["exercise"], c[1])
+        if c[1] and not expected_events((years.years[0], years.years[-1]), ["exercise"], c[1])
     )
     country.value = none[1]
     text = shown_text(output)
@@ -565,8 +564,8 @@ def dated_within(first: int, last: int, kinds) -> Callable[[dict[str, str]], boo
 
 def network_controls(view):
     """(years, undated, kinds, output) of a network explorer (its layout dropdown sits by kinds)."""
-    (readout, undated), (kinds, _layout) = view.children[0].children, view.children[1].children
-    return readout.children[0], undated, kinds, view.children[2]
+    (years, undated), (kinds, _layout) = view.children[0].children, view.children[1].children
+    return years, undated, kinds, view.children[2]
 
 
 def shown_partners(output) -> dict[str, int]:
@@ -581,12 +580,12 @@ def test_network_explorer_shows_the_right_edges_for_a_period_and_kinds(T) -> Non
     years, undated, kinds, output = network_controls(views.network_explorer(T))
     undated.value = False
     kinds.value = ("exercise",)
-    years.value = (2024, years.max)
+    years.value = (2024, years.years[-1])
     assert shown_partners(output) == partner_counts(
-        tie_pairs(dated_within(2024, years.max, ["exercise"]))
+        tie_pairs(dated_within(2024, years.years[-1], ["exercise"]))
     )
     centrality, away, ties = html_tables(shown_text(output))
-    weights = tie_weights(dated_within(2024, years.max, ["exercise"]))
+    weights = tie_weights(dated_within(2024, years.years[-1], ["exercise"]))
     shown_ties = zip(
         ties["state_a"], ties["state_b"], ties["joint events"].astype(int), strict=True
     )
@@ -594,7 +593,7 @@ def test_network_explorer_shows_the_right_edges_for_a_period_and_kinds(T) -> Non
     chosen = {
         r["event_id"]
         for r in read_csv("events.csv")
-        if dated_within(2024, years.max, ["exercise"])(r)
+        if dated_within(2024, years.years[-1], ["exercise"])(r)
     }
     absent = {
         (r["event_id"], r["country_id"])
@@ -612,14 +611,14 @@ def test_network_explorer_period_change_changes_the_network(T) -> None:
     chosen = list(kinds.options)
 
     def expected(first: int) -> dict[str, int]:
-        dated = dated_within(first, years.max, chosen)
+        dated = dated_within(first, years.years[-1], chosen)
         return partner_counts(
             tie_pairs(lambda r: dated(r) or (not r["date"] and r["kind"] in chosen))
         )
 
     before = shown_partners(output)
     assert before == expected(years.value[0])
-    years.value = (2024, years.max)
+    years.value = (2024, years.years[-1])
     after = shown_partners(output)
     assert after == expected(2024) and after != before
 
@@ -696,12 +695,17 @@ def test_focus_box_shows_every_evidence_row_with_its_locator(T) -> None:
     assert table["where in the source"].tolist() == rows["where in the source"].tolist()
 
 
-def test_year_range_sliders_show_their_whole_readout(T) -> None:
-    """ipywidgets cuts a readout to 64 px ('2009 – 202'); the range sliders lift that limit
-    (the browser test checks in JupyterLab that no readout is cut)."""
+def test_year_ranges_are_two_named_dropdowns_that_keep_the_span_whole(T) -> None:
+    """The timeline's and the network's years: 'from' and 'to' dropdowns (each named for a
+    screen reader); a first year after the last moves the last with it, and the view follows."""
     for view in (views.timeline_explorer(T), views.network_explorer(T)):
-        box = view.children[0].children[0]
-        slider, style = box.children
-        assert isinstance(slider, w.IntRangeSlider) and WIDE_READOUT in slider._dom_classes
-        rule = f".{WIDE_READOUT} .widget-readout {{max-width: none; flex-shrink: 0;}}"
-        assert rule in style.value
+        years, output = view.children[0].children[0], view.children[-1]
+        assert isinstance(years, YearRange)
+        assert [years.first.description, years.last.description][1] == "to"
+        assert years.first.description.endswith("from")
+        last_year, before = years.years[-1], shown_text(output)
+        years.first.value = last_year
+        assert years.value == (last_year, last_year) and years.last.value == last_year
+        assert shown_text(output) != before, "the view did not follow the span"
+        years.last.value = years.years[0]
+        assert years.value == (years.years[0], years.years[0])

@@ -4,11 +4,12 @@ import re
 from pathlib import Path
 
 import pytest
+import traitlets
 
 import otslab
 from otslab.markup import Markup, html, join, markdown_html, md_text, rendered
 from otslab.quiz import asked_questions, question
-from otslab.widgets import PAGE_ROWS, shown_text, table_browser
+from otslab.widgets import PAGE_ROWS, YearPicker, YearRange, shown_text, table_browser
 
 
 def controls(view):
@@ -147,3 +148,37 @@ def test_every_module_builds_html_through_otslab_markup() -> None:
         if OWN_MARKUP.search(line.strip()) and not line.lstrip().startswith(("#", '"""'))
     ]
     assert not offenders, "\n".join(offenders)
+
+
+def test_year_picker_steps_and_stops_at_either_end() -> None:
+    """Earlier and Later step one year and switch off at the ends; a year not offered is refused."""
+    picker = YearPicker([2019, 2020, 2021], 2020)
+    seen = []
+    picker.observe(lambda change: seen.append(change["new"]), names="value")
+    picker.later.click()
+    assert picker.value == picker.choice.value == 2021 and picker.later.disabled
+    picker.later.click()
+    assert picker.value == 2021
+    picker.choice.value = 2019  # the student picks from the dropdown
+    assert picker.value == 2019 and picker.earlier.disabled and not picker.later.disabled
+    assert seen == [2021, 2019]
+    with pytest.raises(traitlets.TraitError, match="2030 is not among the years offered"):
+        picker.value = 2030
+    assert picker.choice.description == "Year" and picker.later.description == "Later"
+
+
+def test_year_range_is_never_empty_and_changes_once_per_choice() -> None:
+    """Moving 'from' past 'to' takes 'to' along (one change, so a view redraws once)."""
+    span = YearRange(list(range(2000, 2011)), (2002, 2005), "Years")
+    seen = []
+    span.observe(lambda change: seen.append(change["new"]), names="value")
+    span.first.value = 2008
+    assert span.value == (2008, 2008) and span.last.value == 2008
+    span.last.value = 2001
+    assert span.value == (2001, 2001) and span.first.value == 2001
+    span.value = (2003, 2009)  # set in code: both dropdowns follow
+    assert (span.first.value, span.last.value) == (2003, 2009)
+    assert seen == [(2008, 2008), (2001, 2001), (2003, 2009)]
+    with pytest.raises(traitlets.TraitError, match="2009-2003 is not a span"):
+        span.value = (2009, 2003)
+    assert span.first.description == "Years from" and span.last.description == "to"

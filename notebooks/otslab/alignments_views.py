@@ -25,7 +25,7 @@ from otslab.plots import (
     on_colour,
     source_ids_of,
 )
-from otslab.widgets import OUTPUT_LAYOUT, CheckList, hint, redraw_on, table_html
+from otslab.widgets import OUTPUT_LAYOUT, CheckList, YearPicker, hint, redraw_on, table_html
 
 STATUS_COLOURS = {
     "member": COLOURS[0],
@@ -167,10 +167,10 @@ _HATCH_CSS = (
 
 
 def membership_explorer(tables: Tables, year: int | None = None) -> w.VBox:
-    """Time travel: a year slider and an organisation filter redraw the membership matrix."""
+    """Time travel: a year and an organisation filter redraw the membership matrix."""
     orgs = al.matrix_organisations(tables)
     short = orgs.set_index("org_id")["short_name"]
-    slider = year_slider(year)
+    year_choice = year_picker(year)
     chosen = CheckList(
         list(zip(orgs["short_name"], orgs["org_id"], strict=True)),
         value=tuple(orgs["org_id"]),
@@ -181,10 +181,10 @@ def membership_explorer(tables: Tables, year: int | None = None) -> w.VBox:
     def draw() -> list[object]:
         if not chosen.value:
             return [hint("Pick at least one organisation: tick its box.")]
-        grid = membership_grid(tables, slider.value, list(chosen.value))
-        changes = al.status_changes(tables, slider.value)
+        grid = membership_grid(tables, year_choice.value, list(chosen.value))
+        changes = al.status_changes(tables, year_choice.value)
         changes = changes[changes["organisation"].isin(short[list(chosen.value)])]
-        caption = f"What changed during {slider.value}"
+        caption = f"What changed during {year_choice.value}"
         table = (
             table_html(changes, f"{caption}: {len(changes)} cell(s), with date and source")
             if len(changes)
@@ -192,20 +192,14 @@ def membership_explorer(tables: Tables, year: int | None = None) -> w.VBox:
         )
         return [grid, table]
 
-    redraw_on((slider, chosen), output, draw)
-    return w.VBox([w.HBox([slider, chosen]), output])
+    redraw_on((year_choice, chosen), output, draw)
+    return w.VBox([w.HBox([year_choice, chosen]), output])
 
 
-def year_slider(year: int | None = None) -> w.IntSlider:
-    """A slider over the years of the alignment record, set to year (default: this year)."""
-    return w.IntSlider(
-        value=year or al.current_year(),
-        min=al.FIRST_YEAR,
-        max=al.current_year(),
-        description="Year",
-        continuous_update=False,
-        layout={"width": "420px"},
-    )
+def year_picker(year: int | None = None) -> YearPicker:
+    """A year of the record (dropdown, Earlier, Later), set to year (default: this year)."""
+    years = list(range(al.FIRST_YEAR, al.current_year() + 1))
+    return YearPicker(years, year or al.current_year())
 
 
 def matrix_title(year: int) -> str:
@@ -314,31 +308,31 @@ def similarity_html(tables: Tables, year: int) -> HTML:
 
 
 def similarity_view(tables: Tables, country_id: str = "TUR", year: int | None = None) -> w.VBox:
-    """A state dropdown and a year slider: every other state ranked by similarity to it."""
+    """A state and a year: every other state ranked by similarity to it."""
     states = al.matrix_states(tables)
     state = w.Dropdown(
         options=list(zip(states["name"], states["country_id"], strict=True)),
         value=country_id,
         description="State",
     )
-    slider = year_slider(year)
+    year_choice = year_picker(year)
     output = w.Output(layout=OUTPUT_LAYOUT)
 
     def draw() -> list[object]:
-        ranking = al.similarity_ranking(tables, state.value, slider.value)
-        when = al.as_of(slider.value)
+        ranking = al.similarity_ranking(tables, state.value, year_choice.value)
+        when = al.as_of(year_choice.value)
         caption = f"States ranked by how alike their ties are to {state.label}'s, {when}"
-        if not al.alignment_profiles(tables, slider.value)[state.value]:
+        if not al.alignment_profiles(tables, year_choice.value)[state.value]:
             return [
                 hint(
-                    f"{state.label} holds no current tie {al.as_of(slider.value)}: "
-                    "there is nothing to compare. Move the year slider."
+                    f"{state.label} holds no current tie {al.as_of(year_choice.value)}: "
+                    "there is nothing to compare. Choose another year."
                 )
             ]
         return [table_html(ranking, caption)]
 
-    redraw_on((state, slider), output, draw)
-    return w.VBox([w.HBox([state, slider]), output])
+    redraw_on((state, year_choice), output, draw)
+    return w.VBox([w.HBox([state, year_choice]), output])
 
 
 def describe_cross_pressures(grid: pd.DataFrame, names: pd.Series) -> str:

@@ -14,7 +14,7 @@ from matplotlib.patches import PathPatch
 
 from otslab import geo
 from otslab.alignments import current_year, statuses_as_of
-from otslab.alignments_views import year_slider
+from otslab.alignments_views import year_picker
 from otslab.data import Tables
 from otslab.markup import html, join, rendered
 from otslab.plots import (
@@ -616,8 +616,8 @@ def map_view(
 
 
 def map_explorer(tables: Tables, year: int | None = None) -> w.VBox:
-    """The map with a year slider (as in notebook 02) and a checkbox for each layer."""
-    slider = year_slider(year if year is not None else current_year())
+    """The map with a year (as in notebook 02) and a checkbox for each layer."""
+    year_choice = year_picker(year if year is not None else current_year())
     org_boxes = {
         org: w.Checkbox(
             value=org in ("NATO", "CSTO"), description=label, indent=False, layout={"width": "auto"}
@@ -641,15 +641,16 @@ def map_explorer(tables: Tables, year: int | None = None) -> w.VBox:
     def draw() -> list[object]:
         orgs = [o for o, box in org_boxes.items() if box.value]
         layers = [k for k, box in layer_boxes.items() if box.value]
-        if slider.value not in years:
-            years[slider.value] = map_layers(tables, slider.value, list(geo.LAYER_ORGS), [*LAYERS])
-        return map_view(tables, slider.value, orgs, layers, note, years[slider.value])
+        year = year_choice.value
+        if year not in years:
+            years[year] = map_layers(tables, year, list(geo.LAYER_ORGS), [*LAYERS])
+        return map_view(tables, year, orgs, layers, note, years[year])
 
-    controls = (slider, *org_boxes.values(), *layer_boxes.values())
+    controls = (year_choice, *org_boxes.values(), *layer_boxes.values())
     redraw_on(controls, output, draw)
     return w.VBox(
         [
-            slider,
+            year_choice,
             w.HBox([w.Label("Memberships:"), *org_boxes.values()]),
             w.HBox([w.Label("Layers:"), *layer_boxes.values()]),
             output,

@@ -41,11 +41,11 @@ from otslab.plots import (
 from otslab.widgets import (
     OUTPUT_LAYOUT,
     CheckList,
+    YearRange,
     hint,
     redraw_on,
     table_html,
     table_markup,
-    with_full_readout,
 )
 
 LABEL_FONT = 8
@@ -351,17 +351,11 @@ def _state_dropdown(states: pd.DataFrame, everyone: str) -> w.Dropdown:
     )
 
 
-def _year_slider(tables: Tables, description: str) -> w.IntRangeSlider:
-    """A slider over all years of the record, set to the default years."""
+def _year_range(tables: Tables, label: str) -> YearRange:
+    """Two dropdowns over all years of the record (from, to), set to the default years."""
     years = tables.events["date_year"].dropna()
-    return w.IntRangeSlider(
-        value=default_years(tables),
-        min=int(years.min()),
-        max=int(years.max()),
-        description=description,
-        continuous_update=False,
-        layout={"width": "420px"},
-    )
+    span = list(range(int(years.min()), int(years.max()) + 1))
+    return YearRange(span, default_years(tables), label)
 
 
 _CHIP = "padding:0 4px;margin:1px;border-radius:3px;display:inline-block;white-space:nowrap;"
@@ -484,7 +478,7 @@ def timeline_view(
 
 def timeline_explorer(tables: Tables) -> w.VBox:
     """Timeline filtered by years, kinds of event and one state, with the list of events."""
-    years = _year_slider(tables, "Years")
+    years = _year_range(tables, "Years")
     all_kinds = list(tables.events["kind"].cat.categories)
     kinds = CheckList(all_kinds, value=all_kinds, description="Kinds of event")
     ids = tables.event_participants["country_id"]
@@ -500,7 +494,7 @@ def timeline_explorer(tables: Tables) -> w.VBox:
         return timeline_view(tables, years.value, list(kinds.value), country.value, undated.value)
 
     redraw_on((years, kinds, country, undated), output, draw)
-    return w.VBox([w.HBox([with_full_readout(years), kinds]), w.HBox([country, undated]), output])
+    return w.VBox([w.HBox([years, kinds]), w.HBox([country, undated]), output])
 
 
 def network_kinds(tables: Tables) -> list[str]:
@@ -571,7 +565,7 @@ def network_view(
 
 def network_explorer(tables: Tables) -> w.VBox:
     """Network of states for a period and kinds of event, with a centrality table."""
-    years = _year_slider(tables, "Period")
+    years = _year_range(tables, "Period")
     options = network_kinds(tables)
     kinds = CheckList(options, value=options, description="Kinds of event")
     undated = w.Checkbox(
@@ -588,7 +582,7 @@ def network_explorer(tables: Tables) -> w.VBox:
         return network_view(tables, years.value, list(kinds.value), undated.value, layout.value)
 
     redraw_on((years, kinds, undated, layout), output, draw)
-    return w.VBox([w.HBox([with_full_readout(years), undated]), w.HBox([kinds, layout]), output])
+    return w.VBox([w.HBox([years, undated]), w.HBox([kinds, layout]), output])
 
 
 def _dyad_sources(tables: Tables, dyads: pd.DataFrame) -> list[str]:

@@ -18,16 +18,105 @@ OUTPUT_LAYOUT = {"border": "1px solid #ddd", "padding": "2px 4px"}
 """A view's output grows with its content: the notebook's own scroll serves, never a nested one."""
 
 
-WIDE_READOUT = "otslab-wide-readout"
-"""Class of a range slider whose readout must show in full: ipywidgets cuts every slider's
-readout to 64 px, so '2009 – 2026' read '2009 – 202'."""
+YEAR_WIDTH = {"width": "max-content"}
+"""A year dropdown as wide as its label and four digits."""
 
 
-def with_full_readout(slider: w.IntRangeSlider) -> w.HBox:
-    """The slider beside the style that lets its readout take the width it needs."""
-    slider.add_class(WIDE_READOUT)
-    style = f"<style>.{WIDE_READOUT} .widget-readout {{max-width: none; flex-shrink: 0;}}</style>"
-    return w.HBox([slider, w.HTML(style)])
+class YearPicker(w.HBox):
+    """A year: a labelled dropdown with Earlier and Later buttons beside it.
+
+    Each part carries its name to a screen reader (the label, the buttons' text), which a slider's
+    handle does not in ipywidgets. `value` is the year; setting it moves the dropdown.
+    """
+
+    value = traitlets.Int()
+
+    def __init__(self, years: list[int], value: int, label: str = "Year") -> None:
+        self.years = list(years)
+        self.choice = w.Dropdown(
+            options=self.years, value=value, description=label, layout=YEAR_WIDTH
+        )
+        self.earlier = button("Earlier", "chevron-left")
+        self.later = button("Later", "chevron-right")
+        self.earlier.on_click(lambda _button: self.step(-1))
+        self.later.on_click(lambda _button: self.step(1))
+        super().__init__([self.choice, self.earlier, self.later], layout={"align_items": "center"})
+        self.value = value
+        traitlets.link((self.choice, "value"), (self, "value"))
+        self._ends({"new": value})
+        self.observe(self._ends, names="value")
+
+    def step(self, by: int) -> None:
+        """Move to the year `by` places away in the list, stopping at either end."""
+        index = self.years.index(self.value) + by
+        self.value = self.years[max(0, min(index, len(self.years) - 1))]
+
+    @traitlets.validate("value")
+    def _a_year_of_the_list(self, proposal: dict) -> int:
+        """Only a year the dropdown offers."""
+        if proposal["value"] not in self.years:
+            raise traitlets.TraitError(f"{proposal['value']} is not among the years offered")
+        return proposal["value"]
+
+    def _ends(self, change: dict) -> None:
+        """Earlier is off at the first year, Later at the last."""
+        self.earlier.disabled = change["new"] == self.years[0]
+        self.later.disabled = change["new"] == self.years[-1]
+
+
+class YearRange(w.HBox):
+    """A span of years: two labelled dropdowns, from and to, each named for a screen reader.
+
+    `value` is (first, last); a first year set after the last moves the last with it, and the
+    other way round, so the span is never empty. Setting `value` moves both dropdowns.
+    """
+
+    value = traitlets.Tuple(traitlets.Int(), traitlets.Int())
+
+    def __init__(self, years: list[int], value: tuple[int, int], label: str = "Years") -> None:
+        self.years = list(years)
+        self.first = w.Dropdown(
+            options=self.years, value=value[0], description=f"{label} from", layout=YEAR_WIDTH
+        )
+        self.last = w.Dropdown(
+            options=self.years,
+            value=value[1],
+            description="to",
+            layout=YEAR_WIDTH,
+            style={"description_width": "initial"},
+        )
+        self._syncing = False
+        super().__init__([self.first, self.last], layout={"align_items": "center"})
+        self.value = (value[0], value[1])
+        self.first.observe(self._first_changed, names="value")
+        self.last.observe(self._last_changed, names="value")
+        self.observe(self._span_set, names="value")
+
+    def _first_changed(self, change: dict) -> None:
+        """The first year was chosen: the last follows if it is now earlier."""
+        if not self._syncing:
+            self.value = (change["new"], max(change["new"], self.last.value))
+
+    def _last_changed(self, change: dict) -> None:
+        """The last year was chosen: the first follows if it is now later."""
+        if not self._syncing:
+            self.value = (min(self.first.value, change["new"]), change["new"])
+
+    @traitlets.validate("value")
+    def _an_ordered_span_of_the_list(self, proposal: dict) -> tuple[int, int]:
+        """Two years the dropdowns offer, the first not after the last."""
+        first, last = proposal["value"]
+        if first not in self.years or last not in self.years or first > last:
+            raise traitlets.TraitError(f"{first}-{last} is not a span of the years offered")
+        return (first, last)
+
+    def _span_set(self, change: dict) -> None:
+        """The span was set (in code or by one dropdown): both dropdowns show it."""
+        self._syncing = True
+        try:
+            self.first.value, self.last.value = change["new"]
+        finally:
+            self._syncing = False
 
 
 def button(description: str, icon: str) -> w.Button:
@@ -93,7 +182,7 @@ class CheckList(w.VBox):
         return tuple(v for v in known if v in chosen)
 
     @traitlets.observe("value")
-    def _value_changed(self, change: dict) -> None:
+    def _boxes_follow(self, change: dict) -> None:
         """The value was set in code: the boxes follow."""
         self._syncing = True
         try:
