@@ -308,7 +308,10 @@ TASKS: dict[str, Task] = {
                     "country_id == 'UZB' and org_id == 'CSTO' and status == 'suspended'"
                 )["start_year"].iloc[0]
             ),
-            hint="Step the **Year** forward from 2006 (press **Later**) until Uzbekistan's CSTO cell changes.",
+            hint=(
+                "Step the **Year** forward from 2006 (press **Later**) until Uzbekistan's CSTO "
+                "cell changes."
+            ),
         ),
         Task(
             "02.3",

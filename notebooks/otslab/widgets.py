@@ -38,9 +38,14 @@ class YearPicker(w.HBox):
         )
         self.earlier = button("Earlier", "chevron-left")
         self.later = button("Later", "chevron-right")
+        for part in (self.choice, self.earlier, self.later):
+            part.layout.flex = "0 0 auto"  # beside other controls, nothing is squeezed or cut
         self.earlier.on_click(lambda _button: self.step(-1))
         self.later.on_click(lambda _button: self.step(1))
-        super().__init__([self.choice, self.earlier, self.later], layout={"align_items": "center"})
+        super().__init__(
+            [self.choice, self.earlier, self.later],
+            layout={"align_items": "center", "flex": "0 0 auto"},
+        )
         self.value = value
         traitlets.link((self.choice, "value"), (self, "value"))
         self._ends({"new": value})
