@@ -91,3 +91,15 @@ def test_allied_relations_treaties_name_their_parties(T) -> None:
     statement = T.claims.set_index("claim_id").loc["C126", "statement"]
     assert statement.startswith(f"{NUMBERS[len(ids)].capitalize()} CSTO members, ")
     assert " and ".join(names(T, ids)) in statement
+
+
+def test_ots_states_party_to_the_china_central_asia_treaty_are_recounted(T) -> None:
+    """nb02: the 2025 treaty 'which four OTS states in Central Asia have signed' (E040)."""
+    matrix = al.membership_matrix(T, 2025)
+    in_ots = set(matrix.index[matrix["OTS"].isin(["member", "observer"])])
+    parties = T.event_participants.query("event_id == 'E040' and role == 'party'")
+    signed = sorted(set(parties["country_id"]) & in_ots)
+    assert signed == ["KAZ", "KGZ", "TKM", "UZB"]
+    assert f"which {NUMBERS[len(signed)]} OTS states in Central Asia have signed" in notebook_text(
+        "02_member_alignments.ipynb"
+    )
