@@ -10,10 +10,10 @@ import pytest
 
 from conftest import REPO, SHARED, require
 from otslab.data import Tables, load_tables
+from otslab.perspectives import RECENT_FROM, perspective_gap, perspective_status, perspective_table
 from otslab.plots import to_png
 from otslab.sources import (
     CUTS,
-    RECENT_FROM,
     VOCABULARY,
     Cut,
     Term,
@@ -30,9 +30,6 @@ from otslab.sources import (
     label_grid,
     label_uses,
     part_words,
-    perspective_gap,
-    perspective_status,
-    perspective_table,
     rate_comparison,
     read_seed_texts,
     source_claims,
