@@ -16,13 +16,14 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import nbformat
 import pytest
 
-from conftest import REPO, REPOSITORY, Site, notebook_paths
+from conftest import NOTEBOOKS, REPO, REPOSITORY, Site, notebook_paths
 from course_run import CourseRun
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 import otslab_book  # noqa: E402
 
 from otslab import links  # noqa: E402
+from otslab.tasks import TASKS  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
 LOADS = {"script", "img", "iframe", "source", "audio", "video", "embed", "object", "link"}
@@ -156,6 +157,35 @@ def test_a_solution_in_a_later_cell_joins_its_exercise() -> None:
     assert out.cells[3].source == "::::{solution} 09-exercise-1\n:class: dropdown\n\nIt is 1.\n::::"
 
 
+def test_each_view_is_labelled_a_snapshot_with_a_link_to_run_it_live() -> None:
+    """A label goes before every view cell; it links Binder when the site knows the repository."""
+    source = (NOTEBOOKS / "03_agreements_and_exercises.ipynb").read_text(encoding="utf-8")
+    binder = "https://mybinder.org/v2/gh/school/course/main?urlpath=lab/tree/notebooks/03.ipynb"
+    cells = nbformat.reads(
+        otslab_book.notebook_source(source, "notebooks/03_x", [], True, binder), 4
+    ).cells
+    views = [i for i, c in enumerate(cells) if otslab_book.is_view(c)]
+    assert len(views) == 4
+    for i in views:
+        assert 'class="otslab-snapshot"' in cells[i - 1].source
+        assert f'href="{binder}"' in cells[i - 1].source
+    offline = otslab_book.snapshot_label(None)
+    assert "Snapshot" in offline and "href" not in offline
+    assert "href" not in otslab_book.snapshot_label('https://x.org/"><script>')
+
+
+def test_the_workbook_holds_every_section_task_without_notebook_instructions() -> None:
+    """Each section task (not the exercise checks) is in the workbook, without 'run the cell'."""
+    text = otslab_book.workbook_markdown(notebook_paths())
+    section = [t for t in TASKS if ".ex" not in t and not TASKS[t].prompt.startswith("Exercise")]
+    for task_id in section:
+        assert f"### Task {task_id} (" in text, task_id
+    assert "run the cell" not in text and "The box counts" not in text
+    assert text.count('class="otslab-write"') == len(section) + sum(
+        exercise_count(p) for p in notebook_paths()
+    )
+
+
 def test_every_notebook_has_exercises_the_build_recognises() -> None:
     """Each notebook's exercises follow the convention the website turns into blocks."""
     counts = {p.stem: exercise_count(p) for p in notebook_paths()}
@@ -228,6 +258,8 @@ def test_notebook_pages_are_executed_with_views_and_exercises(site: Site, notebo
         assert 'type="application/vnd.jupyter.widget-view+json"' in page
     assert page.count('class="exercise admonition"') == exercise_count(notebook)
     assert page.count('class="solution dropdown admonition"') == exercise_count(notebook)
+    views = sum(otslab_book.is_view(c) for c in nb.cells)
+    assert page.count('class="otslab-snapshot"') == views, "each view is labelled a snapshot"
     assert "<summary>Solution</summary>" not in page
 
 
@@ -251,10 +283,12 @@ def test_glossary_terms_link_with_their_definition_as_tooltip(site: Site) -> Non
 
 @pytest.mark.slow
 def test_workbook_has_every_exercise_with_space_to_write(site: Site) -> None:
-    """The workbook lists each notebook's exercises, each followed by space to write."""
+    """The workbook lists each notebook's section tasks and exercises, each with space to write."""
     page = site.page("book/workbook")
     total = sum(exercise_count(p) for p in notebook_paths())
-    assert page.count('class="otslab-write"') == total > 0
+    section = [t for t in TASKS if ".ex" not in t and not TASKS[t].prompt.startswith("Exercise")]
+    assert page.count('class="otslab-write"') == total + len(section) > 0
+    assert all(f"Task {t} " in page for t in section)
     assert "Solution" not in page
 
 

@@ -18,7 +18,7 @@ from otslab.widgets import ANY_COLUMN, PAGE_ROWS, shown_text, table_browser
 def browser_parts(view):
     """The controls and output of a table browser, by their labels."""
     (table, column, search), pager, output = view.children[0].children, *view.children[1:]
-    previous, page, pages, following = pager.children
+    previous, page, pages, following, _full = pager.children
     return table, column, search, previous, page, pages, following, output
 
 
@@ -116,6 +116,17 @@ def test_the_browser_pages_25_rows_with_a_caption_and_buttons(T) -> None:
     assert page.value == 1 and "rows 1-" in caption(output)
     table.value = "countries"
     assert column.value == ANY_COLUMN and "country_id" in column.options
+
+
+def test_the_browser_clips_long_texts_until_asked(T) -> None:
+    """Long texts end in '…' on a page; the 'in full' box shows them whole."""
+    view = table_browser(T)
+    full, output = view.children[1].children[-1], view.children[-1]
+    longest = max(T.events["summary"].dropna().head(PAGE_ROWS), key=len)
+    assert longest[:30] in html.unescape(shown_text(output))
+    assert longest not in html.unescape(shown_text(output)) and "…" in shown_text(output)
+    full.value = True
+    assert longest in html.unescape(shown_text(output))
 
 
 def test_01_1_the_overview_counts_outlet_countries(T) -> None:

@@ -27,6 +27,8 @@ from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
 from otslab import links
+from otslab.markup import html as markup_html
+from otslab.timing import VIEW_CALL
 
 LOG = logging.getLogger(__name__)
 BOOK = Path(__file__).resolve().parents[1]
@@ -182,7 +184,33 @@ def exercise_blocks(markdown: str, prefix: str) -> str:
     return EXERCISE.sub(replace, markdown)
 
 
-def notebook_source(source: str, docname: str, terms: list[Term], launch: bool) -> str:
+def is_view(cell: nbformat.NotebookNode) -> bool:
+    """True for a code cell whose last line draws an interactive view (`*_explorer(...)` etc.)."""
+    lines = [line for line in cell.source.splitlines() if line.strip() and line[0] not in "#)"]
+    return cell.cell_type == "code" and bool(lines) and bool(VIEW_CALL.match(lines[-1].strip()))
+
+
+def snapshot_label(binder: str | None) -> str:
+    """The label above each view on the website: a snapshot, and where to open it live."""
+    if binder and LINK_SAFE.match(binder):
+        where = markup_html(
+            '<a class="otslab-launch" href="{}">Open this notebook live on Binder</a>', binder
+        )
+    else:
+        where = markup_html("Open the notebook in JupyterLab to use it")
+    return str(
+        markup_html(
+            '<div class="otslab-snapshot" role="note"><span class="otslab-badge">Snapshot</span> '
+            "This view shows its default settings, saved when the page was built: its controls "
+            "redraw nothing here. {}.</div>",
+            where,
+        )
+    )
+
+
+def notebook_source(
+    source: str, docname: str, terms: list[Term], launch: bool, binder: str | None = None
+) -> str:
     """A notebook's JSON with its Markdown cells in website form and a note on the views."""
     nb = nbformat.reads(source, as_version=4)
     prefix = Path(docname).name.split("_")[0]
@@ -205,27 +233,59 @@ def notebook_source(source: str, docname: str, terms: list[Term], launch: bool) 
         waiting = f"{prefix}-exercise-{found[-1]['num']}" if found else None
         waiting = waiting if found and found[-1]["solution"] is None else None
         cell.source = exercise_blocks(text, prefix)
-    if any(c.cell_type == "code" and "explorer(" in c.source for c in nb.cells):
+    views = [i for i, c in enumerate(nb.cells) if is_view(c)]
+    for i in reversed(views):
+        nb.cells.insert(i, nbformat.v4.new_markdown_cell(snapshot_label(binder)))
+    if views:
         how = LAUNCH_HOW if launch else LOCAL_HOW
         nb.cells.insert(1, nbformat.v4.new_markdown_cell(VIEW_NOTE.format(how=how)))
     return nbformat.writes(nb)
 
 
+SECTION_TASK = re.compile(
+    r"\A\*\*Task (?P<id>\d\d\.\w+)\*\* \((?P<how>[^)]*)\)\.?\s*(?P<text>.*)", re.S
+)
+"""A section task's cell: `**Task 03.2** (★☆☆ easy · predict, look · about 2 min). Prompt...`."""
+NOTEBOOK_ONLY = re.compile(
+    r"\s*(?:Replace `\.\.\.` with your answer and run the cell[^.]*\."
+    r"|The box counts your words[^.]*\.(?: Notebook 04 [^.]*\.)?(?:[^.]*unfolds\.)?)"
+)
+"""Sentences of a task cell about the notebook's check or text box, which paper does not have."""
+
+
+def workbook_items(nb: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    """Each section task and exercise of a notebook, in order: (heading, text to print)."""
+    items = []
+    for cell in nb.cells:
+        if cell.cell_type != "markdown":
+            continue
+        task = SECTION_TASK.match(cell.source)
+        if task:
+            if ".ex" in task["id"] or task["text"].startswith("Exercise"):
+                continue  # the exercise itself is in the workbook, with its own space
+            text = NOTEBOOK_ONLY.sub("", GLOSSARY_LINK.sub(r"\1", task["text"])).strip()
+            items.append((f"Task {task['id']} ({task['how']})", text))
+            continue
+        for match in exercises(cell.source):
+            text = GLOSSARY_LINK.sub(r"\1", match["text"]).strip()
+            items.append((match["head"].strip(), text))
+    return items
+
+
 def workbook_markdown(notebooks: list[Path]) -> str:
-    """Every exercise of every notebook, in course order, each followed by space to write."""
+    """Every section task and exercise of every notebook, in course order, with space to write."""
     out = []
     for path in notebooks:
         nb = nbformat.read(path, as_version=4)
         title = next(
             c.source.lstrip("# ").splitlines()[0] for c in nb.cells if c.cell_type == "markdown"
         )
-        tasks = [m for c in nb.cells if c.cell_type == "markdown" for m in exercises(c.source)]
-        if not tasks:
+        items = workbook_items(nb)
+        if not items:
             continue
         out.append(f"## {title}\n")
-        for match in tasks:
-            text = GLOSSARY_LINK.sub(r"\1", match["text"]).strip()
-            out.append(f"### {match['head'].strip()}\n\n{text}\n")
+        for head, text in items:
+            out.append(f"### {head}\n\n{text}\n")
             out.append('<div class="otslab-write" aria-hidden="true"></div>\n')
     return "\n".join(out)
 
@@ -242,7 +302,11 @@ def read_source(app: Sphinx, docname: str, source: list[str]) -> None:
     if docname == GLOSSARY_DOC:
         source[0] = glossary_markdown(source[0])
     elif app.env.doc2path(docname).suffix == ".ipynb":
-        source[0] = notebook_source(source[0], docname, terms, bool(app.config.otslab_repository))
+        repo = app.config.otslab_repository
+        binder = (
+            links.binder_link(repo, app.config.otslab_branch, f"{docname}.ipynb") if repo else None
+        )
+        source[0] = notebook_source(source[0], docname, terms, bool(repo), binder)
     else:
         source[0] = link_terms(source[0], terms, docname)
     if docname == "book/workbook":

@@ -261,17 +261,27 @@ TABLE_STYLE = Markup("""<style>
 table.otslab-table td, table.otslab-table th {text-align: left !important;
   vertical-align: top !important; min-width: 5em; max-width: 30em; white-space: normal;
   padding: 2px 8px;}
+table.otslab-compact td {white-space: nowrap !important; max-width: none;}
 </style>""")
 """Readable cells for long text: left-aligned, top-aligned, wrapped at a sensible width."""
 
 
-def table_markup(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> Markup:
-    """A table with a caption (text, escaped), cut to max_rows with a note, as markup."""
+def table_markup(
+    frame: pd.DataFrame, caption: str, max_rows: int = 200, compact: bool = False
+) -> Markup:
+    """A table with a caption (text, escaped), cut to max_rows with a note, as markup; a compact
+    table keeps each row on one line (its region scrolls sideways)."""
     shown = frame.head(max_rows)
     note = f" (first {max_rows} shown)" if len(frame) > max_rows else ""
     # pandas escapes every cell and heading (escape=True), so its table is markup we may trust.
     table = Markup(
-        shown.to_html(index=False, na_rep="", escape=True, border=0, classes="otslab-table")
+        shown.to_html(
+            index=False,
+            na_rep="",
+            escape=True,
+            border=0,
+            classes="otslab-table otslab-compact" if compact else "otslab-table",
+        )
     )
     return html(
         '{}<p class="otslab-caption"><b>{}</b>{}</p>{}',
@@ -282,14 +292,28 @@ def table_markup(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> Mark
     )
 
 
-def table_html(frame: pd.DataFrame, caption: str, max_rows: int = 200) -> HTML:
+def table_html(
+    frame: pd.DataFrame, caption: str, max_rows: int = 200, compact: bool = False
+) -> HTML:
     """An HTML table with a caption (text, escaped), cut to max_rows with a note."""
-    return rendered(table_markup(frame, caption, max_rows))
+    return rendered(table_markup(frame, caption, max_rows, compact))
 
 
 PAGE_ROWS = 25
 """Rows a table browser shows at a time: a page a student reads without scrolling past screens."""
 ANY_COLUMN = "any column"
+CLIP = 40
+"""Characters of a long text a browser page shows until the student asks for the full text."""
+
+
+def clipped(frame: pd.DataFrame, limit: int = CLIP) -> pd.DataFrame:
+    """The frame with every text longer than limit cut to it, ending in '…'."""
+
+    def cut(value: object) -> object:
+        text = value if isinstance(value, str) else None
+        return text[: limit - 1].rstrip() + "…" if text and len(text) > limit else value
+
+    return frame.map(cut)
 
 
 def _searchable(frame: pd.DataFrame) -> pd.DataFrame:
@@ -310,6 +334,7 @@ def table_browser(tables: Tables, start: str = "events", page_rows: int = PAGE_R
     )
     page = w.BoundedIntText(value=1, min=1, max=1, description="Page", layout={"width": "10em"})
     pages_label = w.Label("of 1")
+    full = w.Checkbox(value=False, description="show long texts in full", indent=False)
     previous = button(f"Previous {page_rows} rows", "arrow-left")
     following = button(f"Next {page_rows} rows", "arrow-right")
     output = w.Output(layout=OUTPUT_LAYOUT)
@@ -333,11 +358,11 @@ def table_browser(tables: Tables, start: str = "events", page_rows: int = PAGE_R
             ]
         first = (page.value - 1) * page_rows
         shown = rows.iloc[first : first + page_rows]
+        shown = shown if full.value else clipped(shown)
         found = f", {len(rows)} containing '{word}'{place}" if word else ""
         where = f"rows {first + 1}-{first + len(shown)} of {len(rows)}"
-        return [
-            table_html(shown, f"Table: {table.value} — {total} rows{found}; {where}", page_rows)
-        ]
+        title = f"Table: {table.value} — {total} rows{found}; {where}"
+        return [table_html(shown, title, page_rows, compact=not full.value)]
 
     def show() -> None:
         render_into(output, draw)
@@ -374,13 +399,16 @@ def table_browser(tables: Tables, start: str = "events", page_rows: int = PAGE_R
     column.observe(lambda c: None if quiet[0] else restart(c), names="value")
     search.observe(restart, names="value")
     page.observe(lambda _c: None if quiet[0] else show(), names="value")
+    full.observe(lambda _c: show(), names="value")
     previous.on_click(step(-1))
     following.on_click(step(1))
     restart()
     return w.VBox(
         [
             w.HBox([table, column, search], layout={"flex_flow": "row wrap"}),
-            w.HBox([previous, page, pages_label, following], layout={"flex_flow": "row wrap"}),
+            w.HBox(
+                [previous, page, pages_label, following, full], layout={"flex_flow": "row wrap"}
+            ),
             output,
         ]
     )
