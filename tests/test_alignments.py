@@ -284,7 +284,7 @@ def test_describe_matrix_counts_what_the_grid_shows() -> None:
     tables = small_tables(SMALL, published=2020)
     text = al.describe_matrix(al.matrix_cells(tables, 2019), 2019)
     assert "3 states by 2 organisations at the end of 2019: 3 cells show a status" in text
-    assert "1 cells are unknown for this year" in text and "1 statuses rest on medium" in text
+    assert "1 cell is unknown for this year" in text and "1 status rests on medium" in text
 
 
 # --- similarity ------------------------------------------------------------------------------

@@ -218,3 +218,19 @@ def test_03_exercise_1_answers_what_task_03_2_asks_and_counts_the_undated(T) -> 
     recent = tasks.expected_answer(tasks.TASKS["03.2"], T)
     assert f"{recent} exercises are dated 2024 or later" in stated
     assert f"{int(exercises['date_year'].isna().sum())} exercises have no stated date" in stated
+
+
+def test_03_story_key_counts_the_lanes_since_2020(T) -> None:
+    """The folded key under the story timeline states the lane counts the data give."""
+    import nbformat
+    import pandas as pd
+
+    from conftest import NOTEBOOKS
+
+    cells = nbformat.read(NOTEBOOKS / "03_agreements_and_exercises.ipynb", as_version=4).cells
+    key = next(c.source for c in cells if "the *promised* lane holds" in c.source)
+    story = nw.story_items(T)
+    recent = story[pd.to_datetime(story["start"]).dt.year >= 2020]["lane"].value_counts()
+    assert f"*promised* lane holds {recent['promised']} markers" in key
+    assert f"*practised* lane {recent['practised']}" in key
+    assert (story["lane"] == "forecasts").sum() == 2 and "two hollow markers" in key

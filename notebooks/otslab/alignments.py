@@ -575,6 +575,11 @@ def as_of(year: int) -> str:
     return f"at the end of {year}"
 
 
+def counted(n: int, noun: str, plural: str | None = None) -> str:
+    """'1 observer', '2 observers': a count with its noun in the right number."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
 def describe_matrix(cells: pd.DataFrame, year: int) -> str:
     """One sentence on a membership matrix: size, statuses shown, OTS members and marked cells."""
     shown = cells[~cells["status"].isin([NO_STATUS, UNKNOWN])]
@@ -585,13 +590,18 @@ def describe_matrix(cells: pd.DataFrame, year: int) -> str:
         ots_text = f"the OTS does not exist yet (founded {ots['founded_year'].iloc[0]})"
     else:
         ots_text = (
-            f"the OTS has {(ots['status'] == 'member').sum()} members and "
-            f"{(ots['status'] == 'observer').sum()} observers"
+            f"the OTS has {counted(int((ots['status'] == 'member').sum()), 'member')} and "
+            f"{counted(int((ots['status'] == 'observer').sum()), 'observer')}"
         )
+    late = int(shown["start_unknown"].sum())
+    unknown = int((cells["status"] == UNKNOWN).sum())
+    medium = int(shown["medium"].sum())
     return (
-        f"Grid of {cells['country_id'].nunique()} states by {cells['org_id'].nunique()} "
-        f"organisations {as_of(year)}: {len(shown)} cells show a status; {ots_text}; "
-        f"{int(shown['start_unknown'].sum())} statuses have an unknown start date, "
-        f"{int((cells['status'] == UNKNOWN).sum())} cells are unknown for this year, and "
-        f"{int(shown['medium'].sum())} statuses rest on medium-confidence facts."
+        f"Grid of {counted(cells['country_id'].nunique(), 'state')} by "
+        f"{counted(cells['org_id'].nunique(), 'organisation')} {as_of(year)}: "
+        f"{counted(len(shown), 'cell')} {'shows' if len(shown) == 1 else 'show'} a status; "
+        f"{ots_text}; {counted(late, 'status', 'statuses')} {'has' if late == 1 else 'have'} "
+        f"an unknown start date, {counted(unknown, 'cell')} {'is' if unknown == 1 else 'are'} "
+        f"unknown for this year, and {counted(medium, 'status', 'statuses')} "
+        f"{'rests' if medium == 1 else 'rest'} on medium-confidence facts."
     )

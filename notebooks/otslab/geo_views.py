@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch
 
 from otslab import geo
-from otslab.alignments import current_year, statuses_as_of
+from otslab.alignments import as_of, counted, current_year, statuses_as_of
 from otslab.alignments_views import year_picker
 from otslab.data import Tables
 from otslab.markup import html, join, rendered
@@ -254,8 +254,9 @@ def describe_map(tables: Tables, year: int, drawn: dict) -> str:
     shown = drawn["ots"]["shown"]
     members, observers = int((shown == "member").sum()), int((shown == "observer").sum())
     parts = [
-        f"Map of the region from Central Europe to western China at the end of {year}: "
-        f"{members} OTS members and {observers} observers filled in colour, the Caspian Sea "
+        f"Map of the region from Central Europe to western China {as_of(year)}: "
+        f"{counted(members, 'OTS member')} and {counted(observers, 'observer')} filled in "
+        "colour, the Caspian Sea "
         "shaded"
     ]
     layers = sorted(set(drawn["memberships"]["layer"]))
@@ -384,7 +385,7 @@ def plot_map(tables: Tables, year: int, drawn: dict) -> Figure:
     ax.set_yticks([])
     ax.grid(False)
     fig.suptitle(
-        f"The OTS space at the end of {year}: who belongs where, and what lies between",
+        f"The OTS space {as_of(year)}: who belongs where, and what lies between",
         x=0.01,
         ha="left",
         fontsize=13,
@@ -609,7 +610,7 @@ def map_view(
         map_key(),
         table_html(
             table,
-            f"The map in words: {len(table)} marks at the end of {year}, each with its source",
+            f"The map in words: {len(table)} marks {as_of(year)}, each with its source",
         ),
         hint(border_note(tables) if note is None else note),
     ]

@@ -575,6 +575,7 @@ def network_explorer(tables: Tables) -> w.VBox:
         options=[(label, key) for key, label in LAYOUTS.items()],
         value="circle",
         description="Layout",
+        layout={"width": "max-content", "min_width": "24em"},  # the longest option reads in full
     )
     output = w.Output(layout=OUTPUT_LAYOUT)
 
