@@ -262,6 +262,7 @@ table.otslab-table td, table.otslab-table th {text-align: left !important;
   vertical-align: top !important; min-width: 5em; max-width: 30em; white-space: normal;
   padding: 2px 8px;}
 table.otslab-compact td {white-space: nowrap !important; max-width: none;}
+@media print {table.otslab-compact td {white-space: normal !important; max-width: 30em;}}
 </style>""")
 """Readable cells for long text: left-aligned, top-aligned, wrapped at a sensible width."""
 
