@@ -72,13 +72,15 @@ def edges(widget):
     if isinstance(widget, (w.IntRangeSlider, w.FloatRangeSlider)):
         lo, hi = widget.min, widget.max
         return [(lo, lo), (hi, hi), (lo, hi)]
-    if isinstance(widget, (w.IntSlider, w.FloatSlider)):
+    if hasattr(widget, "min") and hasattr(widget, "max"):  # sliders, bounded number boxes
         return [widget.min, widget.max, widget.value]
     if isinstance(widget, w.Checkbox):
         return [not widget.value, widget.value]
-    if isinstance(widget, w.Text):
+    if isinstance(widget, (w.Text, w.Textarea)):
         return ["", "   ", "zzzz-no-such-thing", "<b>'\"", ""]
-    return [o[1] if isinstance(o, tuple) else o for o in widget.options]
+    if hasattr(widget, "options"):
+        return [o[1] if isinstance(o, tuple) else o for o in widget.options]
+    return [widget.value]
 
 def shown(output):
     return " ".join(
