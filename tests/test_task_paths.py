@@ -234,3 +234,17 @@ def test_03_story_key_counts_the_lanes_since_2020(T) -> None:
     assert f"*promised* lane holds {recent['promised']} markers" in key
     assert f"*practised* lane {recent['practised']}" in key
     assert (story["lane"] == "forecasts").sum() == 2 and "two hollow markers" in key
+
+
+@pytest.mark.parametrize(("task_id", "first"), [("03.1", None), ("03.2", 2024)])
+def test_03_1_and_2_the_timeline_view_counts_the_exercises(T, task_id, first) -> None:
+    """'Filter the timeline to the kind exercise' (over all years, or from 2024, dated only)."""
+    from otslab.network_views import timeline_view
+
+    years = T.events["date_year"].dropna()
+    span = (int(first or years.min()), int(years.max()))
+    items = timeline_view(T, span, ["exercise"], "", undated=first is None)
+    text = html.unescape(" ".join(str(getattr(i, "data", i)) for i in items))
+    shown = int(re.search(r"(\d+) events shown", text).group(1))
+    judged_right(task_id, shown, T)
+    assert "<details" in text, "the list of events is folded under its count"

@@ -184,3 +184,17 @@ def test_year_range_is_never_empty_and_changes_once_per_choice() -> None:
     with pytest.raises(traitlets.TraitError, match="2009-2003 is not a span"):
         span.value = (2009, 2003)
     assert span.first.description == "Years from" and span.last.description == "to"
+
+
+def test_a_long_table_shows_its_first_rows_and_folds_the_rest() -> None:
+    """Past 20 rows a DataFrame shows 10 and folds the whole table; left-aligned, escaped."""
+    import pandas as pd
+
+    from otslab import _scrolling_table
+
+    short = _scrolling_table(pd.DataFrame({"a": range(5)}))
+    assert "<details" not in short and "text-align: left" in short
+    long = _scrolling_table(pd.DataFrame({"a": ["<b>x</b>"] * 30}))
+    head, folded = long.split("<details", 1)
+    assert head.count("<tr>") == 10 and folded.count("<tr>") == 30  # body rows
+    assert "The first 10 of 30 rows are shown" in folded and "<b>x</b>" not in long

@@ -9,16 +9,42 @@ from otslab.markup import Markup, html
 pd.set_option("display.html.use_mathjax", False)
 
 
+FOLD_ROWS = 20
+"""A table longer than this shows its first SHOWN_ROWS rows and folds the whole table below."""
+SHOWN_ROWS = 10
+LEFT = Markup(
+    "<style>.otslab-scroll td, .otslab-scroll th {text-align: left !important; "
+    "vertical-align: top !important;}</style>"
+)
+"""Text reads from the left: pandas and JupyterLab right-align every cell."""
+
+
+def _scroller(table: str) -> Markup:
+    """An escaped pandas table in a sideways scroller the keyboard can reach."""
+    return html(
+        '<div class="otslab-scroll" role="region" tabindex="0" aria-label="Table" '
+        'style="overflow-x:auto;overflow-y:hidden;max-width:100%">{}</div>',
+        Markup(table),  # pandas escapes every cell and heading of its HTML table
+    )
+
+
 def _scrolling_table(frame: pd.DataFrame) -> str | None:
-    """A DataFrame as pandas shows it (escaped), in a sideways scroller the keyboard can reach."""
+    """A DataFrame as pandas shows it (escaped), left-aligned, scrolling sideways; a long one
+    shows its first rows and folds the rest."""
     table = frame._repr_html_()
     if table is None:
         return None
+    if len(frame) <= FOLD_ROWS:
+        return str(html("{}{}", LEFT, _scroller(table)))
     return str(
         html(
-            '<div class="otslab-scroll" role="region" tabindex="0" aria-label="Table" '
-            'style="overflow-x:auto;overflow-y:hidden;max-width:100%">{}</div>',
-            Markup(table),  # pandas escapes every cell and heading of its HTML table
+            '{}{}<details class="otslab-fold"><summary>The first {} of {} rows are shown: open '
+            "the whole table</summary>{}</details>",
+            LEFT,
+            _scroller(frame.head(SHOWN_ROWS)._repr_html_()),
+            SHOWN_ROWS,
+            len(frame),
+            _scroller(table),
         )
     )
 

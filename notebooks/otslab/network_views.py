@@ -466,12 +466,17 @@ def timeline_view(
         ]
     table = net.timeline_table(shown, tables.event_participants, tables.event_sources)
     undated_n = int(shown["date_year"].isna().sum())
+    listed = table_markup(table, "Each row names its source and further sources")
     return [
         timeline_grid_html(tables, table, years, who, undated),
-        table_html(
-            table,
-            f"{len(table)} events shown ({undated_n} with no stated date); "
-            "each row names its source and further sources",
+        rendered(
+            html(
+                '<details class="otslab-fold"><summary>{} events shown ({} with no stated date): '
+                "open the list of events</summary>{}</details>",
+                len(table),
+                undated_n,
+                listed,
+            )
         ),
     ]
 
