@@ -820,3 +820,15 @@ def test_corroboration_explorer_can_leave_out_the_reference_file(T) -> None:
     text = shown_text(output)
     assert not set(re.findall(r"<th>([SR]\d{3})</th>", text)) & references
     assert sorted(re.findall(r"<td>(C\d{3})</td>", text)) == expected
+
+
+def test_perspective_comparison_sets_the_texts_beside_the_public_reports(T) -> None:
+    """Notebook 01's one-line table: the five texts' status beside the status with R sources."""
+    from otslab.perspectives import COMPARISON_COLUMNS, perspective_comparison, perspective_table
+
+    table = perspective_comparison(T)
+    assert list(table.columns) == COMPARISON_COLUMNS and len(table) == len(T.perspectives)
+    full = perspective_table(T).set_index("perspective")["status"]
+    assert (table.set_index("perspective")["status with public reports"] == full).all()
+    texts = table.set_index("perspective")["status in the five texts"]
+    assert (texts != full).any(), "the public reports change at least one perspective's status"

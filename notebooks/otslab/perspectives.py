@@ -107,3 +107,30 @@ def perspective_table(tables: Tables) -> pd.DataFrame:
         perspective_gap(s, d) for s, d in zip(computed["status"], computed["latest"], strict=True)
     ]
     return computed.assign(gap=gaps, note=stored["note"].fillna("").values)
+
+
+COMPARISON_COLUMNS = [
+    "perspective",
+    "status in the five texts",
+    "status with public reports",
+    "latest",
+    "gap",
+    "on the question",
+    "own words",
+    "reported",
+    "note",
+]
+"""The columns notebook 01 shows, in order."""
+
+
+def perspective_comparison(tables: Tables) -> pd.DataFrame:
+    """Each perspective's status in the five texts alone, beside its status with public reports."""
+    names = list(tables["perspectives"]["perspective"].astype(str))
+    texts_only = tables.voices["source_id"].astype(str).str.startswith("S")
+    in_texts = perspective_status(tables.voices[texts_only], names)
+    table = in_texts[["perspective", "status"]].merge(
+        perspective_table(tables),
+        on="perspective",
+        suffixes=(" in the five texts", " with public reports"),
+    )
+    return table[COMPARISON_COLUMNS]
