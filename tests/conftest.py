@@ -94,13 +94,24 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int) -> None:  # noqa:
             terminalreporter.write_line(f"  {line}", red=True)
 
 
+IN_CHROMIUM = {"browser", "lab", "lab_pages", "hostile_lab"}
+"""Fixtures that start the session's Playwright: the tests that use them run last."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that need the built website, so `make check` can leave them out."""
+    """Mark the tests that need the built website or the course run, so `make check` can leave
+    them out; run the tests that drive Chromium last, in their order.
+
+    Playwright's sync API keeps its event loop current while the session's browser is open, so
+    code under test that asks for a running loop (the text box's pause before saving) would find
+    it: no other test may run after the browser starts.
+    """
     for item in items:
         if "site" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.site)
         if "course_run" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
+    items.sort(key=lambda item: bool(IN_CHROMIUM & set(getattr(item, "fixturenames", ()))))
 
 
 def notebooks_needed(items: list[pytest.Item]) -> list[Path] | None:

@@ -15,6 +15,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import nbformat
 import pytest
+from playwright.sync_api import Browser
 
 from conftest import NOTEBOOKS, REPO, REPOSITORY, Site, notebook_paths
 from course_run import CourseRun
@@ -25,7 +26,6 @@ import otslab_book  # noqa: E402
 from otslab import links  # noqa: E402
 from otslab.tasks import TASKS  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
 LOADS = {"script", "img", "iframe", "source", "audio", "video", "embed", "object", "link"}
 """Elements whose URL a browser fetches when it shows the page (an <a href> is only a link)."""
 LINK_LOADS = {"stylesheet", "icon", "shortcut", "preload", "modulepreload", "manifest", "prefetch"}
@@ -363,17 +363,15 @@ def test_pdfs_of_the_course_each_notebook_and_the_workbook_open(site: Site) -> N
 
 @pytest.mark.slow
 @pytest.mark.browser
-def test_site_works_offline_in_chromium(site: Site) -> None:
+def test_site_works_offline_in_chromium(site: Site, browser: Browser) -> None:
     """Pages load nothing from outside; search finds a term; a term link and a widget work."""
     from build_html import serve
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     outside, errors = [], []
-    with serve(site.html) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
-        tab = browser.new_page(viewport={"width": 1300, "height": 900})
+    with serve(site.html) as base:
+        context = browser.new_context(viewport={"width": 1300, "height": 900})
+        tab = context.new_page()
 
         def route(request_route) -> None:
             url = request_route.request.url
@@ -421,7 +419,7 @@ def test_site_works_offline_in_chromium(site: Site) -> None:
         query = parse_qs(urlsplit(pull.value.url).query)
         assert query["urlpath"] == ["lab/tree/otslab-course/notebooks/01_sources.ipynb"]
         assert not outside and not errors, (outside, errors)
-        browser.close()
+        context.close()
 
 
 @pytest.mark.slow
