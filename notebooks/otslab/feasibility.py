@@ -1,19 +1,22 @@
-"""The feasibility debate: the ladder, commitment clashes, a readiness model, and role cards.
+"""The feasibility debate: the ladder, commitment clashes, the record, and a readiness model.
 
-The model is a thinking tool, not a prediction. For a state s and a rung r of the ladder:
+The record is the floor. What a state has already signed or done (events.csv) fixes the highest
+rung whose new requirements it already practises, its floor; the model never weighs a rung at or
+below it. Above the floor, the model is a thinking tool, not a prediction. For a state s and a
+rung r:
 
     readiness(s, r) = sum of driver weights bearing on s
                       - depth(r) * sum of constraint weights bearing on s
                       - sum over the rung's clashes for s of the weight of the clash's effect
 
 depth(r) is the share of the top rung's requirements that rung r asks for, so constraints bite
-harder the more a rung asks. A state accepts a rung when readiness >= 0, and climbs the ladder
-rung by rung: its ceiling is the highest rung up to which it accepts every rung.
+harder the more a rung asks. Only commitments in force clash by default. A state accepts a rung
+above its floor when readiness >= 0; its ceiling is its floor, or higher as long as it accepts
+every rung above it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -24,8 +27,7 @@ import numpy as np
 import pandas as pd
 
 from otslab.alignments import commitment_parties, cross_pressures_by_state, current_year
-from otslab.data import DATA_DIR, Tables, write_atomically
-from otslab.markup import md_text as md
+from otslab.data import DATA_DIR, Tables
 from otslab.work import save_file
 
 COLLECTIVE_DEFENCE = "collective_defence_clause"
@@ -44,6 +46,12 @@ STEP = 0.5
 
 _DECIMALS = 9
 """Readiness is rounded to this many decimals before comparing with 0 (float noise)."""
+
+IN_FORCE = {"yes": "in force", "no": "signed, not in force", "": "in force not established"}
+"""commitments.in_force -> words. Only 'yes' binds by default; the others count when asked."""
+
+SETTINGS = 1000
+"""How many random settings of the sliders the robustness summary draws."""
 
 
 # --- the ladder -------------------------------------------------------------------------------
@@ -177,7 +185,8 @@ def factor_reach(factors: pd.DataFrame, country_ids: list[str]) -> pd.DataFrame:
 def requirement_clashes(
     tables: Tables, country_ids: list[str], year: int | None = None
 ) -> pd.DataFrame:
-    """Every (state, requirement) clash as of a year: the commitment, its effect, why, the source.
+    """Every (state, requirement) clash as of a year: the commitment, its effect, why, the source,
+    and whether the commitment is in force ('yes', 'no', or '' when not established).
 
     The clashes with a collective-defence clause are notebook 02's cross-pressures
     (otslab.alignments); commitment_requirements.csv adds the other requirements each touches.
@@ -206,7 +215,20 @@ def requirement_clashes(
     found = pd.concat([part[["country_id", *cols]] for part in parts], ignore_index=True)
     for col in ("requirement", "effect"):
         found[col] = found[col].astype(str)
+    status = tables.commitments.set_index("commitment_id")["in_force"].astype(object).fillna("")
+    # A row without a commitment id is a foreign base: it stands, so it binds.
+    found["in_force"] = found["commitment_id"].map(status).fillna("yes").astype(str)
     return found
+
+
+def binding(clashes: pd.DataFrame, count_unsure: bool = False) -> pd.DataFrame:
+    """The clashes that bind: commitments in force, or also the others when count_unsure.
+
+    Clashes without an `in_force` column (built by hand) all bind.
+    """
+    if count_unsure or "in_force" not in clashes:
+        return clashes
+    return clashes[clashes["in_force"] == "yes"]
 
 
 def rung_clashes(
@@ -258,8 +280,13 @@ def coefficients(
     factors: pd.DataFrame,
     clashes: pd.DataFrame,
     country_ids: list[str],
+    count_unsure: bool = False,
 ) -> pd.DataFrame:
-    """Rows (state, rung), one column per weight: readiness is this matrix times the weights."""
+    """Rows (state, rung), one column per weight: readiness is this matrix times the weights.
+
+    Only commitments in force clash, unless count_unsure (see `binding`).
+    """
+    clashes = binding(clashes, count_unsure)
     if not country_ids:
         raise ValueError("no states given: pick at least one")
     steps = ladder(scenarios)
@@ -303,14 +330,33 @@ def readiness(coefs: pd.DataFrame, weights: Mapping[str, float]) -> pd.DataFrame
     return series.unstack("rung").reindex(coefs.index.get_level_values("country").unique())
 
 
+def _accepted(values: np.ndarray) -> np.ndarray:
+    """Accepted cells: readiness >= 0, or not weighed (NaN: at or below the state's record)."""
+    return (np.round(values, _DECIMALS) >= 0) | np.isnan(values)
+
+
 def _climb(values: np.ndarray, rungs: list[int]) -> np.ndarray:
-    """Ceilings from readiness values shaped (states, rungs, ...): rung by rung while >= 0."""
-    climbed = np.cumprod(values.round(_DECIMALS) >= 0, axis=1).sum(axis=1)
+    """Ceilings from readiness values shaped (states, rungs, ...): rung by rung while accepted."""
+    climbed = np.cumprod(_accepted(values), axis=1).sum(axis=1)
     return np.array([0, *rungs])[climbed]
 
 
+def above_record(ready: pd.DataFrame, floors: Mapping[str, int]) -> pd.DataFrame:
+    """Readiness only above each state's record: rungs at or below its floor become NaN.
+
+    A NaN cell is not weighed: the record already shows the state there (`record_floor`), so no
+    weight can make it refuse that rung, and its ceiling is never below its floor.
+    """
+    rungs = np.array(ready.columns)[None, :]
+    floor = np.array([int(floors.get(s, 0)) for s in ready.index])[:, None]
+    return ready.mask(rungs <= floor)
+
+
 def ceilings(ready: pd.DataFrame) -> pd.Series:
-    """Per state, the highest rung it reaches climbing rung by rung (0: not even the first)."""
+    """Per state, the highest rung it reaches climbing rung by rung (0: not even the first).
+
+    A rung not weighed (NaN, see `above_record`) counts as reached.
+    """
     return pd.Series(
         _climb(ready.to_numpy(), list(ready.columns)), index=ready.index, name="ceiling"
     )
@@ -337,8 +383,13 @@ def blockers(ready: pd.DataFrame, group: Iterable[str]) -> list[str]:
     return list(tops[tops == common].index)
 
 
-def explain(coefs: pd.DataFrame, weights: Mapping[str, float], country_id: str) -> pd.DataFrame:
-    """One state's readiness per rung, term by term, so the formula can be checked by hand."""
+def explain(
+    coefs: pd.DataFrame, weights: Mapping[str, float], country_id: str, floor: int = 0
+) -> pd.DataFrame:
+    """One state's readiness per rung, term by term, so the formula can be checked by hand.
+
+    Rungs at or below the state's floor (what the record shows it doing) are not weighed.
+    """
     if country_id not in coefs.index.get_level_values("country"):
         raise ValueError(f"'{country_id}' is not in the model")
     weights = check_weights(coefs, weights)
@@ -356,28 +407,57 @@ def explain(coefs: pd.DataFrame, weights: Mapping[str, float], country_id: str) 
         table[f"clashes: {effect}"] = (-rows[effect]).astype(int)
     table["clash penalty"] = -(rows[list(CLASH_WEIGHTS)] @ weights[list(CLASH_WEIGHTS)]) + 0.0
     table["readiness"] = readiness(coefs.loc[[country_id]], weights).iloc[0]
-    table["accepts"] = table["readiness"] >= 0
+    table["weighed"] = table.index > floor
+    table["accepts"] = (table["readiness"] >= 0) | ~table["weighed"]
     return table.round(3)
 
 
-def sensitivity(
-    coefs: pd.DataFrame, weights: Mapping[str, float], group: Iterable[str]
-) -> pd.DataFrame:
-    """For each weight alone: the nearest slider values below and above that move the answer."""
-    weights = check_weights(coefs, weights)
-    group = list(group)
-    now = highest_common_rung(readiness(coefs, weights), group)
+def _record_mask(coefs: pd.DataFrame, floors: Mapping[str, int] | None) -> np.ndarray:
+    """States x rungs of coefs: True where the rung is at or below the state's floor."""
+    states = list(coefs.index.get_level_values("country").unique())
+    rungs = np.array(coefs.index.get_level_values("rung").unique())
+    floor = np.array([int(floors.get(s, 0)) if floors is not None else 0 for s in states])
+    return rungs[None, :] <= floor[:, None]
+
+
+def _group_ceilings(
+    coefs: pd.DataFrame, values: np.ndarray, group: list[str], floors: Mapping[str, int] | None
+) -> np.ndarray:
+    """The group's ceilings, shaped (group, settings), for each column of values (coefs' rows)."""
     states = list(coefs.index.get_level_values("country").unique())
     rungs = list(coefs.index.get_level_values("rung").unique())
-    rows_of_group = [states.index(c) for c in group]
+    shaped = values.reshape(len(states), len(rungs), -1)
+    shaped = np.where(_record_mask(coefs, floors)[:, :, None], np.nan, shaped)
+    return _climb(shaped[[states.index(c) for c in group]], rungs)
+
+
+def _group_answers(
+    coefs: pd.DataFrame, values: np.ndarray, group: list[str], floors: Mapping[str, int] | None
+) -> np.ndarray:
+    """The group's highest common rung for each column of values (rows: coefs' rows)."""
+    return _group_ceilings(coefs, values, group, floors).min(axis=0)
+
+
+def sensitivity(
+    coefs: pd.DataFrame,
+    weights: Mapping[str, float],
+    group: Iterable[str],
+    floors: Mapping[str, int] | None = None,
+) -> pd.DataFrame:
+    """For each weight alone: the nearest slider values below and above that move the answer.
+
+    The answer is the group's highest common rung, never below what the record shows (floors).
+    """
+    weights = check_weights(coefs, weights)
+    group = list(group)
     matrix = coefs.to_numpy()
     base = matrix @ weights.to_numpy()
+    now = int(_group_answers(coefs, base[:, None], group, floors)[0])
     rows = []
     for j, name in enumerate(coefs.columns):
         grid = np.array(weight_grid(name))
         values = base[:, None] + matrix[:, j, None] * (grid - weights[name])[None, :]
-        shaped = values.reshape(len(states), len(rungs), len(grid))[rows_of_group]
-        answers = _climb(shaped, rungs).min(axis=0)
+        answers = _group_answers(coefs, values, group, floors)
         row = {"weight": name, "now": weights[name], "answer now": now}
         for side, order in (("lowered", grid < weights[name]), ("raised", grid > weights[name])):
             moved = np.flatnonzero(order & (answers != now))
@@ -402,11 +482,62 @@ def ots_states(countries: pd.DataFrame, include_observers: bool = False) -> list
     return list(countries.loc[countries["ots_status"].astype(str).isin(statuses), "country_id"])
 
 
-def model(tables: Tables) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Clashes (for every role-card state) and coefficients (for OTS members and observers)."""
+def random_weights(columns: Iterable[str], n: int = SETTINGS, seed: int = 2026) -> pd.DataFrame:
+    """n settings of the sliders, each weight drawn at random from the values its slider offers."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({c: rng.choice(weight_grid(c), size=n) for c in columns})
+
+
+def robustness(
+    coefs: pd.DataFrame,
+    group: Iterable[str],
+    floors: Mapping[str, int] | None = None,
+    n: int = SETTINGS,
+    seed: int = 2026,
+) -> dict:
+    """How the group's answer holds over n random slider settings, without naming a state.
+
+    'answers': per rung, in how many settings it is the highest rung every state accepts;
+    'next rung': the rung above the most frequent answer; 'accepting': in how many settings
+    0, 1, ... states of the group reach that rung; 'influence': each weight's correlation with
+    the number of states reaching it (positive: raising the weight brings states up).
+    """
+    group = list(group)
+    if not group:
+        raise ValueError("the group is empty: pick at least one state")
+    settings = random_weights(coefs.columns, n, seed)
+    tops = _group_ceilings(coefs, coefs.to_numpy() @ settings.to_numpy().T, group, floors)
+    answers = tops.min(axis=0)
+    rungs = [0, *coefs.index.get_level_values("rung").unique()]
+    counts = pd.Series(answers).value_counts().reindex(rungs, fill_value=0)
+    usual = int(counts.idxmax())
+    higher = min(usual + 1, rungs[-1])
+    reaching = (tops >= higher).sum(axis=0)
+    spread = pd.Series(reaching).value_counts().reindex(range(len(group) + 1), fill_value=0)
+    varied = settings.loc[:, settings.std() > 0]
+    influence = (
+        varied.corrwith(pd.Series(reaching, dtype=float)).fillna(0.0)
+        if reaching.std() > 0
+        else pd.Series(0.0, index=varied.columns)
+    )
+    return {
+        "answers": pd.DataFrame({"settings": counts, "share": counts / n}).rename_axis("rung"),
+        "next rung": higher,
+        "accepting": pd.DataFrame({"settings": spread, "share": spread / n}).rename_axis("states"),
+        "influence": influence.rename("correlation")
+        .sort_values(key=abs, ascending=False)
+        .rename_axis("weight")
+        .reset_index(),
+    }
+
+
+def model(tables: Tables, count_unsure: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Clashes (for every role-card state; all of them) and coefficients (for OTS members and
+    observers; only commitments in force unless count_unsure)."""
     clashes = requirement_clashes(tables, role_card_states(tables.countries))
     states = ots_states(tables.countries, include_observers=True)
-    return clashes, coefficients(tables.scenarios, tables.factors, clashes, states)
+    coefs = coefficients(tables.scenarios, tables.factors, clashes, states, count_unsure)
+    return clashes, coefs
 
 
 # --- evidence behind each verdict -------------------------------------------------------------
@@ -414,13 +545,14 @@ def model(tables: Tables) -> tuple[pd.DataFrame, pd.DataFrame]:
 MIN_SOURCES = 3
 """A state is judged only when at least this many distinct sources speak about it."""
 
-VERDICTS = ("accepts", "refuses", "not enough evidence")
-"""What the model says about a state and a rung."""
+VERDICTS = ("already does", "under its record", "accepts", "refuses", "not enough evidence")
+"""What the course shows for a state and a rung: the record's two (at or below the state's floor:
+it does what the rung adds, or the rung sits under one it does), then the model's three."""
 
 
-def _claims_naming(tables: Tables, country_id: str) -> pd.DataFrame:
+def claims_naming(tables: Tables, country_id: str) -> pd.DataFrame:
     """The claims whose statement names the state."""
-    name = _country_row(tables, country_id)["name"]
+    name = country_row(tables, country_id)["name"]
     return tables.claims[tables.claims["statement"].map(lambda t: mentions(t, name))]
 
 
@@ -438,7 +570,7 @@ def state_evidence(tables: Tables, clashes: pd.DataFrame, country_ids: list[str]
         own = tables.factors[[cid in split_ids(c) for c in tables.factors["applies_to"]]]
         general = tables.factors["applies_to"].map(lambda c: not split_ids(c))
         mine = clashes[clashes["country_id"] == cid]
-        claims = _claims_naming(tables, cid)
+        claims = claims_naming(tables, cid)
         factor_claims = {c for cell in own["evidence"] for c in split_ids(cell)}
         links = tables.claim_sources[
             tables.claim_sources["claim_id"].isin(set(claims["claim_id"]) | factor_claims)
@@ -471,15 +603,34 @@ def state_evidence(tables: Tables, clashes: pd.DataFrame, country_ids: list[str]
     return pd.DataFrame(rows).set_index("country_id")
 
 
-def verdicts(ready: pd.DataFrame, evidence: pd.DataFrame) -> pd.DataFrame:
-    """States x rungs: 'accepts', 'refuses', or 'not enough evidence' for a state not judged."""
+def verdicts(
+    ready: pd.DataFrame, evidence: pd.DataFrame, practice: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """States x rungs: the record first, then the model (the words of VERDICTS).
+
+    `ready` comes from `above_record`: a NaN cell is at or below the state's floor, shown as
+    'already does' where `practice` (record_practice) has the state doing what the rung adds,
+    else 'under its record'. Above it: 'accepts', 'refuses', or 'not enough evidence' for a
+    state not judged.
+    """
     judged = evidence["judged"].reindex(ready.index).fillna(False).astype(bool)
     table = pd.DataFrame(
         np.where(ready.round(_DECIMALS) >= 0, "accepts", "refuses"),
         index=ready.index,
         columns=ready.columns,
+        dtype=object,
     )
     table.loc[~judged] = "not enough evidence"
+    done = (
+        set()
+        if practice is None
+        else set(zip(practice["country_id"], practice["rung"], strict=True))
+    )
+    for state in ready.index:
+        for rung in ready.columns:
+            if np.isnan(ready.loc[state, rung]):
+                recorded = (state, rung) in done
+                table.loc[state, rung] = "already does" if recorded else "under its record"
     return table
 
 
@@ -529,6 +680,8 @@ def rung_evidence(
 # --- the model held against the record ------------------------------------------------------
 
 RECORD_EVENTS = {
+    "E043": "coordination",
+    "E044": "coordination",
     "E047": "solidarity_clause",
     "E005": "mutual_assistance_clause",
     "E022": "mutual_assistance_clause",
@@ -557,7 +710,8 @@ def record_practice(tables: Tables, country_ids: list[str]) -> pd.DataFrame:
 
     An OTS document adopted by the heads of state counts for every member on its date; other
     events for the states recorded as party, host or participant. 'match' says whether the
-    event is the requirement itself or only close to it (an exercise not under the OTS flag).
+    event is the requirement itself or only close to it (an exercise not under the OTS flag);
+    'rung' is the first rung that asks for the requirement.
     """
     events = tables.events.set_index("event_id")
     people = tables.event_participants
@@ -595,19 +749,35 @@ def record_practice(tables: Tables, country_ids: list[str]) -> pd.DataFrame:
                         if ots_document
                         else "took part",
                         "source_id": row["source_id"],
+                        "locator": row["locator"],
                     }
                 )
     columns = ["country_id", "requirement", "event_id", "date", "title", "match", "basis"]
-    return pd.DataFrame(rows, columns=[*columns, "source_id"])
+    found = pd.DataFrame(rows, columns=[*columns, "source_id", "locator"])
+    firsts = {code: first_rung_with(tables.scenarios, code) for code in set(found["requirement"])}
+    found.insert(2, "rung", found["requirement"].map(firsts).astype("Int64"))
+    return found.sort_values(["country_id", "rung", "date"], kind="stable").reset_index(drop=True)
+
+
+def record_floor(practice: pd.DataFrame, country_ids: list[str]) -> pd.Series:
+    """Per state, its floor: the highest rung whose new requirements it already practises (0: none).
+
+    The ladder's order is not the order things happened: the OTS members adopted a solidarity
+    clause (rung 4) before any exercise under the OTS flag (rung 2), so the floor is the highest
+    such rung, and every rung below it counts as reached.
+    """
+    highest = practice.groupby("country_id")["rung"].max()
+    return highest.reindex(country_ids).fillna(0).astype(int).rename("floor")
 
 
 def record_contradictions(
     scenarios: pd.DataFrame, practice: pd.DataFrame, ready: pd.DataFrame
 ) -> pd.DataFrame:
-    """Where the model says a state would not take a rung whose requirement it already practises.
+    """Where a readiness table says a state would not take a rung whose requirement it practises.
 
     'refuses the rung' means its readiness there is below 0; 'stops below it' means it refuses an
-    earlier rung, so on the ladder it never gets there (the ladder's order is the question then).
+    earlier rung, so on the ladder it never gets there. Raw readiness can contradict the record;
+    what the course shows (`above_record`) never does: this is the check of that guarantee.
     """
     tops = ceilings(ready)
     rows = []
@@ -618,7 +788,7 @@ def record_contradictions(
     ):
         rung = firsts[code]
         value = float(ready.loc[cid, rung])
-        if value >= 0 and tops[cid] >= rung:
+        if (np.isnan(value) or value >= 0) and tops[cid] >= rung:
             continue
         rows.append(
             {
@@ -641,6 +811,7 @@ def record_contradictions(
 
 
 # --- commit, then reveal ---------------------------------------------------------------------
+
 
 def my_weights_path() -> Path:
     """Where notebook 04 keeps a student's weights and reason: my_work/04_my_weights.json beside
@@ -692,66 +863,13 @@ def compare_weights(committed: Mapping[str, float], defaults: pd.Series) -> pd.D
     return table[table["change"] != 0].rename_axis("weight").reset_index()
 
 
-# --- role-play kit ----------------------------------------------------------------------------
-
-PROCEDURE = """## Procedure (45 minutes)
-
-- **0-5 min, briefing.** The teacher reads the decision point. Groups of one to three students
-  take a role card each. The members ({members}) sit at the table; the observers ({observers})
-  are optional seats; {outside} sit apart.
-- **5-15 min, preparation.** Each delegation works through "Prepare" on its card.
-- **15-23 min, opening statements.** One minute each: members first, then observers. {outside}
-  may each make one public statement of one minute.
-- **23-33 min, recess.** Delegations talk in pairs. {outside} may talk to any delegation but may
-  not join the table.
-- **33-40 min, decision.** The chair (see the chair's card) puts question 1, then question 2.
-  The OTS decides by consensus, so one member's "no" blocks; observers speak but do not decide.
-  The chair records the rung reached, who held out and why on the outcome form.
-- **40-45 min, debrief** (questions below). The press corps, if there is one, reads its report.
-"""
-"""The simulation's steps; {members}, {observers} and {outside} are filled from the data."""
-
-DEBRIEF = """## Debrief questions
-
-1. Which rung did your summit reach, and which delegation set the limit? Compare it with the
-   model's highest common rung under the weights you chose in the notebook, and with the rungs
-   other groups and earlier classes reached (the outcome CSV).
-2. Which of your arguments rested on a fact, which on an interpretation, a forecast or a
-   recommendation? Check the claim types in `claims.csv`.
-3. Where did a legal commitment (a treaty clause, a neutrality law) decide the matter, and where a
-   political pressure? Which mattered more in your summit?
-4. How did Russia and China act on the outcome from outside the room? Which source describes that
-   kind of influence?
-5. What would have to change for the summit to climb one rung higher, and is there evidence in the
-   sources that it is changing?
-6. Whose voice was missing: parliaments, publics, Armenia, Iran, the other observers?
-7. Which confidential instruction changed the outcome? It was invented for the game: would a
-   real government have given it, and which source would tell you?
-"""
-
-PREPARE = """## Prepare (10 minutes)
-
-1. Your answer to question 1 (OTS-flag exercises) and to question 2 (a clause): yes, no, or
-   "only if ...".
-2. One argument for your answer, with the source id that backs it.
-3. Your red line: what you will not sign, and which of your commitments it comes from.
-4. What another delegation would have to offer to move you one rung.
-"""
-
+# --- names ------------------------------------------------------------------------------------
 
 STANCE_VERBS = {"asserts": "asserted", "disputes": "disputed", "qualifies": "qualified"}
 """claim_sources.stance -> the participle used on role cards."""
 
-PREPARE_OUTSIDE = """## Prepare (10 minutes)
 
-1. The outcome you want on question 1 (OTS-flag exercises) and on question 2 (a clause).
-2. Which delegation you will talk to in the recess, and the argument you will use, with the
-   source id that backs it.
-3. Your one-minute public statement: what you say, and what you leave unsaid.
-"""
-
-
-def _country_row(tables: Tables, country_id: str) -> pd.Series:
+def country_row(tables: Tables, country_id: str) -> pd.Series:
     """The countries.csv row of a state, or a clear error."""
     found = tables.countries[tables.countries["country_id"] == country_id]
     if found.empty:
@@ -769,519 +887,18 @@ def mentions(text: object, name: str) -> bool:
     return bool(re.search(rf"\b{re.escape(short_name(name))}", str(text)))
 
 
-def role_of(status: str) -> str:
-    """The seat a state takes in the simulation, from its OTS status."""
-    return {
-        "member": "OTS member: you sit at the table and your consent is needed.",
-        "observer": "OTS observer: you may speak at the table, but you do not decide.",
-    }.get(status, "Outside power: you are not at the table, but you can talk to any delegation.")
-
-
-def current_memberships(tables: Tables, country_id: str) -> pd.DataFrame:
-    """A state's memberships that are still running, with the organisation's short name."""
-    rows = tables.memberships[
-        (tables.memberships["country_id"] == country_id) & tables.memberships["end"].isna()
-    ]
-    names = tables.organisations.set_index("org_id")["short_name"]
-    return rows.assign(org=rows["org_id"].map(names)).sort_values("start_earliest")
-
-
-def claim_lines(tables: Tables, claim_ids: list[str]) -> list[str]:
-    """One Markdown line per claim: id, type, statement, and which sources assert or dispute it."""
-    lines = []
-    claims = tables.claims.set_index("claim_id")
-    sources: dict[tuple[str, str], list[str]] = {}
-    for cid, stance, source_id in tables.claim_sources[
-        ["claim_id", "stance", "source_id"]
-    ].itertuples(index=False):
-        sources.setdefault((cid, str(stance)), []).append(source_id)
-    for cid in claim_ids:
-        parts = [
-            f"{verb} by {md(', '.join(sorted(sources[(cid, stance)])))}"
-            for stance, verb in STANCE_VERBS.items()
-            if (cid, stance) in sources
-        ]
-        row = claims.loc[cid]
-        lines.append(
-            f"- **{md(cid)}** ({md(row['claim_type'])}; {'; '.join(parts)}): {md(row['statement'])}"
-        )
-    return lines
-
-
-def _clash_lines(clashes: pd.DataFrame, country_id: str) -> list[str]:
-    """Role-card lines: where a state's own commitments meet the ladder, hardest first."""
-    mine = clashes[clashes["country_id"] == country_id].drop_duplicates(
-        ["commitment_id", "name", "requirement"]
-    )
-    if mine.empty:
-        return []
-    out = ["", "## Where your commitments meet the ladder", ""]
-    order = mine["effect"].map(list(CLASH_WEIGHTS).index)
-    for row in mine.assign(order=order).sort_values(["order", "requirement"]).itertuples():
-        label = f"{row.commitment_id}, " if row.commitment_id else ""
-        out.append(
-            f"- **{md(row.effect)}** {md(row.requirement)}: {md(row.name)} "
-            f"({md(label + row.source_id)}). {md(row.reason)}"
-        )
-    return out
-
-
-def _outside_levers(tables: Tables, country_id: str) -> list[str]:
-    """Role-card lines for an outside power: its commitments that also bind OTS states."""
-    parties = commitment_parties(tables, current_year())
-    ots = ots_states(tables.countries, include_observers=True)
-    names = tables.countries.set_index("country_id")["name"].map(short_name)
-    mine = parties[parties["country_id"] == country_id]
-    out = []
-    for row in mine.drop_duplicates("commitment_id").itertuples():
-        bound = parties.loc[parties["commitment_id"] == row.commitment_id, "country_id"]
-        shared = [names[c] for c in ots if c in set(bound)]
-        if shared:
-            out.append(
-                f"- **{md(row.commitment_id)} {md(row.name)}** ({md(row.effect)}; "
-                f"{md(row.source_id)}): also binds {md(', '.join(shared))}. {md(row.conflict)}"
-            )
-    return ["", "## Your levers: commitments you share with OTS states", "", *out] if out else []
-
-
-# --- the delegation's brief: interests, options, confidential instructions ----------------------
-
-TAGS = ("fact", "interpretation", "our inference")
-"""How each line of a brief is tagged: a sourced fact, a source's interpretation, or ours."""
-
-INVENTED = "INVENTED FOR THE GAME: not a fact, and in no source."
-"""The mark on every confidential instruction."""
-
-
-def _tag(kind: str) -> str:
-    """The Markdown tag that opens a brief line."""
-    if kind not in TAGS:
-        raise ValueError(f"unknown tag '{kind}': use one of {', '.join(TAGS)}")
-    return f"**[{kind}]**"
-
-
-def _own_clashes(scenarios: pd.DataFrame, clashes: pd.DataFrame, country_id: str) -> pd.DataFrame:
-    """A state's clashes, each at the first rung that asks for its requirement, hardest first."""
-    found = rung_clashes(scenarios, clashes, [country_id]).sort_values("rung")
-    found = found.drop_duplicates(["commitment_id", "name", "requirement"])
-    order = found["effect"].map(list(CLASH_WEIGHTS).index)
-    return found.assign(order=order).sort_values(["order", "rung"]).reset_index(drop=True)
-
-
-def clear_rung(scenarios: pd.DataFrame, clashes: pd.DataFrame, country_id: str) -> int:
-    """The highest rung up to which none of the state's commitments clashes (0: not even rung 1)."""
-    found = _own_clashes(scenarios, clashes, country_id)
-    top = int(ladder(scenarios).index.max())
-    return top if found.empty else int(found["rung"].min()) - 1
-
-
-def _commitment_label(commitment_id: object, name: object, short: bool = False) -> str:
-    """'K001 CSTO Article 1 ...' ('K001' when short), or the name alone when it has no id."""
-    if pd.isna(commitment_id) or not commitment_id:
-        return str(name)
-    return str(commitment_id) if short else f"{commitment_id} {name}"
-
-
-def _labels(rows: pd.DataFrame, short: bool = False) -> list[str]:
-    """The commitment label of every clash row."""
-    pairs = zip(rows["commitment_id"], rows["name"], strict=True)
-    return [_commitment_label(c, n, short) for c, n in pairs]
-
-
-def _by_commitment(rows: pd.DataFrame) -> list[tuple[str, str, str]]:
-    """Clash rows grouped per commitment: (label, 'requirement (rung n), ...', sources)."""
-    out = []
-    for label, group in rows.groupby(_labels(rows), sort=False):
-        reqs = ", ".join(f"{r.requirement} (rung {r.rung})" for r in group.itertuples())
-        out.append((label, reqs, ", ".join(dict.fromkeys(group["source_id"]))))
-    return out
-
-
-def _factor_line(row: object) -> str:
-    """A brief line for a factor: tagged as the sources' interpretation, with its claims."""
-    return (
-        f"- {_tag('interpretation')} **{md(row.factor_id)} {md(row.name)}**: "
-        f"{md(row.description)} (claims {md(', '.join(split_ids(row.evidence)))})"
-    )
-
-
-def brief_lines(tables: Tables, country_id: str, clashes: pd.DataFrame) -> list[str]:
-    """What the government wants, will not accept and could trade, each line tagged and sourced."""
-    scenarios = tables.scenarios
-    names = ladder(scenarios)["name"]
-    mine = _own_clashes(scenarios, clashes, country_id)
-    own = tables.factors[[country_id in split_ids(c) for c in tables.factors["applies_to"]]]
-    direction = own["direction"].astype(str)
-    voices = tables.voices[(tables.voices["country_id"] == country_id)].dropna(subset=["rung"])
-    practice = record_practice(tables, [country_id])
-    clear = clear_rung(scenarios, clashes, country_id)
-    wants = [_factor_line(r) for r in own[direction == "driver"].itertuples()]
-    wants += [
-        f"- {_tag('our inference')} {md(r.voice_id)} {md(r.name)} ({md(r.source_id)}) speaks "
-        f"for rung {int(r.rung)}, \u201c{md(names[int(r.rung)])}\u201d (our reading of the "
-        "quotation below, not an official position)."
-        for r in voices.itertuples()
-    ]
-    bars = mine[mine["effect"] == "rules out"]
-    refuse = [
-        f"- {_tag('our inference')} {md(label)} rules out {md(reqs)} ({md(src)}): the commitment "
-        "is a fact, its effect our coding; accepting means leaving or re-reading it."
-        for label, reqs, src in _by_commitment(bars)
-    ]
-    refuse += [_factor_line(r) for r in own[direction == "constraint"].itertuples()]
-    trade = [
-        f"- {_tag('our inference')} Up to rung {clear} none of your commitments clashes with "
-        "what the ladder asks: support there costs you no treaty or law."
-        if clear
-        else f"- {_tag('our inference')} Even rung 1 touches one of your commitments."
-    ]
-    if mine.empty:
-        trade.append(
-            f"- {_tag('our inference')} The data code no commitment of yours at all: that is "
-            "missing data, not freedom to sign anything. Ask what your government has promised."
-        )
-    soft = mine[mine["effect"] != "rules out"]
-    if not soft.empty:
-        trade.append(
-            f"- {_tag('our inference')} These commitments only limit or pull elsewhere, so a text "
-            f"drafted around them is possible: {md(', '.join(dict.fromkeys(_labels(soft, True))))}"
-            " (see 'Where your commitments meet the ladder')."
-        )
-    for (code, match), done in practice.groupby(["requirement", "match"], sort=False):
-        events = ", ".join(
-            f"{r.event_id} ({r.source_id})" for r in done.drop_duplicates("event_id").itertuples()
-        )
-        trade.append(
-            f"- {_tag('fact')} You already practise {md(code)} ({md(match)}): {md(events)}."
-        )
-    none_wanted = (
-        f"- {_tag('our inference')} No factor or placed voice in the data speaks for your side "
-        "specifically: build your aims from the voices and claims below."
-    )
-    none_refused = f"- {_tag('our inference')} No commitment in the data rules out a rung for you."
-    return [
-        "## Your brief",
-        "",
-        "Tags: **[fact]** sourced fact; **[interpretation]** an argument the sources make; "
-        "**[our inference]** the course team's reading of the data.",
-        "",
-        "**Your government wants**",
-        "",
-        *(wants or [none_wanted]),
-        "",
-        "**It will not accept**",
-        "",
-        *(refuse or [none_refused]),
-        "",
-        "**It could trade**",
-        "",
-        *trade,
-    ]
-
-
-def option_lines(tables: Tables, country_id: str, clashes: pd.DataFrame) -> list[str]:
-    """An options menu: for every rung, what supporting it would cost this state."""
-    steps = ladder(tables.scenarios)
-    found = rung_clashes(tables.scenarios, clashes, [country_id])
-    practice = record_practice(tables, [country_id])
-    out = ["## Your options, rung by rung", ""]
-    for rung, step in steps.iterrows():
-        here = found[found["rung"] == rung].drop_duplicates(["commitment_id", "name"])
-        bars = here[here["effect"] == "rules out"]
-        drafts = here[here["effect"] != "rules out"]
-        done = practice[practice["requirement"].isin(step["adds"])]
-        if not bars.empty:
-            choice = "oppose, or support only after leaving or re-reading " + md(
-                ", ".join(dict.fromkeys(_labels(bars, short=True)))
-            )
-        elif not drafts.empty:
-            choice = "support if the text is drafted around " + md(
-                ", ".join(dict.fromkeys(_labels(drafts, short=True)))
-            )
-        else:
-            choice = "support: none of your commitments clashes"
-        record = (
-            f" The record: you already did {md(', '.join(dict.fromkeys(done['event_id'])))}."
-            if not done.empty
-            else ""
-        )
-        out.append(f"- **Rung {rung}, {md(step['name'])}:** {choice}.{record}")
-    return out
-
-
-def confidential_lines(tables: Tables, country_id: str, clashes: pd.DataFrame) -> list[str]:
-    """One or two confidential instructions built from the clash data, marked as invented."""
-    mine = _own_clashes(tables.scenarios, clashes, country_id)
-    names = tables.countries.set_index("country_id")["name"].map(short_name)
-    parties = commitment_parties(tables, current_year())
-    outside = [c for c in role_card_states(tables.countries) if c in ("RUS", "CHN")]
-    out = ["## Confidential instructions", "", f"*{INVENTED}*", ""]
-    if country_id in outside:
-        bound = parties[parties["country_id"] == country_id]["commitment_id"].dropna().unique()
-        ots = set(ots_states(tables.countries, include_observers=True))
-        lines = []
-        for cid in bound:
-            others = parties[
-                (parties["commitment_id"] == cid) & parties["country_id"].isin(ots)
-            ]["country_id"].unique()
-            if len(others) and len(lines) < 2:
-                row = parties[parties["commitment_id"] == cid].iloc[0]
-                lines.append(
-                    f"{len(lines) + 1}. Your capital instructs you to remind "
-                    f"{md(', '.join(names[c] for c in others))} in private that {md(cid)} "
-                    f"{md(row['name'])} binds them, and to say nothing about it in public."
-                )
-        listen = (
-            "1. Your capital instructs you to listen, ask each delegation which rung it will "
-            "support, and report."
-        )
-        return [*out, *(lines or [listen])]
-    if mine.empty:
-        return [
-            *out,
-            "1. Your capital instructs you to ask, before you support any rung, what it would "
-            "oblige you to do, and to commit to nothing you cannot report home in one sentence.",
-        ]
-    hardest = mine.iloc[0]
-    bound = parties[parties["commitment_id"] == hardest["commitment_id"]]
-    partners = [c for c in bound["country_id"].unique() if c in outside]
-    label = md(_commitment_label(hardest["commitment_id"], hardest["name"]))
-    if len(partners):
-        out.append(
-            f"1. {md(names[partners[0]])}'s ambassador has reminded you in private that {label} "
-            f"binds you. Do not agree to rung {hardest['rung']} unless the final text says it is "
-            f"compatible with {md(hardest['commitment_id'] or hardest['name'])}."
-        )
-    else:
-        out.append(
-            f"1. Your parliament will read anything you sign against {label}. Do not agree to "
-            f"rung {hardest['rung']} without a written assurance that the text respects it."
-        )
-    clear = clear_rung(tables.scenarios, clashes, country_id)
-    if clear:
-        out.append(
-            f"2. You may support rung {clear} at once, but announce it only after another "
-            "delegation has offered you something from your brief in return."
-        )
-    return out
-
-
-def role_card(tables: Tables, country_id: str, clashes: pd.DataFrame) -> str:
-    """A role card in Markdown for one state, built only from the data."""
-    country = _country_row(tables, country_id)
-    name = country["name"]
-    out = [f"# Role card: {md(name)}", "", f"*{role_of(str(country['ots_status']))}*", ""]
-    out += [*brief_lines(tables, country_id, clashes), ""]
-    out += [*option_lines(tables, country_id, clashes), ""]
-    out += [*confidential_lines(tables, country_id, clashes), ""]
-    if pd.notna(country["security_posture"]):
-        out += [
-            "## Your position in one line",
-            "",
-            f"{md(country['security_posture'])} ({md(country['posture_source_id'])}: "
-            f"\u201c{md(country['posture_locator'])}\u201d)",
-            "",
-        ]
-    out += ["## Your commitments today", ""]
-    for row in current_memberships(tables, country_id).itertuples():
-        since = f" since {row.start}" if pd.notna(row.start) else ""
-        out.append(f"- {md(row.org)}: {md(f'{row.status}{since}')} ({md(row.source_id)})")
-    outside = str(country["ots_status"]) not in ("member", "observer")
-    out += _outside_levers(tables, country_id) if outside else _clash_lines(clashes, country_id)
-    basing = tables.events[tables.events["domain"].astype(str) == "basing"]
-    people = tables.event_participants
-    hosts = people[(people["country_id"] == country_id) & (people["role"] == "party")]
-    bases = basing[basing["event_id"].isin(hosts["event_id"])]
-    if not bases.empty:
-        out += ["", "## Bases in the record", ""]
-        out += [f"- {md(r.title)} ({md(f'{r.date}, {r.source_id}')})" for r in bases.itertuples()]
-    factors = tables.factors[
-        ~tables.factors["applies_to"].map(lambda cell: country_id in split_ids(cell))
-        & (
-            tables.factors["name"].map(lambda t: mentions(t, name))
-            | tables.factors["description"].map(lambda t: mentions(t, name))
-        )
-    ]
-    if not factors.empty:
-        out += ["", "## Other arguments in the sources that name you", ""]
-        out += [
-            f"- {md(r.direction)} **{md(r.factor_id)} {md(r.name)}**: {md(r.description)} "
-            f"(claims {md(', '.join(split_ids(r.evidence)))})"
-            for r in factors.itertuples()
-        ]
-    voices = tables.voices[tables.voices["country_id"] == country_id]
-    out += ["", "## What the sources report your side saying", ""]
-    if voices.empty:
-        out.append("- The sources quote no voice from your side: argue from the claims below.")
-    out += [
-        f"- **{md(r.name)}** ({md(r.affiliation)}; {md(r.source_id)}): {md(r.position)} "
-        f"In the source's words: *{md(r.locator)}*"
-        for r in voices.itertuples()
-    ]
-    claim_ids = list(
-        tables.claims.loc[tables.claims["statement"].map(lambda t: mentions(t, name))]["claim_id"]
-    )
-    out += ["", "## Claims about you in the sources", ""]
-    out += claim_lines(tables, claim_ids) or ["- No claim in the data names you."]
-    prepare = PREPARE if str(country["ots_status"]) in ("member", "observer") else PREPARE_OUTSIDE
-    return "\n".join([*out, "", prepare])
-
-
-def decision_point(tables: Tables) -> str:
-    """The decision before the summit, in Markdown, from the events, organisations and ladder."""
-    scenarios = tables.scenarios.set_index("rung")
-    events = tables.events
-    proposals = events[
-        (events["kind"].astype(str) == "proposal")
-        & (events["framework"].astype(str) == "OTS")
-        & (events["status"].astype(str) == "proposed")
-    ]
-    ots = tables.organisations.set_index("org_id").loc["OTS"]
-    exercise = first_rung_with(tables.scenarios, "joint_exercises")
-    clause = first_rung_with(tables.scenarios, "solidarity_clause")
-    defence = first_rung_with(tables.scenarios, COLLECTIVE_DEFENCE)
-    out = ["## Decision point", "", "The OTS heads of state meet. On the record before them:", ""]
-    out += [
-        f"- {md(r.title)} ({md(f'{r.date}, {r.source_id}')}): {md(r.summary)}"
-        for r in proposals.itertuples()
-    ]
-    for kind in ("summit", "document"):
-        dated = events[
-            (events["kind"].astype(str) == kind) & (events["framework"].astype(str) == "OTS")
-        ].dropna(subset=["date_earliest"])
-        if not dated.empty:
-            last = dated.sort_values("date_earliest").iloc[-1]
-            out.append(
-                f"- {md(last['title'])} ({md(last['date'] + ', ' + last['source_id'])}): "
-                f"{md(last['summary'])}"
-            )
-    out.append(
-        f"- Collective-defence clause in the OTS founding documents: "
-        f"{md(ots['collective_defense_clause'])} ({md(ots['clause_source_id'])}: "
-        f"\u201c{md(ots['clause_locator'])}\u201d)"
-    )
-    out += [
-        "",
-        f"**Question 1.** Hold exercises under the OTS flag (rung {exercise}, "
-        f"\u201c{md(scenarios.loc[exercise, 'name'])}\u201d)?",
-        "",
-        f"**Question 2.** Adopt a clause: rung {clause} "
-        f"(\u201c{md(scenarios.loc[clause, 'name'])}\u201d) or rung {defence} "
-        f"(\u201c{md(scenarios.loc[defence, 'name'])}\u201d)?",
-    ]
-    return "\n".join(out)
-
-
-def procedure(tables: Tables) -> str:
-    """The 45-minute procedure, with the seats filled from countries.csv."""
-    names = tables.countries.set_index("country_id")["name"].map(short_name)
-    members = ots_states(tables.countries)
-    observers = [c for c in ots_states(tables.countries, True) if c not in members]
-    outside = [c for c in role_card_states(tables.countries) if c not in members + observers]
-    return PROCEDURE.format(
-        members=md(", ".join(names[members])),
-        observers=md(", ".join(names[observers])),
-        outside=md(" and ".join(names[outside])),
-    )
-
-
-def briefing(tables: Tables) -> str:
-    """The teacher's sheet: decision point, procedure and debrief questions."""
-    return "\n\n".join(
-        ["# Role play: the next OTS summit", decision_point(tables), procedure(tables), DEBRIEF]
-    )
+OUTSIDE_POWERS = ("RUS", "CHN", "IRN")
+"""Neighbours with a card in the role play: each has official voices in voices.csv. The data
+hold no US or EU government position on the OTS, so neither gets one."""
 
 
 def role_card_states(countries: pd.DataFrame) -> list[str]:
-    """The states that get a card: OTS members and observers, then Russia and China."""
-    return [*ots_states(countries, include_observers=True), "RUS", "CHN"]
+    """The states that get a card: OTS members and observers, then the outside powers."""
+    known = set(countries["country_id"])
+    outside = [c for c in OUTSIDE_POWERS if c in known]
+    return [*ots_states(countries, include_observers=True), *outside]
 
 
-KIT_DIR = Path(__file__).resolve().parents[1] / "roleplay_kit"
-"""Where notebook 04 writes the role-play kit: notebooks/roleplay_kit, seen in the file browser."""
-
-KIT_MANIFEST = ".kit-manifest.json"
-"""In the kit folder: the SHA-256 of every file as the course last wrote it."""
-
-
-def _digest(data: bytes) -> str:
-    """SHA-256 of some bytes, in hex."""
-    return hashlib.sha256(data).hexdigest()
-
-
-def _read_manifest(folder: Path) -> dict[str, str]:
-    """The kit's manifest (file name -> hash we wrote), or {} when missing or unreadable."""
-    try:
-        found = json.loads((folder / KIT_MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(found, dict):
-        return {}
-    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
-
-
-def _kit_target(folder: Path, name: str, data: bytes, manifest: dict[str, str]) -> Path:
-    """Where to write a kit file: its own name, unless someone changed that file since we wrote it.
-
-    A changed file is kept; the new version goes beside it as `<stem>.new<suffix>` (or
-    `.new-2<suffix>`...), e.g. `01_role_card_TUR.new.md`.
-    """
-    stem, suffix = Path(name).stem, Path(name).suffix
-    candidates = [name] + [
-        f"{stem}.new{'' if n == 1 else f'-{n}'}{suffix}" for n in range(1, 100)
-    ]
-    for candidate in candidates:
-        path = folder / candidate
-        if not path.exists():
-            return path
-        current = _digest(path.read_bytes())
-        if current == _digest(data) or manifest.get(candidate) == current:
-            return path
-    raise FileExistsError(f"{folder}: too many edited copies of {name}; tidy the folder")
-
-
-def write_kit_files(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write files (name -> bytes) into folder, keeping any a user changed; return the paths.
-
-    A file changed since the course wrote it is never overwritten: the new version is written
-    beside it (`describe_kit` says which). Each file is written whole or not at all.
-    """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    manifest = _read_manifest(folder)
-    written = []
-    for name, data in files.items():
-        path = _kit_target(folder, name, data, manifest)
-        if not path.exists() or path.read_bytes() != data:
-            write_atomically(path, data, mode=0o644)
-        manifest[path.name] = _digest(data)
-        written.append(path)
-    write_atomically(
-        folder / KIT_MANIFEST, json.dumps(manifest, indent=1).encode("utf-8"), mode=0o644
-    )
-    return written
-
-
-def export_kit(tables: Tables, folder: Path, clashes: pd.DataFrame) -> list[Path]:
-    """Write the briefing and one Markdown role card per state into folder; return the paths.
-
-    A file changed since the course wrote it is kept, as `write_kit_files` does.
-    """
-    texts = {"00_briefing.md": briefing(tables)}
-    for number, cid in enumerate(role_card_states(tables.countries), start=1):
-        texts[f"{number:02d}_role_card_{cid}.md"] = role_card(tables, cid, clashes)
-    return write_kit_files(folder, {k: (v + "\n").encode("utf-8") for k, v in texts.items()})
-
-
-def describe_kit(written: list[Path]) -> str:
-    """What export_kit did, in words: where the kit is and which edited files it left alone."""
-    folder = os.path.relpath(written[0].parent)
-    kept = [p for p in written if ".new" in p.name]
-    kinds = sorted({p.suffix.lstrip(".").upper().replace("MD", "Markdown") for p in written})
-    lines = [f"The kit ({len(written)} files: {', '.join(kinds)}) is in {folder}."]
-    lines += [
-        f"{p.name.split('.new')[0]}{p.suffix} was changed after it was written: it is kept as "
-        f"it is, and the version from the data is in {p.name}."
-        for p in kept
-    ]
-    return "\n".join(lines)
+def state_names(countries: pd.DataFrame) -> dict[str, str]:
+    """Country id -> short name (without a parenthesised abbreviation)."""
+    return {r.country_id: short_name(r.name) for r in countries.itertuples()}

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 
 import ipywidgets as w
-import numpy as np
 import pandas as pd
 from IPython.display import HTML
-from matplotlib import colormaps
-from matplotlib.colors import TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
@@ -21,7 +17,7 @@ from matplotlib.ticker import MaxNLocator
 from otslab import feasibility as fz
 from otslab.alignments_views import EFFECT_COLOURS
 from otslab.data import Tables
-from otslab.markup import Markup, html, join, markdown_html, rendered
+from otslab.markup import html, join, markdown_html, rendered
 from otslab.plots import (
     COLOURS,
     DetailGrid,
@@ -38,16 +34,12 @@ from otslab.plots import (
 )
 from otslab.widgets import (
     OUTPUT_LAYOUT,
-    TABLE_STYLE,
     button,
     hint,
     redraw_on,
     render_into,
     table_html,
 )
-
-READINESS_CMAP = "PuOr"
-"""Diverging, colour-blind-safe: orange below 0 (refuses), purple above (accepts)."""
 
 STANCES = [
     "favours alliance",
@@ -61,28 +53,7 @@ STANCES = [
 STANCE_MARKERS = dict(zip(STANCES, ["^", "o", "s", "v", "X", "D"], strict=True))
 """A marker shape per stance, so that colour is not the only thing telling them apart."""
 
-WEIGHTS_NOTE = Markup("<i>Weights: set them with the sliders above.</i>")
-"""Under the views that follow the weight sliders."""
-
-
-def state_names(countries: pd.DataFrame) -> dict[str, str]:
-    """Country id -> short name (without a parenthesised abbreviation)."""
-    return {r.country_id: fz.short_name(r.name) for r in countries.itertuples()}
-
-
-def source_list(*frames: pd.DataFrame) -> list[str]:
-    """The distinct source ids behind several tables, seed texts first."""
-    ids = pd.concat([f[["source_id"]] for f in frames], ignore_index=True)
-    return source_ids_of(ids)
-
-
-def model_sources(tables: Tables) -> list[str]:
-    """The sources behind the model: ladder, commitments, readings, and the factors' claims."""
-    claims = {c for cell in tables.factors["evidence"] for c in fz.split_ids(cell)}
-    evidence = tables.claim_sources[tables.claim_sources["claim_id"].isin(claims)]
-    return source_list(
-        tables.scenarios, tables.commitments, tables.commitment_requirements.dropna(), evidence
-    )
+state_names = fz.state_names
 
 
 def markdown_view(markdown: str) -> HTML:
@@ -92,7 +63,9 @@ def markdown_view(markdown: str) -> HTML:
 
 def briefing_view(tables: Tables) -> HTML:
     """The role play's briefing (decision point, procedure, debrief), shown as HTML."""
-    return markdown_view(fz.briefing(tables))
+    from otslab import roleplay as rp
+
+    return markdown_view(rp.briefing(tables))
 
 
 # --- figures ----------------------------------------------------------------------------------
@@ -231,7 +204,10 @@ EFFECT_MARKS = {"rules out": "✕", "limits": "!", "pulls elsewhere": "→"}
 
 def _clash_title(rows: pd.DataFrame, where: str) -> str:
     """Tooltip of one clash-grid cell: every commitment in it, with its effect and source."""
-    lines = [f"{r.name}: {r.effect} ({r.source_id})" for r in rows.itertuples()]
+    lines = [
+        f"{r.name}: {r.effect} ({r.source_id}; {fz.IN_FORCE[str(r.in_force)]})"
+        for r in rows.itertuples()
+    ]
     return where + ":\n" + "\n".join(lines)
 
 
@@ -321,175 +297,6 @@ def describe_clash_grid(hardest: pd.DataFrame, names: dict[str, str]) -> str:
     return text + (f". No clash at all: {', '.join(free)}." if free else ".")
 
 
-def readiness_norm(values: np.ndarray) -> TwoSlopeNorm:
-    """Colour scale centred on 0, each side stretched to its own extreme (at least 1)."""
-    return TwoSlopeNorm(0, min(-1.0, float(values.min())), max(1.0, float(values.max())))
-
-
-def _names_list(ids: list[str], names: dict[str, str]) -> str:
-    """State names joined with commas and a final 'and'."""
-    shown = [names[c] for c in ids]
-    return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else "".join(shown)
-
-
-def describe_answer(answer: dict, names: dict[str, str]) -> str:
-    """The judged answer in words: the rung, who stops the climb, whom the model cannot judge."""
-    unjudged = answer["not judged"]
-    skipped = (
-        f" Not judged (not enough evidence): {_names_list(unjudged, names)}." if unjudged else ""
-    )
-    if answer["rung"] is None:
-        return "The model cannot judge any state of the group: not enough evidence." + skipped
-    stop = answer["blockers"]
-    verb = "stops" if len(stop) == 1 else "stop"
-    who = f" {_names_list(stop, names)} {verb} the climb." if stop else ""
-    return (
-        f"The {len(answer['judged'])} judged states of the group all accept up to rung "
-        f"{answer['rung']}.{who}{skipped}"
-    )
-
-
-def describe_readiness(
-    ready: pd.DataFrame, group: list[str], names: dict[str, str], evidence: pd.DataFrame
-) -> str:
-    """One line: the judged answer, who stops it, who is not judged, and every state's verdict."""
-    answer = fz.judged_answer(ready, group, evidence)
-    tops = fz.ceilings(ready)
-    ceilings = ", ".join(
-        f"{names[s]} {tops[s]}" if evidence.loc[s, "judged"] else f"{names[s]} not judged"
-        for s in ready.index
-    )
-    return (
-        f"Readiness of {len(ready)} states on {ready.shape[1]} rungs. "
-        f"{describe_answer(answer, names)} Highest rung each state accepts: {ceilings}."
-    )
-
-
-def evidence_line(row: pd.Series) -> str:
-    """A state's evidence in one line: own and general factors, commitments, claims, sources."""
-    return (
-        f"{row['own drivers']} own drivers, {row['own constraints']} own constraints, "
-        f"{row['general factors']} general factors; {row['commitments']} commitments; "
-        f"{row['claims']} claims; {row['voices']} voices; {row['sources']} sources"
-    )
-
-
-def readiness_html(
-    ready: pd.DataFrame,
-    group: list[str],
-    names: dict[str, str],
-    scenarios: pd.DataFrame,
-    evidence: pd.DataFrame,
-    per_rung: pd.DataFrame,
-) -> HTML:
-    """Readiness of each state on each rung, with its verdict and the evidence it rests on.
-
-    `per_rung` is `fz.rung_evidence` for these states: it does not change with the weights.
-    """
-    norm, cmap = readiness_norm(ready.to_numpy()), colormaps[READINESS_CMAP]
-    answer = fz.judged_answer(ready, group, evidence)
-    common = answer["rung"]
-    marked = -1 if common is None else common + 1
-    verdict = fz.verdicts(ready, evidence)
-    tops = fz.ceilings(ready)
-    steps = fz.ladder(scenarios)
-    line = "border-left:4px solid black;"
-    head = join(
-        html("<th style='{}'>{} {}</th>", line if r == marked else "", r, steps.loc[r, "name"])
-        for r in ready.columns
-    )
-    rows = []
-    for state, row in ready.iterrows():
-        cells = []
-        for rung, value in row.items():
-            said = verdict.loc[state, rung]
-            clash_count = int(per_rung.loc[(state, rung), "clashes"])
-            clash_note = f"{clash_count} clash{'es' * (clash_count != 1)}"
-            edge = line if rung == marked else ""
-            if said == "not enough evidence":
-                cells.append(
-                    html(
-                        "<td style='background:#e6e6e6;color:#333;text-align:center;{edge}' "
-                        "data-state='{state}' data-rung='{rung}' data-value='{value:g}' "
-                        "data-verdict='{said}'>? not enough evidence<br>"
-                        "<small>({value:+.1f}; {clashes})</small></td>",
-                        edge=edge,
-                        state=state,
-                        rung=rung,
-                        said=said,
-                        value=value,
-                        clashes=clash_note,
-                    )
-                )
-                continue
-            style = on_colour(cmap(norm(value))) + "text-align:center;" + edge
-            mark = "\u2713" if said == "accepts" else "\u2717"
-            cells.append(
-                html(
-                    "<td style='{style}' data-state='{state}' data-rung='{rung}' "
-                    "data-value='{value:g}' data-verdict='{said}'>{value:+.1f} {mark}<br>"
-                    "<small>{clashes}</small></td>",
-                    style=style,
-                    state=state,
-                    rung=rung,
-                    said=said,
-                    value=value,
-                    mark=mark,
-                    clashes=clash_note,
-                )
-            )
-        judged = bool(evidence.loc[state, "judged"])
-        label = names[state] + ("" if state in group else " (not in group)")
-        top = tops[state] if judged else "not judged"
-        why = "" if judged else f" Not judged: {evidence.loc[state, 'why not']}."
-        rows.append(
-            html(
-                "<tr><th>{}</th>{}<td>{}</td><td style='font-size:85%'>{}.{}</td></tr>",
-                label,
-                join(cells),
-                top,
-                evidence_line(evidence.loc[state]),
-                why,
-            )
-        )
-    return rendered(
-        html(
-            "{style}<table class='otslab-table'><thead><tr><th>state</th>{head}"
-            "<th>highest rung accepted</th><th>evidence the verdicts rest on</th></tr></thead>"
-            "<tbody>{rows}</tbody></table>"
-            "<p><i>{answer} The black line marks that rung. \u2713 accepts (readiness \u2265 0), "
-            "\u2717 refuses, ? not enough evidence to judge (grey: a state judged only by the "
-            "arguments that bear on every state, or named by fewer than {min} sources).</i></p>",
-            style=TABLE_STYLE,
-            head=head,
-            rows=join(rows),
-            answer=describe_answer(answer, names),
-            min=fz.MIN_SOURCES,
-        )
-    )
-
-
-# --- tables -----------------------------------------------------------------------------------
-
-
-def formula_lines(explained: pd.DataFrame, weights: pd.Series) -> list[str]:
-    """The formula with one state's numbers filled in, one line per rung."""
-    lines = []
-    for rung, row in explained.iterrows():
-        depth = 0.0 if pd.isna(row["depth"]) else row["depth"]
-        clash = " ".join(
-            f"- {int(row[f'clashes: {e}'])}\u00d7{weights[e]:g}"
-            for e in fz.CLASH_WEIGHTS
-            if row[f"clashes: {e}"]
-        )
-        verdict = "accepts" if row["accepts"] else "refuses"
-        lines.append(
-            f"rung {rung}: {row['drivers']:g} - {depth:g}\u00d7{row['constraints']:g} {clash} "
-            f"= {row['readiness']:+g} ({verdict})".replace("  ", " ")
-        )
-    return lines
-
-
 # --- views ------------------------------------------------------------------------------------
 
 
@@ -514,9 +321,11 @@ def rung_view(tables: Tables, clashes: pd.DataFrame, rung: int) -> list[object]:
     found = fz.rung_clashes(tables.scenarios, clashes, states)
     new = found[(found["rung"] == rung) & found["requirement"].isin(steps.loc[rung, "adds"])]
     names = state_names(tables.countries)
-    clash_rows = new.assign(state=new["country_id"].map(names))[
-        ["state", "requirement", "effect", "name", "source_id"]
-    ].rename(columns={"name": "commitment"})
+    clash_rows = new.assign(
+        state=new["country_id"].map(names), status=new["in_force"].map(fz.IN_FORCE)
+    )[["state", "requirement", "effect", "name", "status", "source_id"]].rename(
+        columns={"name": "commitment"}
+    )
     voices = tables.voices[tables.voices["rung"] == rung][
         ["voice_id", "name", "source_id", "stance", "rung_basis"]
     ]
@@ -623,416 +432,18 @@ def factor_explorer(tables: Tables) -> w.VBox:
     return w.VBox([factor, output])
 
 
-class WeightPanel:
-    """The model's sliders (one weight per factor and per clash effect), shared by three views."""
-
-    def __init__(self, tables: Tables):
-        self.tables = tables
-        self.clashes, self.coefs = fz.model(tables)
-        self.evidence = fz.state_evidence(
-            tables, self.clashes, list(self.coefs.index.get_level_values("country").unique())
-        )
-        # What the weights do not change, worked out once rather than at every slider move.
-        self.per_rung = fz.rung_evidence(tables.scenarios, self.clashes, self.evidence)
-        self.practice = fz.record_practice(tables, list(self.evidence.index))
-        self.names = state_names(tables.countries)
-        self.sources = model_sources(tables)
-        self.defaults = fz.default_weights(tables.factors)
-        factors = tables.factors.set_index("factor_id")
-        self.sliders = {}
-        for name, value in self.defaults.items():
-            low, high = fz.weight_grid(name)[0], fz.weight_grid(name)[-1]
-            full = f"{name} {factors.loc[name, 'name']}" if name in factors.index else ""
-            label = shorten(full, 33) if full else f"each clash: {name}"
-            self.sliders[name] = w.FloatSlider(
-                value=value,
-                min=low,
-                max=high,
-                step=fz.STEP,
-                description=label,
-                tooltip=full or f"Weight of one clash whose effect is '{name}'",
-                continuous_update=False,
-                readout_format=".1f",
-                style={"description_width": "260px"},
-                layout={"width": "470px"},
-            )
-        self.observers = w.Checkbox(
-            value=False, description="Observers must agree too", indent=False
-        )
-        self.reset = button("Reset weights", "undo")
-        self.reset.on_click(lambda _b: self.set_weights(self.defaults))
-        self._listeners: list[Callable[[], None]] = []
-        self._quiet = False
-        for control in [*self.sliders.values(), self.observers]:
-            control.observe(lambda _c: self._changed(), names="value")
-
-    def weights(self) -> pd.Series:
-        """The weights the sliders show now."""
-        return pd.Series({name: s.value for name, s in self.sliders.items()}, dtype=float)
-
-    def group(self) -> list[str]:
-        """The states that must all agree: OTS members, plus observers when ticked."""
-        return fz.ots_states(self.tables.countries, include_observers=self.observers.value)
-
-    def judged_group(self) -> list[str]:
-        """The states of the group with enough evidence to judge (see fz.state_evidence)."""
-        return [c for c in self.group() if bool(self.evidence.loc[c, "judged"])]
-
-    def set_weights(self, weights: dict[str, float] | pd.Series) -> None:
-        """Move several sliders at once and redraw the views once."""
-        self._quiet = True
-        try:
-            for name, value in dict(weights).items():
-                self.sliders[name].value = value
-        finally:
-            self._quiet = False
-        self._changed()
-
-    def on_change(self, listener: Callable[[], None]) -> None:
-        """Call listener whenever a weight or the group changes."""
-        self._listeners.append(listener)
-
-    def _changed(self) -> None:
-        """Tell every view to redraw (unless several sliders are being moved together)."""
-        if not self._quiet:
-            for listener in self._listeners:
-                listener()
-
-    def controls(self) -> w.Box:
-        """The sliders laid out in columns: drivers, constraints, clash effects."""
-        direction = self.tables.factors.set_index("factor_id")["direction"].astype(str)
-
-        def column(title: str, names: list[str]) -> w.VBox:
-            return w.VBox([w.HTML(html("<b>{}</b>", title)), *(self.sliders[n] for n in names)])
-
-        drivers = [n for n in direction.index if direction[n] == "driver"]
-        constraints = [n for n in direction.index if direction[n] == "constraint"]
-        left = column("Drivers (push up the ladder)", drivers)
-        left.children += (column("Clashes (each one counts)", list(fz.CLASH_WEIGHTS)),)
-        right = column("Constraints (hold back; bite harder on higher rungs)", constraints)
-        return w.VBox([w.HBox([left, right]), w.HBox([self.observers, self.reset])])
-
-
-def readiness_items(panel: WeightPanel) -> list[object]:
-    """The readiness of every state on every rung under the panel's weights and group."""
-    ready = fz.readiness(panel.coefs, panel.weights())
-    group, names = panel.group(), panel.names
-    return [
-        rendered(
-            html(
-                "<p class='otslab-caption'><b>Readiness of each state for each rung "
-                "(\u2713 = accepts)</b></p><p class='otslab-description'>{}</p>",
-                describe_readiness(ready, group, names, panel.evidence),
-            )
-        ),
-        readiness_html(ready, group, names, panel.tables.scenarios, panel.evidence, panel.per_rung),
-        rendered(
-            html(
-                "<p style='font-size:85%;color:#555'>Source: {} (see data/sources.csv)</p>",
-                ", ".join(panel.sources),
-            )
-        ),
-    ]
-
-
-def readiness_explorer(panel: WeightPanel) -> w.VBox:
-    """Move the weights: the readiness of every state on every rung and the common rung redraw."""
-    output = w.Output(layout=OUTPUT_LAYOUT)
-    panel.on_change(lambda: render_into(output, lambda: readiness_items(panel)))
-    render_into(output, lambda: readiness_items(panel))
-    return w.VBox([panel.controls(), output])
-
-
-def state_items(panel: WeightPanel, country_id: str) -> list[object]:
-    """One state's readiness term by term, the formula with its numbers, and its clashes."""
-    weights = panel.weights()
-    explained = fz.explain(panel.coefs, weights, country_id)
-    name = panel.names[country_id]
-    evidence = panel.evidence.loc[country_id]
-    top = fz.ceilings(fz.readiness(panel.coefs, weights)).loc[country_id]
-    if not evidence["judged"]:
-        top = f"not judged ({evidence['why not']})"
-    lines = join(formula_lines(explained, weights), Markup("<br>"))
-    mine = fz.rung_clashes(panel.tables.scenarios, panel.clashes, [country_id])
-    first = mine.sort_values("rung").drop_duplicates(["commitment_id", "name", "requirement"])
-    table = first[["rung", "requirement", "effect", "name", "source_id"]].rename(
-        columns={"rung": "first at rung", "name": "commitment"}
-    )
-    items: list[object] = [
-        rendered(
-            html(
-                "<h4>{}: highest rung accepted {}</h4><p><i>Evidence:</i> {} ({}).</p>"
-                "<p style='font-family:monospace'>{}</p>",
-                name,
-                top,
-                evidence_line(evidence),
-                evidence["source ids"] or "no source",
-                lines,
-            )
-        ),
-        table_html(explained.reset_index(), f"{name}: the terms of the formula per rung"),
-    ]
-    items.append(
-        table_html(table, f"{name}: clashes on the ladder ({len(table)})")
-        if len(table)
-        else hint(f"{name} has no commitment in the data that clashes with any rung.")
-    )
-    return items
-
-
-def state_explorer(panel: WeightPanel) -> w.VBox:
-    """Pick a state: its readiness per rung, term by term, under the weights set above."""
-    state = w.Dropdown(
-        options=[(panel.names[c], c) for c in panel.coefs.index.get_level_values(0).unique()],
-        description="State",
-    )
-    output = w.Output(layout=OUTPUT_LAYOUT)
-
-    def draw() -> list[object]:
-        return state_items(panel, state.value)
-
-    state.observe(lambda _c: render_into(output, draw), names="value")
-    panel.on_change(lambda: render_into(output, draw))
-    render_into(output, draw)
-    return w.VBox([state, w.HTML(WEIGHTS_NOTE), output])
-
-
-DIRECTIONS = {"either way": None, "up the ladder": "up", "down the ladder": "down"}
-"""Sensitivity view: which moves of the answer to list."""
-
-
-def sensitivity_items(panel: WeightPanel, direction: str | None) -> list[object]:
-    """The single weight changes that move the group's highest common rung (up, down or either)."""
-    weights, group = panel.weights(), panel.judged_group()
-    if not group:
-        return [hint("No state of the group has enough evidence to judge: nothing can move.")]
-    table = fz.sensitivity(panel.coefs, weights, group)
-    now = int(table["answer now"].iloc[0])
-    factors = panel.tables.factors.set_index("factor_id")["name"]
-    rows = []
-    for r in table.itertuples():
-        for side, to, answer in (("lower", r[4], r[5]), ("raise", r[6], r[7])):
-            if pd.isna(to):
-                continue
-            way = "up" if answer > now else "down"
-            if direction in (None, way):
-                rows.append(
-                    {
-                        "weight": f"{r.weight} {factors.get(r.weight, '(clash effect)')}",
-                        "now": r.now,
-                        "change": f"{side} to {to:g}",
-                        "answer then": int(answer),
-                        "moves": way,
-                    }
-                )
-    label = next(k for k, v in DIRECTIONS.items() if v == direction)
-    head = rendered(
-        html(
-            "<p>Now the {} judged states of the group all accept up to <b>rung {}</b>. "
-            "Single weight changes that move this answer ({}):</p>",
-            len(group),
-            now,
-            label,
-        )
-    )
-    if not rows:
-        return [head, hint(f"No single weight, anywhere on its slider, moves the answer {label}.")]
-    frame = pd.DataFrame(rows)
-    return [head, table_html(frame, f"{len(frame)} single changes that move the answer ({label})")]
-
-
-def sensitivity_explorer(panel: WeightPanel) -> w.VBox:
-    """Which single weight, changed alone, moves the highest rung all states accept?"""
-    direction = w.Dropdown(options=list(DIRECTIONS), value="either way", description="Moves")
-    output = w.Output(layout=OUTPUT_LAYOUT)
-
-    def draw() -> list[object]:
-        return sensitivity_items(panel, DIRECTIONS[direction.value])
-
-    direction.observe(lambda _c: render_into(output, draw), names="value")
-    panel.on_change(lambda: render_into(output, draw))
-    render_into(output, draw)
-    return w.VBox([direction, w.HTML(WEIGHTS_NOTE), output])
-
-
-def evidence_table(panel: WeightPanel) -> HTML:
-    """Per state: the evidence behind its verdicts, and whether the model can judge it."""
-    frame = panel.evidence.reset_index()
-    frame.insert(0, "state", frame["country_id"].map(panel.names))
-    frame["judged"] = frame["judged"].map({True: "yes", False: "no: not enough evidence"})
-    return table_html(
-        frame.drop(columns="country_id"),
-        f"How much evidence each verdict rests on (judged: at least one factor names the state "
-        f"and at least {fz.MIN_SOURCES} sources speak about it)",
-    )
-
-
-def record_items(panel: WeightPanel) -> list[object]:
-    """Where the model, under the panel's weights, contradicts what states already did."""
-    ready = fz.readiness(panel.coefs, panel.weights())
-    found = fz.record_contradictions(panel.tables.scenarios, panel.practice, ready)
-    if found.empty:
-        return [hint("Under these weights the model contradicts nothing the record shows.")]
-    found.insert(0, "state", found["country_id"].map(panel.names))
-    same = found[found["match"] == "the requirement itself"]
-    head = rendered(
-        html(
-            "<p>Under these weights the model contradicts the record {} times ({} of them on "
-            "the requirement itself, the rest on something close to it). Which is wrong: the "
-            "weights, or the ladder that puts every rung in one order?</p>",
-            len(found),
-            len(same),
-        )
-    )
-    return [
-        head,
-        table_html(found.drop(columns="country_id"), "The model against the record"),
-    ]
-
-
-def record_explorer(panel: WeightPanel) -> w.VBox:
-    """The contradictions between the model and the record, redrawn as the weights move."""
-    output = w.Output(layout=OUTPUT_LAYOUT)
-    panel.on_change(lambda: render_into(output, lambda: record_items(panel)))
-    render_into(output, lambda: record_items(panel))
-    return w.VBox([w.HTML("<i>Weights: set them with the sliders above.</i>"), output])
-
-
-def commit_view(panel: WeightPanel, path: Path | None = None) -> w.VBox:
-    """Set your own weights and say why, then commit them to a file before seeing the answer."""
-    path = path or fz.my_weights_path()
-    saved = fz.load_commitment(path)
-    start = saved["weights"] if saved else dict(panel.defaults)
-    sliders = {
-        name: w.FloatSlider(
-            value=float(start.get(name, panel.defaults[name])),
-            min=fz.weight_grid(name)[0],
-            max=fz.weight_grid(name)[-1],
-            step=fz.STEP,
-            description=panel.sliders[name].description,
-            tooltip=panel.sliders[name].tooltip,
-            continuous_update=False,
-            readout_format=".1f",
-            style={"description_width": "260px"},
-            layout={"width": "470px"},
-        )
-        for name in panel.defaults.index
-    }
-    reason = w.Textarea(
-        value=saved["reason"] if saved else "",
-        description="Why",
-        placeholder="Which weights did you change, and which claims or sources back you?",
-        layout={"width": "95%", "max_width": "700px", "height": "90px"},
-    )
-    commit_button = button("Commit my weights", "lock")
-    output = w.Output()
-
-    def differing(reference: dict) -> list[str]:
-        return [n for n, s in sliders.items() if abs(s.value - float(reference[n])) > 1e-9]
-
-    def status() -> list[object]:
-        found = fz.load_commitment(path)
-        if not found:
-            moved = differing(dict(panel.defaults))
-            where = f"away from the defaults: {', '.join(moved)}" if moved else "at the defaults"
-            return [
-                hint(
-                    f"Nothing committed yet. Your sliders are {where}. "
-                    "Set them, write why, then commit."
-                )
-            ]
-        text = f"Committed {found['committed']} to {os.path.relpath(path)}."
-        changed = differing(found["weights"])
-        if changed:
-            text += (
-                f" Your sliders now differ from what you committed on: {', '.join(changed)}; "
-                "commit again to keep them."
-            )
-        return [hint(text)]
-
-    def commit(_button: object) -> None:
-        if not reason.value.strip():
-            asking = "First write a reason for your weights, then commit."
-            render_into(output, lambda: [hint(asking)])
-            return
-        weights = {name: s.value for name, s in sliders.items()}
-        def save() -> list[object]:
-            fz.save_commitment(path, weights, reason.value)
-            return status()
-
-        render_into(output, save)
-
-    commit_button.on_click(commit)
-    redraw_on(tuple(sliders.values()), output, status)
-    half = len(sliders) // 2 + 1
-    names = list(sliders)
-    columns = w.HBox(
-        [w.VBox([sliders[n] for n in names[:half]]), w.VBox([sliders[n] for n in names[half:]])]
-    )
-    return w.VBox([columns, reason, commit_button, output])
-
-
-def reveal_items(panel: WeightPanel, path: Path | None = None) -> list[object]:
-    """Your committed weights against the defaults, and the answer under each."""
-    path = path or fz.my_weights_path()
-    found = fz.load_commitment(path)
-    if not found:
-        return [hint("Commit your weights in the cell above first; then run this cell again.")]
-    table = fz.compare_weights(found["weights"], panel.defaults)
-    mine = fz.readiness(panel.coefs, pd.Series(found["weights"])[panel.defaults.index])
-    default = fz.readiness(panel.coefs, panel.defaults)
-    group = fz.ots_states(panel.tables.countries)
-    lines = [
-        f"{who}: {describe_answer(fz.judged_answer(ready, group, panel.evidence), panel.names)}"
-        for who, ready in (("Your weights", mine), ("Default weights", default))
-    ]
-    items: list[object] = [
-        rendered(
-            html(
-                "<p><b>Your reason</b> ({}): {}</p><p>{}</p>",
-                found["committed"],
-                found["reason"],
-                join(lines, Markup("<br>")),
-            )
-        )
-    ]
-    items.append(
-        table_html(table, f"The {len(table)} weights you set differently from the defaults")
-        if len(table)
-        else hint("You kept every default weight.")
-    )
-    return items
-
-
-def reveal_view(panel: WeightPanel, path: Path | None = None) -> w.VBox:
-    """Compare your committed weights with the defaults; load them into the sliders if you like."""
-    path = path or fz.my_weights_path()
-    output = w.Output()
-    compare = button("Compare again", "refresh")
-    load = button("Put my weights on the sliders", "sliders")
-    compare.on_click(lambda _b: render_into(output, lambda: reveal_items(panel, path)))
-
-    def use(_button: object) -> None:
-        found = fz.load_commitment(path)
-        if found:
-            panel.set_weights({k: v for k, v in found["weights"].items() if k in panel.sliders})
-
-    load.on_click(use)
-    render_into(output, lambda: reveal_items(panel, path))
-    return w.VBox([w.HBox([compare, load]), output])
-
-
-def kit_view(tables: Tables, clashes: pd.DataFrame, folder: Path = fz.KIT_DIR) -> w.VBox:
+def kit_view(tables: Tables, clashes: pd.DataFrame, folder: Path | None = None) -> w.VBox:
     """Two buttons: write the kit (Markdown and printable HTML), or write it and print one PDF."""
     from otslab import roleplay as rp
 
+    folder = folder or rp.KIT_DIR
     output = w.Output()
     write = button("Write the kit", "file-text")
     printing = button("Print the kit to PDF", "print")
 
     def written(pdf: bool) -> list[object]:
         markdown, printable = rp.export_all(tables, folder, clashes, pdf=pdf)
-        return [hint(fz.describe_kit(markdown)), hint(fz.describe_kit(printable))]
+        return [hint(rp.describe_kit(markdown)), hint(rp.describe_kit(printable))]
 
     def pdf() -> list[object]:
         if rp.chromium() is None:
@@ -1082,7 +493,9 @@ def outcome_items(tables: Tables, paths: list[Path]) -> list[object]:
 
 
 def role_card_explorer(tables: Tables, clashes: pd.DataFrame) -> w.VBox:
-    """Pick a state: its role card for the summit simulation, built from the data."""
+    """Pick a state: its one-page role card, and the evidence sheet behind it folded below."""
+    from otslab import rolecards as rc
+
     names = state_names(tables.countries)
     state = w.Dropdown(
         options=[(names[c], c) for c in fz.role_card_states(tables.countries)],
@@ -1091,7 +504,19 @@ def role_card_explorer(tables: Tables, clashes: pd.DataFrame) -> w.VBox:
     output = w.Output(layout=OUTPUT_LAYOUT)
 
     def draw() -> list[object]:
-        return [markdown_view(fz.role_card(tables, state.value, clashes))]
+        card = rc.role_card(tables, state.value, clashes)
+        sheet = markdown_html(rc.evidence_sheet(tables, state.value, clashes))
+        return [
+            markdown_view(card),
+            rendered(
+                html(
+                    "<details><summary>The evidence sheet behind this card ({} words on the "
+                    "card)</summary>{}</details>",
+                    rc.word_count(card),
+                    sheet,
+                )
+            ),
+        ]
 
     redraw_on((state,), output, draw)
     return w.VBox([state, output])

@@ -1,27 +1,30 @@
-"""The role play's paper: chair's and press cards, the outcome form and its CSV, a printable kit.
+"""The role play's paper: briefing, chair's and press cards, outcome form, and the printable kit.
 
 Run `python -m otslab.roleplay` (or `make roleplay-kit`) from the notebooks folder to write the
-briefing, the delegations' cards, the chair's and press cards and the outcome form, as HTML and
-(where Chromium is installed) as one PDF, into notebooks/roleplay_kit/print. Printed at 10 pt,
-each sheet starts a new page and repeats its title atop every page it runs onto; a role card
-prints as the delegation's brief (at most two pages) and its evidence file (every sourced line).
+briefing, the delegations' cards (otslab.rolecards), the chair's and press cards, the outcome
+form and the evidence sheets, as Markdown, as HTML and (where Chromium is installed) as one PDF,
+into notebooks/roleplay_kit. Printed at 10 pt, each sheet starts a new page; a role card fits
+one page, and the evidence sheets behind the cards run on together at the end.
 """
 
 from __future__ import annotations
 
 import csv
-import re
+import hashlib
+import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from otslab import feasibility as fz
-from otslab.data import Tables, load_tables
+from otslab import rolecards as rc
+from otslab.data import Tables, load_tables, write_atomically
 from otslab.markup import Markup, html, join, markdown_html
 from otslab.markup import md_text as md
 
@@ -43,6 +46,109 @@ OUTCOME_FILE = "outcomes.csv"
 
 PRINT_DIR = "print"
 """Sub-folder of the kit for the printable pages (HTML and PDF)."""
+
+
+# --- the briefing ------------------------------------------------------------------------------
+
+PROCEDURE = """## Procedure (45 minutes)
+
+- **0-5 min, briefing.** The teacher reads the decision point. Groups of one to three students
+  take a role card each. The members ({members}) sit at the table; the observers ({observers})
+  are optional seats; {outside} sit apart.
+- **5-15 min, preparation.** Each delegation works through "Prepare" on its card.
+- **15-23 min, opening statements.** One minute each: members first, then observers. {outside}
+  may each make one public statement of one minute.
+- **23-33 min, recess.** Delegations talk in pairs. {outside} may talk to any delegation but may
+  not join the table.
+- **33-40 min, decision.** The chair (see the chair's card) puts question 1, then question 2.
+  The OTS decides by consensus, so one member's "no" blocks; observers speak but do not decide.
+  The chair records the rung reached, who held out and why on the outcome form.
+- **40-45 min, debrief** (questions below). The press corps, if there is one, reads its report.
+"""
+"""The simulation's steps; {members}, {observers} and {outside} are filled from the data."""
+
+DEBRIEF = """## Debrief questions
+
+1. Which rung did your summit reach, and which delegation set the limit? Compare it with the
+   model's highest common rung under the weights you chose in the notebook, and with the rungs
+   other groups and earlier classes reached (the outcome CSV).
+2. Which of your arguments rested on a fact, which on an interpretation, a forecast or a
+   recommendation? Check the claim types in `claims.csv`.
+3. Where did a legal commitment (a treaty clause, a neutrality law) decide the matter, and where a
+   political pressure? Which mattered more in your summit?
+4. How did Russia, China and Iran act on the outcome from outside the room? Which source
+   describes that kind of influence?
+5. What would have to change for the summit to climb one rung higher, and is there evidence in the
+   sources that it is changing?
+6. Whose voice was missing: parliaments, publics, Armenia, Iran, the other observers?
+7. Which confidential instruction changed the outcome? It was invented for the game: would a
+   real government have given it, and which source would tell you?
+"""
+
+
+def decision_point(tables: Tables) -> str:
+    """The decision before the summit, in Markdown, from the events, organisations and ladder."""
+    scenarios = tables.scenarios.set_index("rung")
+    events = tables.events
+    proposals = events[
+        (events["kind"].astype(str) == "proposal")
+        & (events["framework"].astype(str) == "OTS")
+        & (events["status"].astype(str) == "proposed")
+    ]
+    ots = tables.organisations.set_index("org_id").loc["OTS"]
+    exercise = fz.first_rung_with(tables.scenarios, "joint_exercises")
+    clause = fz.first_rung_with(tables.scenarios, "solidarity_clause")
+    defence = fz.first_rung_with(tables.scenarios, fz.COLLECTIVE_DEFENCE)
+    out = ["## Decision point", "", "The OTS heads of state meet. On the record before them:", ""]
+    out += [
+        f"- {md(r.title)} ({md(f'{r.date}, {r.source_id}')}): {md(r.summary)}"
+        for r in proposals.itertuples()
+    ]
+    for kind in ("summit", "document"):
+        dated = events[
+            (events["kind"].astype(str) == kind) & (events["framework"].astype(str) == "OTS")
+        ].dropna(subset=["date_earliest"])
+        if not dated.empty:
+            last = dated.sort_values("date_earliest").iloc[-1]
+            out.append(
+                f"- {md(last['title'])} ({md(last['date'] + ', ' + last['source_id'])}): "
+                f"{md(last['summary'])}"
+            )
+    out.append(
+        f"- Collective-defence clause in the OTS founding documents: "
+        f"{md(ots['collective_defense_clause'])} ({md(ots['clause_source_id'])}: "
+        f"\u201c{md(ots['clause_locator'])}\u201d)"
+    )
+    out += [
+        "",
+        f"**Question 1.** Hold exercises under the OTS flag (rung {exercise}, "
+        f"\u201c{md(scenarios.loc[exercise, 'name'])}\u201d)?",
+        "",
+        f"**Question 2.** Adopt a clause: rung {clause} "
+        f"(\u201c{md(scenarios.loc[clause, 'name'])}\u201d) or rung {defence} "
+        f"(\u201c{md(scenarios.loc[defence, 'name'])}\u201d)?",
+    ]
+    return "\n".join(out)
+
+
+def procedure(tables: Tables) -> str:
+    """The 45-minute procedure, with the seats filled from countries.csv."""
+    names = tables.countries.set_index("country_id")["name"].map(fz.short_name)
+    members = fz.ots_states(tables.countries)
+    observers = [c for c in fz.ots_states(tables.countries, True) if c not in members]
+    outside = [c for c in fz.role_card_states(tables.countries) if c not in members + observers]
+    return PROCEDURE.format(
+        members=md(", ".join(names[members])),
+        observers=md(", ".join(names[observers])),
+        outside=md(" and ".join(names[outside])),
+    )
+
+
+def briefing(tables: Tables) -> str:
+    """The teacher's sheet: decision point, procedure and debrief questions."""
+    return "\n\n".join(
+        ["# Role play: the next OTS summit", decision_point(tables), procedure(tables), DEBRIEF]
+    )
 
 
 # --- chair, press and outcome form --------------------------------------------------------------
@@ -262,91 +368,13 @@ table.sheet > thead { display: table-header-group; }
 table.sheet > thead th { text-align: left; font-weight: normal; padding: 0 0 2mm; }
 table.sheet > tbody td { padding: 0; vertical-align: top; }
 h1 { font-size: 16pt; margin: 0; padding-bottom: 1.5mm; border-bottom: 1.5pt solid #000; }
-h2 { font-size: 12.5pt; margin: 3.5mm 0 1.5mm; break-after: avoid; }
+h2 { font-size: 12pt; margin: 2.5mm 0 1mm; break-after: avoid; }
 p, ul, ol { margin: 0 0 1.5mm; }
 ul, ol { padding-left: 5mm; }
 li { margin: 0 0 0.8mm; break-inside: avoid; }
 .fiction { border: 1.5pt dashed #000; padding: 1mm 2mm; }
 </style>""")
 """Print styles: A4, 10 pt black text, each sheet starting a new page, its title on every page."""
-
-CARD_SECTIONS = (
-    "Your brief",
-    "Your options, rung by rung",
-    "Confidential instructions",
-    "Your position in one line",
-    "Your commitments today",
-    "Your levers: commitments you share with OTS states",
-    "Prepare (10 minutes)",
-)
-"""Sections a printed role card keeps; the others go to the delegation's evidence file."""
-
-KEY_LINES = 4
-"""How many of the most telling sourced lines a printed role card repeats from its evidence file."""
-
-_SOURCE_ID = re.compile(r"\b(?:[SR]\d{3})\b")
-_ASSERTED = re.compile(r"asserted by ([^;)]*)")
-
-
-def _split_sections(markdown: str) -> tuple[str, str, list[tuple[str, str]]]:
-    """A card's title line, the text before its first section, and its (heading, body) pairs."""
-    title, _, rest = markdown.partition("\n")
-    intro, *parts = rest.split("\n## ")
-    sections = [part.partition("\n") for part in parts]
-    return title, intro, [(heading, body) for heading, _, body in sections]
-
-
-def _join_sections(head: str, sections: list[tuple[str, str]]) -> str:
-    """Markdown from a head (title and intro) and (heading, body) sections."""
-    return "\n## ".join([head, *(f"{heading}\n{body}" for heading, body in sections)])
-
-
-def key_lines(evidence: list[tuple[str, str]]) -> list[str]:
-    """The most telling sourced lines: your side's own words, then the claims most sources make."""
-    sections = dict(evidence)
-
-    def sourced(heading: str) -> list[str]:
-        lines = sections.get(heading, "").splitlines()
-        return [line for line in lines if line.startswith("- ") and _SOURCE_ID.search(line)]
-
-    voices = sourced("What the sources report your side saying")[:2]
-    claims = sorted(
-        sourced("Claims about you in the sources"),
-        key=lambda line: -len(_SOURCE_ID.findall(_ASSERTED.search(line + "asserted by ;")[1])),
-    )
-    return [*voices, *claims][:KEY_LINES]
-
-
-def print_sheets(markdown: str) -> list[str]:
-    """A page of the kit as the sheets it prints on: a role card as its card and evidence file."""
-    title, intro, sections = _split_sections(markdown)
-    if not title.startswith("# Role card: "):
-        return [markdown]
-    card = [(h, b) for h, b in sections if h in CARD_SECTIONS]
-    evidence = [(h, b) for h, b in sections if h not in CARD_SECTIONS]
-    if not evidence:
-        return [markdown]
-    name = title.removeprefix("# Role card: ")
-    lines = key_lines(evidence)
-    note = (
-        "*Repeated from your evidence file (the next sheet), which keeps every sourced line: "
-        "your side's own words first, then the claims most sources make about you.*"
-        if lines
-        else "*No source in the data quotes your side or makes a claim about you: that is "
-        "missing data, not a position. Your evidence file shows what there is.*"
-    )
-    telling = ["", note, "", *lines, ""]
-    prepare = [section for section in card if section[0].startswith("Prepare")]
-    card = [section for section in card if section not in prepare]
-    card_sections = [*card, ("The most telling sourced lines", "\n".join(telling)), *prepare]
-    evidence_intro = (
-        f"\n*Every sourced line about {name} in the course data, for preparing and for the "
-        "press corps' questions. Your brief is on the role card.*\n"
-    )
-    return [
-        _join_sections(f"{title}\n{intro}", card_sections),
-        _join_sections(f"# Evidence file: {name}\n{evidence_intro}", evidence),
-    ]
 
 
 def page_html(markdown: str) -> Markup:
@@ -367,20 +395,109 @@ def page_html(markdown: str) -> Markup:
 
 
 def kit_html(markdown: str) -> Markup:
-    """Every printed sheet of one page of the kit, as HTML sections."""
-    return join(page_html(sheet) for sheet in print_sheets(markdown))
+    """One page of the kit as a printed sheet (HTML section)."""
+    return page_html(markdown)
 
 
 def kit_pages(tables: Tables, clashes: pd.DataFrame) -> dict[str, str]:
     """Every page of the kit, in print order: file stem -> Markdown."""
-    pages = {"00_briefing": fz.briefing(tables)}
+    pages = {"00_briefing": briefing(tables)}
     for number, cid in enumerate(fz.role_card_states(tables.countries), start=1):
-        pages[f"{number:02d}_role_card_{cid}"] = fz.role_card(tables, cid, clashes)
+        pages[f"{number:02d}_role_card_{cid}"] = rc.role_card(tables, cid, clashes)
     n = len(pages)
     pages[f"{n:02d}_chair"] = chair_card(tables)
     pages[f"{n + 1:02d}_press"] = press_card()
     pages[f"{n + 2:02d}_outcome_form"] = outcome_form(tables)
+    pages[f"{n + 3:02d}_evidence_sheets"] = rc.evidence_sheets(tables, clashes)
     return pages
+
+
+KIT_DIR = Path(__file__).resolve().parents[1] / "roleplay_kit"
+"""Where notebook 04 writes the role-play kit: notebooks/roleplay_kit, seen in the file browser."""
+
+KIT_MANIFEST = ".kit-manifest.json"
+"""In the kit folder: the SHA-256 of every file as the course last wrote it."""
+
+
+def _digest(data: bytes) -> str:
+    """SHA-256 of some bytes, in hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_manifest(folder: Path) -> dict[str, str]:
+    """The kit's manifest (file name -> hash we wrote), or {} when missing or unreadable."""
+    try:
+        found = json.loads((folder / KIT_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(found, dict):
+        return {}
+    return {k: v for k, v in found.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def _kit_target(folder: Path, name: str, data: bytes, manifest: dict[str, str]) -> Path:
+    """Where to write a kit file: its own name, unless someone changed that file since we wrote it.
+
+    A changed file is kept; the new version goes beside it as `<stem>.new<suffix>` (or
+    `.new-2<suffix>`...), e.g. `01_role_card_TUR.new.md`.
+    """
+    stem, suffix = Path(name).stem, Path(name).suffix
+    candidates = [name] + [f"{stem}.new{'' if n == 1 else f'-{n}'}{suffix}" for n in range(1, 100)]
+    for candidate in candidates:
+        path = folder / candidate
+        if not path.exists():
+            return path
+        current = _digest(path.read_bytes())
+        if current == _digest(data) or manifest.get(candidate) == current:
+            return path
+    raise FileExistsError(f"{folder}: too many edited copies of {name}; tidy the folder")
+
+
+def write_kit_files(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write files (name -> bytes) into folder, keeping any a user changed; return the paths.
+
+    A file changed since the course wrote it is never overwritten: the new version is written
+    beside it (`describe_kit` says which). Each file is written whole or not at all.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = _read_manifest(folder)
+    written = []
+    for name, data in files.items():
+        path = _kit_target(folder, name, data, manifest)
+        if not path.exists() or path.read_bytes() != data:
+            write_atomically(path, data, mode=0o644)
+        manifest[path.name] = _digest(data)
+        written.append(path)
+    write_atomically(
+        folder / KIT_MANIFEST, json.dumps(manifest, indent=1).encode("utf-8"), mode=0o644
+    )
+    return written
+
+
+def export_kit(tables: Tables, folder: Path, clashes: pd.DataFrame) -> list[Path]:
+    """Write the briefing and one Markdown role card per state into folder; return the paths.
+
+    A file changed since the course wrote it is kept, as `write_kit_files` does.
+    """
+    texts = {"00_briefing.md": briefing(tables)}
+    for number, cid in enumerate(fz.role_card_states(tables.countries), start=1):
+        texts[f"{number:02d}_role_card_{cid}.md"] = rc.role_card(tables, cid, clashes)
+    return write_kit_files(folder, {k: (v + "\n").encode("utf-8") for k, v in texts.items()})
+
+
+def describe_kit(written: list[Path]) -> str:
+    """What export_kit did, in words: where the kit is and which edited files it left alone."""
+    folder = os.path.relpath(written[0].parent)
+    kept = [p for p in written if ".new" in p.name]
+    kinds = sorted({p.suffix.lstrip(".").upper().replace("MD", "Markdown") for p in written})
+    lines = [f"The kit ({len(written)} files: {', '.join(kinds)}) is in {folder}."]
+    lines += [
+        f"{p.name.split('.new')[0]}{p.suffix} was changed after it was written: it is kept as "
+        f"it is, and the version from the data is in {p.name}."
+        for p in kept
+    ]
+    return "\n".join(lines)
 
 
 def document(title: str, sections: Iterable[Markup]) -> bytes:
@@ -450,10 +567,10 @@ def export_printable(
     sections = {stem: kit_html(text) for stem, text in pages.items()}
     files = {f"{stem}.html": document(stem, [s]) for stem, s in sections.items()}
     files["kit.html"] = document("Role-play kit", sections.values())
-    written = fz.write_kit_files(out, files)
+    written = write_kit_files(out, files)
     if pdf:
         kit = next(p for p in written if p.name.startswith("kit") and p.suffix == ".html")
-        written += fz.write_kit_files(out, {"kit.pdf": print_pdf(kit)})
+        written += write_kit_files(out, {"kit.pdf": print_pdf(kit)})
     written.append(write_outcome_template(Path(folder) / OUTCOME_FILE))
     return written
 
@@ -463,7 +580,7 @@ def export_all(
 ) -> tuple[list[Path], list[Path]]:
     """Every page of the kit as Markdown into folder, and as HTML (and PDF) into folder/print."""
     pages = kit_pages(tables, clashes)
-    markdown = fz.write_kit_files(
+    markdown = write_kit_files(
         folder, {f"{stem}.md": (text + "\n").encode("utf-8") for stem, text in pages.items()}
     )
     return markdown, export_printable(tables, folder, clashes, pdf=pdf, pages=pages)
@@ -473,9 +590,9 @@ def main() -> None:
     """Write the Markdown kit and the printable kit into notebooks/roleplay_kit."""
     tables = load_tables()
     clashes, _ = fz.model(tables)
-    written, printable = export_all(tables, fz.KIT_DIR, clashes, pdf=chromium() is not None)
-    print(fz.describe_kit(written))
-    print(fz.describe_kit(printable))
+    written, printable = export_all(tables, KIT_DIR, clashes, pdf=chromium() is not None)
+    print(describe_kit(written))
+    print(describe_kit(printable))
     if chromium() is None:
         print("No Chromium here: open print/kit.html in a browser and print it.", file=sys.stderr)
 

@@ -1,0 +1,820 @@
+"""Notebook 04's model in views: the record first, the weights, and the group's answer.
+
+No view names a state as holding back unless the student has committed weights: before that, the
+views describe the group (the highest rung every judged state accepts, and how that holds over
+random settings of the sliders). The record is shown first, and no weight can make a state
+refuse a rung the record already shows it doing (`feasibility.above_record`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import ipywidgets as w
+import numpy as np
+import pandas as pd
+from IPython.display import HTML
+from matplotlib import colormaps
+from matplotlib.colors import TwoSlopeNorm
+
+from otslab import feasibility as fz
+from otslab.data import Tables
+from otslab.markup import Markup, html, join, rendered
+from otslab.plots import on_colour, source_ids_of
+from otslab.widgets import OUTPUT_LAYOUT, TABLE_STYLE, button, hint, render_into, table_html
+
+READINESS_CMAP = "PuOr"
+"""Diverging, colour-blind-safe: orange below 0 (refuses), purple above (accepts)."""
+
+RECORD_COLOUR = "#d9ead3"
+"""Cells the record already fills (at or below a state's floor): pale green, with words."""
+
+UNSURE_LABEL = "Count commitments not in force (signed only, or entry into force not established)"
+"""The control that lets commitments not in force weigh; off by default."""
+
+
+def state_names(countries: pd.DataFrame) -> dict[str, str]:
+    """Country id -> short name (without a parenthesised abbreviation)."""
+    return {r.country_id: fz.short_name(r.name) for r in countries.itertuples()}
+
+
+def names_list(ids: list[str], names: dict[str, str]) -> str:
+    """State names joined with commas and a final 'and'."""
+    shown = [names[c] for c in ids]
+    return ", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else "".join(shown)
+
+
+def weight_label(name: str, factors: pd.DataFrame) -> str:
+    """The full words a weight's slider carries: the factor's id and name, or the clash effect."""
+    named = factors.set_index("factor_id")["name"]
+    if name in named.index:
+        return f"{name} {named[name]}"
+    return f"Each clash whose commitment {name}"
+
+
+class WeightPanel:
+    """The model's weights, its not-in-force control and the student's commitment, for all views."""
+
+    def __init__(self, tables: Tables, path: Path | None = None):
+        self.tables = tables
+        self.path = Path(path) if path else fz.my_weights_path()
+        self.clashes, in_force = fz.model(tables)
+        states = list(in_force.index.get_level_values("country").unique())
+        self._coefs = {False: in_force, True: fz.model(tables, count_unsure=True)[1]}
+        self.evidence = fz.state_evidence(tables, self.clashes, states)
+        self.per_rung = fz.rung_evidence(tables.scenarios, self.clashes, self.evidence)
+        self.practice = fz.record_practice(tables, states)
+        self.floors = fz.record_floor(self.practice, states)
+        self.names = state_names(tables.countries)
+        self.defaults = fz.default_weights(tables.factors)
+        self.robust: dict[tuple, dict] = {}  # robustness per (control, group): see group_robustness
+        self.sliders = {name: weight_slider(name, value) for name, value in self.defaults.items()}
+        self.unsure = w.Checkbox(value=False, description=UNSURE_LABEL, indent=False)
+        self.unsure.layout.width = "auto"
+        self.observers = w.Checkbox(
+            value=False, description="Observers must agree too", indent=False
+        )
+        self.reset = button("Reset weights", "undo")
+        self.reset.on_click(lambda _b: self.set_weights(self.defaults))
+        self._listeners: list[Callable[[], None]] = []
+        self._quiet = False
+        for control in [*self.sliders.values(), self.observers, self.unsure]:
+            control.observe(lambda _c: self._changed(), names="value")
+
+    @property
+    def coefs(self) -> pd.DataFrame:
+        """The model's coefficients: commitments in force only, unless the control says more."""
+        return self._coefs[bool(self.unsure.value)]
+
+    def weights(self) -> pd.Series:
+        """The weights the sliders show now."""
+        return pd.Series({name: s.value for name, s in self.sliders.items()}, dtype=float)
+
+    def ready(self) -> pd.DataFrame:
+        """Readiness under the sliders, above each state's record (NaN at or below its floor)."""
+        return fz.above_record(fz.readiness(self.coefs, self.weights()), self.floors)
+
+    def group(self) -> list[str]:
+        """The states that must all agree: OTS members, plus observers when ticked."""
+        return fz.ots_states(self.tables.countries, include_observers=self.observers.value)
+
+    def judged_group(self) -> list[str]:
+        """The states of the group with enough evidence to judge (see fz.state_evidence)."""
+        return [c for c in self.group() if bool(self.evidence.loc[c, "judged"])]
+
+    def committed(self) -> dict | None:
+        """The student's committed weights and reason, or None before the first commit."""
+        return fz.load_commitment(self.path)
+
+    def set_weights(self, weights: dict[str, float] | pd.Series) -> None:
+        """Move several sliders at once and redraw the views once."""
+        self._quiet = True
+        try:
+            for name, value in dict(weights).items():
+                self.sliders[name].value = value
+        finally:
+            self._quiet = False
+        self._changed()
+
+    def on_change(self, listener: Callable[[], None]) -> None:
+        """Call listener whenever a weight, the group or the commitment changes."""
+        self._listeners.append(listener)
+
+    def _changed(self) -> None:
+        """Tell every view to redraw (unless several sliders are being moved together)."""
+        if not self._quiet:
+            for listener in self._listeners:
+                listener()
+
+    def controls(self) -> w.Box:
+        """The sliders with their full names, in three groups, and the model's two switches."""
+        return w.VBox(
+            [
+                weight_columns(self.sliders, self.tables.factors),
+                self.unsure,
+                w.HBox([self.observers, self.reset]),
+            ]
+        )
+
+
+def weight_slider(name: str, value: float) -> w.FloatSlider:
+    """A slider for one weight on its grid; its full name is the label `weight_columns` adds."""
+    grid = fz.weight_grid(name)
+    return w.FloatSlider(
+        value=value,
+        min=grid[0],
+        max=grid[-1],
+        step=fz.STEP,
+        description=name if name.startswith("F") else "weight",
+        continuous_update=False,
+        readout_format=".1f",
+        style={"description_width": "4em"},
+        layout={"width": "340px"},
+    )
+
+
+def weight_columns(sliders: dict[str, w.FloatSlider], factors: pd.DataFrame) -> w.HBox:
+    """Drivers, constraints and clash effects in groups, each slider under its full name."""
+    direction = factors.set_index("factor_id")["direction"].astype(str)
+
+    def labelled(name: str) -> w.VBox:
+        label = w.HTML(
+            html(
+                "<span style='font-size:90%;line-height:1.2'>{}</span>", weight_label(name, factors)
+            ),
+            layout={"width": "340px", "margin": "4px 0 0 0"},
+        )
+        return w.VBox([label, sliders[name]])
+
+    def column(title: str, names: list[str]) -> w.VBox:
+        return w.VBox([w.HTML(html("<b>{}</b>", title)), *(labelled(n) for n in names)])
+
+    drivers = [n for n in direction.index if direction[n] == "driver"]
+    constraints = [n for n in direction.index if direction[n] == "constraint"]
+    left = column("Drivers: push up the ladder", drivers)
+    left.children += (column("Clashes with commitments: each one counts", list(fz.CLASH_WEIGHTS)),)
+    right = column("Constraints: hold back, more on higher rungs", constraints)
+    return w.HBox([left, right], layout={"flex_flow": "row wrap", "gap": "24px"})
+
+
+def model_sources(tables: Tables) -> list[str]:
+    """The sources behind the model: ladder, commitments, record, readings, factors' claims."""
+    claims = {c for cell in tables.factors["evidence"] for c in fz.split_ids(cell)}
+    evidence = tables.claim_sources[tables.claim_sources["claim_id"].isin(claims)]
+    frames = [tables.scenarios, tables.commitments, tables.commitment_requirements.dropna()]
+    return source_ids_of(pd.concat([f[["source_id"]] for f in [*frames, evidence]]))
+
+
+# --- the record first ---------------------------------------------------------------------------
+
+
+def record_cells(panel: WeightPanel) -> pd.DataFrame:
+    """States x rungs: the events that show the state already doing what the rung adds ('' none)."""
+    steps = fz.ladder(panel.tables.scenarios)
+    states = list(panel.floors.index)
+    cells = pd.DataFrame("", index=states, columns=list(steps.index))
+    for (state, rung), rows in panel.practice.groupby(["country_id", "rung"]):
+        seen = rows.drop_duplicates("event_id")
+        close = (seen["match"] != "the requirement itself").all()
+        events = "; ".join(
+            f"{r.title} ({'undated' if pd.isna(r.date) else r.date}, {r.source_id})"
+            for r in seen.itertuples()
+        )
+        cells.loc[state, int(rung)] = ("close: " if close else "") + events
+    return cells
+
+
+def record_html(panel: WeightPanel) -> HTML:
+    """What each state already does, rung by rung, with the events and their sources."""
+    steps = fz.ladder(panel.tables.scenarios)
+    cells = record_cells(panel)
+    head = join(html("<th>{} {}</th>", r, steps.loc[r, "name"]) for r in steps.index)
+    rows = []
+    for state in cells.index:
+        floor = int(panel.floors[state])
+        tds = []
+        for rung in steps.index:
+            text = cells.loc[state, rung]
+            if text:
+                tds.append(
+                    html(
+                        "<td style='background:{};vertical-align:top;font-size:85%' "
+                        "data-state='{}' data-rung='{}' data-record='already does'>"
+                        "<b>already does</b><br>{}</td>",
+                        RECORD_COLOUR,
+                        state,
+                        rung,
+                        text,
+                    )
+                )
+            elif rung < floor:
+                tds.append(
+                    html(
+                        "<td style='background:{};font-size:85%' data-state='{}' data-rung='{}' "
+                        "data-record='under its record'>not in the record, but below rung {}, "
+                        "which it does: not weighed</td>",
+                        RECORD_COLOUR,
+                        state,
+                        rung,
+                        floor,
+                    )
+                )
+            else:
+                tds.append(
+                    html(
+                        "<td style='font-size:85%;color:#555' data-state='{}' data-rung='{}' "
+                        "data-record=''>not in the record: the model weighs it</td>",
+                        state,
+                        rung,
+                    )
+                )
+        rows.append(html("<tr><th>{}</th>{}</tr>", panel.names[state], join(tds)))
+    floors = ", ".join(f"{panel.names[s]} {int(f)}" for s, f in panel.floors.items())
+    return rendered(
+        html(
+            "{style}<p class='otslab-caption'><b>The record first: what each state already does, "
+            "rung by rung</b></p><p class='otslab-description'>Highest rung each state already "
+            "does something of (its floor): {floors}. No weight can make a state refuse a rung "
+            "at or below its floor.</p><table class='otslab-table'><thead><tr><th>state</th>"
+            "{head}</tr></thead><tbody>{rows}</tbody></table><p style='font-size:85%'><i>"
+            "'close': exercises of OTS states together, not yet under the OTS flag. Which event "
+            "does what a rung asks is our reading (otslab.feasibility.RECORD_EVENTS, and every "
+            "exercise with two or more OTS states). Source ids in brackets: see "
+            "data/sources.csv.</i></p>",
+            style=TABLE_STYLE,
+            floors=floors,
+            head=head,
+            rows=join(rows),
+        )
+    )
+
+
+# --- the group's answer, and how robust it is ---------------------------------------------------
+
+
+def group_robustness(panel: WeightPanel) -> dict:
+    """fz.robustness for the panel's judged group and coefficients, worked out once for each."""
+    key = (bool(panel.unsure.value), tuple(panel.judged_group()))
+    if key not in panel.robust:
+        panel.robust[key] = fz.robustness(panel.coefs, list(key[1]), panel.floors)
+    return panel.robust[key]
+
+
+def _percent(share: float) -> str:
+    """A share as a whole percentage, never rounding a non-zero share to 0."""
+    return f"{share:.0%}" if share == 0 or share >= 0.005 else "under 1%"
+
+
+def describe_group(panel: WeightPanel) -> str:
+    """The group's answer under the sliders and over random settings, without naming a state."""
+    group, judged = panel.group(), panel.judged_group()
+    kind = "members and observers" if panel.observers.value else "members"
+    unjudged = [c for c in group if c not in judged]
+    skipped = (
+        f" Not judged, for lack of evidence: {names_list(unjudged, panel.names)}."
+        if unjudged
+        else ""
+    )
+    if not judged:
+        return f"The model cannot judge any of the {kind}: not enough evidence." + skipped
+    steps = fz.ladder(panel.tables.scenarios)
+    floor = int(panel.floors[judged].min())
+    answer = fz.highest_common_rung(panel.ready(), judged)
+    found = group_robustness(panel)
+    shares = found["answers"]["share"]
+    spread = "; ".join(f"rung {r} in {_percent(s)}" for r, s in shares.items() if s > 0)
+    higher = found["next rung"]
+    reach = found["accepting"]["share"]
+    reaching = "; ".join(f"{k} of {len(judged)} in {_percent(s)}" for k, s in reach.items() if s)
+    movers = found["influence"].head(3)
+    moved = ", ".join(
+        f"{weight_label(r.weight, panel.tables.factors)} ({r.correlation:+.2f})"
+        for r in movers.itertuples()
+        if abs(r.correlation) >= 0.05
+    )
+    text = (
+        f"The record already shows every judged state of the {kind} at rung {floor} or higher. "
+        f"Under the weights on the sliders, all {len(judged)} accept up to rung {answer} "
+        f"('{steps.loc[answer, 'name'] if answer else 'none'}'). Over {fz.SETTINGS:,} random "
+        f"settings of the sliders, the highest rung they all accept is {spread}."
+    )
+    if higher > answer or shares.get(higher, 0) < 1:
+        text += (
+            f" How many of them would accept rung {higher} ('{steps.loc[higher, 'name']}'): "
+            f"{reaching}."
+        )
+    if moved:
+        text += f" The weights that move that number most: {moved}."
+    return text + skipped
+
+
+# --- the readiness table: veiled until the student commits -------------------------------------
+
+
+def readiness_norm(values: np.ndarray) -> TwoSlopeNorm:
+    """Colour scale centred on 0, each side stretched to its own extreme (at least 1)."""
+    finite = values[np.isfinite(values)]
+    low = float(finite.min()) if finite.size else -1.0
+    high = float(finite.max()) if finite.size else 1.0
+    return TwoSlopeNorm(0, min(-1.0, low), max(1.0, high))
+
+
+def readiness_html(panel: WeightPanel, revealed: bool) -> HTML:
+    """Every state on every rung: the record where it speaks, the model above it.
+
+    Before the student commits (revealed False) the model's cells are veiled: no state is shown
+    refusing anything under weights it did not choose.
+    """
+    ready = panel.ready()
+    group = panel.judged_group()
+    verdict = fz.verdicts(ready, panel.evidence, panel.practice)
+    steps = fz.ladder(panel.tables.scenarios)
+    norm, cmap = readiness_norm(ready.to_numpy(dtype=float)), colormaps[READINESS_CMAP]
+    marked = (fz.highest_common_rung(ready, group) + 1) if group and revealed else -1
+    line = "border-left:4px solid black;"
+    head = join(
+        html("<th style='{}'>{} {}</th>", line if r == marked else "", r, steps.loc[r, "name"])
+        for r in ready.columns
+    )
+    tops = fz.ceilings(ready)
+    rows = []
+    for state, row in ready.iterrows():
+        cells = []
+        for rung, value in row.items():
+            said = verdict.loc[state, rung]
+            edge = line if rung == marked else ""
+            clashes = int(panel.per_rung.loc[(state, rung), "clashes"])
+            if said in ("already does", "under its record"):
+                style, shown = f"background:{RECORD_COLOUR};", said
+            elif not revealed:
+                style, shown = "background:#f4f4f4;color:#555;", "weighed: commit to see"
+            elif said == "not enough evidence":
+                style, shown = (
+                    "background:#e6e6e6;color:#333;",
+                    f"? not enough evidence ({value:+.1f})",
+                )
+            else:
+                mark = "\u2713" if said == "accepts" else "\u2717"
+                style, shown = on_colour(cmap(norm(value))), f"{value:+.1f} {mark} {said}"
+            cells.append(
+                html(
+                    "<td style='{}text-align:center;font-size:90%;{}' data-state='{}' "
+                    "data-rung='{}' data-verdict='{}'>{}<br><small>{} clash{}</small></td>",
+                    style,
+                    edge,
+                    state,
+                    rung,
+                    said
+                    if (revealed or said in ("already does", "under its record"))
+                    else "veiled",
+                    shown,
+                    clashes,
+                    "es" * (clashes != 1),
+                )
+            )
+        judged = bool(panel.evidence.loc[state, "judged"])
+        top = (tops[state] if judged else "not judged") if revealed else "commit to see"
+        rows.append(html("<tr><th>{}</th>{}<td>{}</td></tr>", panel.names[state], join(cells), top))
+    note = (
+        "\u2713 accepts (readiness \u2265 0), \u2717 refuses; green: the record, not weighed; "
+        "the black line marks the highest rung every judged state accepts."
+        if revealed
+        else "Green: the record, which no weight changes. The cells the model weighs stay veiled "
+        "until you commit your own weights above: the course shows no state refusing anything "
+        "under weights you did not choose."
+    )
+    return rendered(
+        html(
+            "{style}<table class='otslab-table'><thead><tr><th>state</th>{head}"
+            "<th>highest rung accepted</th></tr></thead><tbody>{rows}</tbody></table>"
+            "<p style='font-size:85%'><i>{note} Clashes: commitments {which} that touch what the "
+            "rung asks.</i></p>",
+            style=TABLE_STYLE,
+            head=head,
+            rows=join(rows),
+            note=note,
+            which="of any status" if panel.unsure.value else "in force",
+        )
+    )
+
+
+def weights_words(panel: WeightPanel, found: dict) -> str:
+    """'under your weights (committed ...)' or how the sliders differ from the committed weights."""
+    moved = [
+        n
+        for n, s in panel.sliders.items()
+        if abs(s.value - float(found["weights"].get(n, -1))) > 1e-9
+    ]
+    if not moved:
+        return f"under your weights (committed {found['committed']})"
+    return (
+        "under the weights now on the sliders, which you chose (they differ from your committed "
+        f"weights on {', '.join(moved)})"
+    )
+
+
+def holding_back(panel: WeightPanel) -> pd.DataFrame:
+    """Under the sliders: the judged states whose ceiling is the group's answer, with the
+    commitments and constraints that weigh on them at the next rung and the smallest single
+    weight change that would bring each one up."""
+    ready, group = panel.ready(), panel.judged_group()
+    answer = fz.highest_common_rung(ready, group)
+    top = int(ready.columns.max())
+    if not group or answer >= top:
+        return pd.DataFrame()
+    higher = answer + 1
+    weights = panel.weights()
+    found = fz.rung_clashes(
+        panel.tables.scenarios, fz.binding(panel.clashes, panel.unsure.value), group
+    )
+    factors = panel.tables.factors
+    reach = fz.factor_reach(factors, group)
+    constraint = factors.set_index("factor_id")["direction"].astype(str) == "constraint"
+    rows = []
+    for state in fz.blockers(ready, group):
+        here = found[(found["country_id"] == state) & (found["rung"] == higher)]
+        here = here.drop_duplicates(["commitment_id", "name"])
+        ids = [f for f in reach.index if reach.loc[f, state] and constraint[f]]
+        moves = fz.sensitivity(panel.coefs, weights, [state], panel.floors)
+        change = [
+            f"{side} {m['weight']} to {m[f'{side}d to']:g}"
+            for _i, m in moves.iterrows()
+            for side in ("raise", "lower")
+            if int(m[f"answer if {side}d"] if pd.notna(m[f"answer if {side}d"]) else 0) > answer
+        ]
+        rows.append(
+            {
+                "state": panel.names[state],
+                f"readiness at rung {higher}": float(ready.loc[state, higher]),
+                "commitments that weigh": "; ".join(
+                    f"{r.name} ({r.effect}; {r.source_id})" for r in here.itertuples()
+                )
+                or "none",
+                "constraints that bear on it": ", ".join(ids) or "only the general ones",
+                "one weight that would change it": ", ".join(change[:3])
+                or "no single weight: it takes several",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def readiness_items(panel: WeightPanel) -> list[object]:
+    """The group's answer and its robustness; after a commit, every state and who holds back."""
+    found = panel.committed()
+    items: list[object] = [
+        rendered(
+            html(
+                "<p class='otslab-caption'><b>How far up the ladder, for the group</b></p>"
+                "<p class='otslab-description' role='status' aria-live='polite'>{}</p>",
+                describe_group(panel),
+            )
+        ),
+        readiness_html(panel, revealed=found is not None),
+        rendered(
+            html(
+                "<p style='font-size:85%;color:#555'>Source: {} (see data/sources.csv)</p>",
+                ", ".join(model_sources(panel.tables)),
+            )
+        ),
+    ]
+    if found is None:
+        items.append(
+            hint(
+                "Who holds back is shown only under weights you chose: set the sliders in "
+                "'Commit first' above, write why, and press Commit my weights."
+            )
+        )
+        return items
+    back = holding_back(panel)
+    words = weights_words(panel, found)
+    if back.empty:
+        items.append(hint(f"Nobody holds the group below the top rung {words}."))
+    else:
+        items.append(
+            table_html(back, f"Who holds back, {words}: the evidence, and what would change it")
+        )
+    return items
+
+
+def readiness_explorer(panel: WeightPanel) -> w.VBox:
+    """Move the weights: the group's answer redraws; the states' verdicts after a commit."""
+    output = w.Output(layout=OUTPUT_LAYOUT)
+    panel.on_change(lambda: render_into(output, lambda: readiness_items(panel)))
+    render_into(output, lambda: readiness_items(panel))
+    return w.VBox([panel.controls(), output])
+
+
+def record_check_items(panel: WeightPanel) -> list[object]:
+    """How often the bare formula would contradict the record; what the course shows never does."""
+    raw = fz.readiness(panel.coefs, panel.weights())
+    bare = fz.record_contradictions(panel.tables.scenarios, panel.practice, raw)
+    shown = fz.record_contradictions(panel.tables.scenarios, panel.practice, panel.ready())
+    return [
+        hint(
+            f"Under the weights on the sliders, the bare formula would contradict the record in "
+            f"{len(bare)} place{'s' * (len(bare) != 1)} (a state refusing, or stopping below, a "
+            f"rung it already does). What the course shows contradicts it in {len(shown)}: the "
+            "record comes first, and the model weighs only the rungs above it."
+        )
+    ]
+
+
+def record_check_view(panel: WeightPanel) -> w.VBox:
+    """The record check, redrawn as the weights move."""
+    output = w.Output(layout=OUTPUT_LAYOUT)
+    panel.on_change(lambda: render_into(output, lambda: record_check_items(panel)))
+    render_into(output, lambda: record_check_items(panel))
+    return w.VBox([w.HTML("<i>Weights: set them with the sliders above.</i>"), output])
+
+
+# --- one state, term by term; what moves the answer ---------------------------------------------
+
+
+def formula_lines(explained: pd.DataFrame, weights: pd.Series) -> list[str]:
+    """The formula with one state's numbers filled in, one line per rung."""
+    lines = []
+    for rung, row in explained.iterrows():
+        if not row["weighed"]:
+            lines.append(f"rung {rung}: not weighed (the record already shows it)")
+            continue
+        depth = 0.0 if pd.isna(row["depth"]) else row["depth"]
+        clash = " ".join(
+            f"- {int(row[f'clashes: {e}'])}\u00d7{weights[e]:g}"
+            for e in fz.CLASH_WEIGHTS
+            if row[f"clashes: {e}"]
+        )
+        verdict = "accepts" if row["accepts"] else "refuses"
+        lines.append(
+            f"rung {rung}: {row['drivers']:g} - {depth:g}\u00d7{row['constraints']:g} {clash} "
+            f"= {row['readiness']:+g} ({verdict})".replace("  ", " ")
+        )
+    return lines
+
+
+def state_items(panel: WeightPanel, country_id: str) -> list[object]:
+    """One state's readiness term by term under the student's weights (after a commit)."""
+    found = panel.committed()
+    name = panel.names[country_id]
+    if found is None:
+        return [hint(f"Commit your weights first: then you can read {name}'s numbers under them.")]
+    weights = panel.weights()
+    floor = int(panel.floors[country_id])
+    explained = fz.explain(panel.coefs, weights, country_id, floor)
+    evidence = panel.evidence.loc[country_id]
+    top = fz.ceilings(panel.ready()).loc[country_id]
+    if not evidence["judged"]:
+        top = f"not judged ({evidence['why not']})"
+    lines = join(formula_lines(explained, weights), Markup("<br>"))
+    return [
+        rendered(
+            html(
+                "<h4>{}, {}: highest rung accepted {}</h4><p><i>The record:</i> floor {} "
+                "(see the record table). <i>Evidence:</i> {} sources ({}).</p>"
+                "<p style='font-family:monospace'>{}</p>",
+                name,
+                weights_words(panel, found),
+                top,
+                floor,
+                evidence["sources"],
+                evidence["source ids"] or "none",
+                lines,
+            )
+        ),
+        table_html(explained.reset_index(), f"{name}: the terms of the formula per rung"),
+    ]
+
+
+def state_explorer(panel: WeightPanel) -> w.VBox:
+    """Pick a state: its readiness per rung, term by term, under the weights set above."""
+    state = w.Dropdown(
+        options=[(panel.names[c], c) for c in panel.coefs.index.get_level_values(0).unique()],
+        description="State",
+    )
+    output = w.Output(layout=OUTPUT_LAYOUT)
+
+    def draw() -> list[object]:
+        return state_items(panel, state.value)
+
+    state.observe(lambda _c: render_into(output, draw), names="value")
+    panel.on_change(lambda: render_into(output, draw))
+    render_into(output, draw)
+    return w.VBox([state, w.HTML("<i>Weights: set them with the sliders above.</i>"), output])
+
+
+DIRECTIONS = {"either way": None, "up the ladder": "up", "down the ladder": "down"}
+"""Sensitivity view: which moves of the answer to list."""
+
+
+def sensitivity_items(panel: WeightPanel, direction: str | None) -> list[object]:
+    """The single weight changes that move the group's highest common rung (up, down or either)."""
+    weights, group = panel.weights(), panel.judged_group()
+    if not group:
+        return [hint("No state of the group has enough evidence to judge: nothing can move.")]
+    table = fz.sensitivity(panel.coefs, weights, group, panel.floors)
+    now = int(table["answer now"].iloc[0])
+    rows = []
+    for r in table.itertuples():
+        for side, to, answer in (("lower", r[4], r[5]), ("raise", r[6], r[7])):
+            if pd.isna(to):
+                continue
+            way = "up" if answer > now else "down"
+            if direction in (None, way):
+                rows.append(
+                    {
+                        "weight": weight_label(r.weight, panel.tables.factors),
+                        "now": r.now,
+                        "change": f"{side} to {to:g}",
+                        "answer then": int(answer),
+                        "moves": way,
+                    }
+                )
+    label = next(k for k, v in DIRECTIONS.items() if v == direction)
+    head = rendered(
+        html(
+            "<p>Now the {} judged states of the group all accept up to <b>rung {}</b>. "
+            "Single weight changes that move this answer ({}):</p>",
+            len(group),
+            now,
+            label,
+        )
+    )
+    if not rows:
+        return [head, hint(f"No single weight, anywhere on its slider, moves the answer {label}.")]
+    frame = pd.DataFrame(rows)
+    return [head, table_html(frame, f"{len(frame)} single changes that move the answer ({label})")]
+
+
+def sensitivity_explorer(panel: WeightPanel) -> w.VBox:
+    """Which single weight, changed alone, moves the highest rung all states accept?"""
+    direction = w.Dropdown(options=list(DIRECTIONS), value="either way", description="Moves")
+    output = w.Output(layout=OUTPUT_LAYOUT)
+
+    def draw() -> list[object]:
+        return sensitivity_items(panel, DIRECTIONS[direction.value])
+
+    direction.observe(lambda _c: render_into(output, draw), names="value")
+    panel.on_change(lambda: render_into(output, draw))
+    render_into(output, draw)
+    return w.VBox([direction, w.HTML("<i>Weights: set them with the sliders above.</i>"), output])
+
+
+def evidence_table(panel: WeightPanel) -> HTML:
+    """Per state: the evidence behind its verdicts, and whether the model can judge it."""
+    frame = panel.evidence.reset_index()
+    frame.insert(0, "state", frame["country_id"].map(panel.names))
+    frame["judged"] = frame["judged"].map({True: "yes", False: "no: not enough evidence"})
+    return table_html(
+        frame.drop(columns="country_id"),
+        f"How much evidence each verdict rests on (judged: at least one factor names the state "
+        f"and at least {fz.MIN_SOURCES} sources speak about it)",
+    )
+
+
+# --- commit, then reveal -----------------------------------------------------------------------
+
+
+def commit_view(panel: WeightPanel) -> w.VBox:
+    """Set your own weights and say why, then commit them to a file before seeing any verdict.
+
+    Committing also puts the weights on the model's sliders, so every view below follows them.
+    """
+    saved = panel.committed()
+    start = saved["weights"] if saved else dict(panel.defaults)
+    sliders = {
+        name: weight_slider(name, float(start.get(name, panel.defaults[name])))
+        for name in panel.defaults.index
+    }
+    reason = w.Textarea(
+        value=saved["reason"] if saved else "",
+        description="Why",
+        placeholder="Which weights did you change, and which claims or sources back you?",
+        layout={"width": "95%", "max_width": "700px", "height": "90px"},
+    )
+    commit_button = button("Commit my weights", "lock")
+    output = w.Output()
+
+    def differing(reference: dict) -> list[str]:
+        return [n for n, s in sliders.items() if abs(s.value - float(reference[n])) > 1e-9]
+
+    def status() -> list[object]:
+        found = panel.committed()
+        if not found:
+            moved = differing(dict(panel.defaults))
+            where = f"away from the defaults: {', '.join(moved)}" if moved else "at the defaults"
+            return [
+                hint(
+                    f"Nothing committed yet. Your sliders are {where}. "
+                    "Set them, write why, then commit."
+                )
+            ]
+        text = f"Committed {found['committed']} to {os.path.relpath(panel.path)}."
+        changed = differing(found["weights"])
+        if changed:
+            text += (
+                f" Your sliders now differ from what you committed on: {', '.join(changed)}; "
+                "commit again to keep them."
+            )
+        return [hint(text)]
+
+    def commit(_button: object) -> None:
+        if not reason.value.strip():
+            asking = "First write a reason for your weights, then commit."
+            render_into(output, lambda: [hint(asking)])
+            return
+        weights = {name: s.value for name, s in sliders.items()}
+
+        def save() -> list[object]:
+            fz.save_commitment(panel.path, weights, reason.value)
+            panel.set_weights(weights)
+            return status()
+
+        render_into(output, save)
+
+    commit_button.on_click(commit)
+    for slider in sliders.values():
+        slider.observe(lambda _c: render_into(output, status), names="value")
+    render_into(output, status)
+    return w.VBox([weight_columns(sliders, panel.tables.factors), reason, commit_button, output])
+
+
+def reveal_items(panel: WeightPanel) -> list[object]:
+    """Your committed weights against the defaults: the group's answer under each, and who
+    holds back under yours."""
+    found = panel.committed()
+    if not found:
+        return [hint("Commit your weights in the cell above first; then run this cell again.")]
+    table = fz.compare_weights(found["weights"], panel.defaults)
+    group = panel.judged_group()
+    answers = []
+    for who, weights in (
+        ("your weights", found["weights"]),
+        ("the default weights", panel.defaults),
+    ):
+        ready = fz.above_record(
+            fz.readiness(panel.coefs, pd.Series(weights)[panel.defaults.index]), panel.floors
+        )
+        rung = fz.highest_common_rung(ready, group) if group else None
+        line = f"Under {who}, every judged state accepts up to rung {rung}."
+        if who == "your weights" and rung is not None:
+            back = fz.blockers(ready, group)
+            if back:
+                verb = "holds" if len(back) == 1 else "hold"
+                line += (
+                    f" Under your weights, {names_list(back, panel.names)} {verb} the group "
+                    f"below rung {rung + 1}."
+                )
+        answers.append(line)
+    items: list[object] = [
+        rendered(
+            html(
+                "<p><b>Your reason</b> ({}): {}</p><p>{}</p>",
+                found["committed"],
+                found["reason"],
+                join(answers, Markup("<br>")),
+            )
+        )
+    ]
+    items.append(
+        table_html(table, f"The {len(table)} weights you set differently from the defaults")
+        if len(table)
+        else hint("You kept every default weight.")
+    )
+    return items
+
+
+def reveal_view(panel: WeightPanel) -> w.VBox:
+    """Compare your committed weights with the defaults; load them into the sliders if you like."""
+    output = w.Output()
+    load = button("Put my weights on the sliders", "sliders")
+
+    def use(_button: object) -> None:
+        found = panel.committed()
+        if found:
+            panel.set_weights({k: v for k, v in found["weights"].items() if k in panel.sliders})
+
+    load.on_click(use)
+    panel.on_change(lambda: render_into(output, lambda: reveal_items(panel)))
+    render_into(output, lambda: reveal_items(panel))
+    return w.VBox([load, output])
