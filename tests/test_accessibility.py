@@ -26,7 +26,7 @@ from jupyterlab import (
     WIDGET_TIMEOUT_MS,
     LabPages,
 )
-from otslab import alignments_views, feasibility_views, network_views, plots
+from otslab import alignments_views, feasibility_views, model_views, network_views, plots
 from otslab.data import load_tables
 from otslab.sources_views import HEATMAP_CMAP
 from otslab.widgets import CheckList, shown_text
@@ -63,10 +63,11 @@ FILLS = {
     "dyad blues": [sns.color_palette("Blues", as_cmap=True)(x / 10) for x in range(11)],
     "term heatmap": [sns.color_palette(HEATMAP_CMAP, as_cmap=True)(x / 10) for x in range(11)],
     "readiness": [
-        colormaps[feasibility_views.READINESS_CMAP](x / 10) for x in range(11)
+        colormaps[model_views.READINESS_CMAP](x / 10) for x in range(11)
     ],
     "similarity": [colormaps[alignments_views.SIMILARITY_CMAP](x / 20) for x in range(21)],
     "no evidence grey": [rgb("#e6e6e6")],
+    "record green": [rgb(model_views.RECORD_COLOUR)],
 }
 """Every colour a grid cell, chip or legend fills with text written on it."""
 
@@ -124,7 +125,7 @@ def test_clash_and_ladder_grids_say_in_words_what_colour_shows(T) -> None:
     fv = feasibility_views
     states = fv.fz.ots_states(T.countries, include_observers=True)
     codes = list(fv.fz.requirement_meanings())
-    clashes = fv.WeightPanel(T).clashes
+    clashes = fv.fz.model(T)[0]
     html = fv.clash_grid_html(clashes, states, codes, fv.state_names(T.countries)).data
     cells = grid_cells.cells(html, "data-cell")
     marks = set(feasibility_views.EFFECT_MARKS.values())

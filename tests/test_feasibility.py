@@ -1,4 +1,4 @@
-"""otslab.feasibility (the ladder, clashes, the readiness model, role cards) and its views."""
+"""otslab.feasibility (the ladder, clashes, the readiness model) and its views."""
 
 import re
 from html import escape
@@ -9,6 +9,8 @@ import pytest
 
 from otslab import feasibility as fz
 from otslab import feasibility_views as fv
+from otslab import model_views as mv
+from otslab import roleplay as rp
 from otslab.data import DATA_DIR, Tables, load_tables
 from otslab.plots import to_png
 from otslab.widgets import shown_text
@@ -209,9 +211,13 @@ def test_explain_adds_up_to_readiness() -> None:
         "clashes: limits": 1,
         "clashes: pulls elsewhere": 0,
         "clash penalty": 3.5,
+        "weighed": True,
         "readiness": -5.5,
         "accepts": False,
     }
+    floored = fz.explain(coefs, w, "BBB", floor=2)
+    assert floored["readiness"].isna().tolist() == [True, True, False]
+    assert floored["accepts"].tolist() == [True, True, False]
 
 
 def test_sensitivity_finds_the_nearest_value_that_moves_the_answer() -> None:
@@ -387,44 +393,8 @@ def test_model_covers_members_and_observers(T, model) -> None:
     )
 
 
-def test_role_cards_exist_for_members_observers_russia_and_china(T, model) -> None:
-    clashes, _ = model
-    expected = [
-        *T.countries.query("ots_status in ['member', 'observer']")["country_id"],
-        "RUS",
-        "CHN",
-    ]
-    assert fz.role_card_states(T.countries) == expected
-    for cid in expected:
-        card = fz.role_card(T, cid, clashes)
-        country = T.countries.set_index("country_id").loc[cid]
-        assert card.startswith(f"# Role card: {country['name']}")
-        for org in fz.current_memberships(T, cid)["org"]:
-            assert f"- {org}:" in card
-        for voice in T.voices[T.voices["country_id"] == cid].itertuples():
-            assert voice.name in card and voice.source_id in card
-        if country["ots_status"] in ("member", "observer"):
-            for name in clashes.loc[clashes["country_id"] == cid, "name"]:
-                assert name in card
-            assert "## Prepare" in card and "question 1" in card
-        else:
-            assert "Outside power" in card and "## Your levers" in card
-
-
-def test_russian_levers_name_the_ots_states_bound(T, model) -> None:
-    card = fz.role_card(T, "RUS", model[0])
-    csto = T.commitments.query("org_id == 'CSTO'")["name"]
-    assert all(name in card for name in csto)
-    assert "also binds Kazakhstan, Kyrgyzstan" in card
-
-
-def test_unknown_country_card_is_a_clear_error(T, model) -> None:
-    with pytest.raises(ValueError, match="'ZZZ' is not in countries.csv"):
-        fz.role_card(T, "ZZZ", model[0])
-
-
 def test_decision_point_and_briefing_come_from_the_data(T) -> None:
-    text = fz.briefing(T)
+    text = rp.briefing(T)
     proposals = T.events.query("kind == 'proposal' and framework == 'OTS' and status == 'proposed'")
     assert len(proposals) and all(title in text for title in proposals["title"])
     names = T.scenarios.set_index("rung")["name"]
@@ -437,13 +407,13 @@ def test_decision_point_and_briefing_come_from_the_data(T) -> None:
 
 def test_export_writes_the_kit_where_asked_only(T, model, tmp_path) -> None:
     before = sorted(p.name for p in DATA_DIR.parent.iterdir())
-    written = fz.export_kit(T, tmp_path / "kit", model[0])
+    written = rp.export_kit(T, tmp_path / "kit", model[0])
     assert [p.parent for p in written] == [tmp_path / "kit"] * len(written)
     assert len(written) == 1 + len(fz.role_card_states(T.countries))
-    assert written[0].read_text(encoding="utf-8") == fz.briefing(T) + "\n"
+    assert written[0].read_text(encoding="utf-8") == rp.briefing(T) + "\n"
     kaz = written[fz.role_card_states(T.countries).index("KAZ") + 1]
     assert kaz.name.endswith("_KAZ.md")
-    assert kaz.read_text(encoding="utf-8") == fz.role_card(T, "KAZ", model[0]) + "\n"
+    assert kaz.read_text(encoding="utf-8") == rp.rc.role_card(T, "KAZ", model[0]) + "\n"
     assert sorted(p.name for p in DATA_DIR.parent.iterdir()) == before
 
 
@@ -469,9 +439,11 @@ def test_figures_have_titles_labels_sources_and_render(T, model) -> None:
         assert ax.get_title(loc="left") and ax.get_xlabel() and ax.get_ylabel()
         assert any(t.get_text().startswith("Source: ") for t in fig.texts)
         assert to_png(fig).startswith(b"\x89PNG")
-    evidence = fz.state_evidence(T, clashes, list(ready.index))
-    text = fv.describe_readiness(ready, members, names, evidence)
-    assert f"up to rung {fz.highest_common_rung(ready, members)}" in text
+    panel = mv.WeightPanel(T)
+    shown = fz.above_record(ready, panel.floors)
+    text = mv.describe_group(panel)
+    assert f"all {len(members)} accept up to rung {fz.highest_common_rung(shown, members)}" in text
+    assert not any(names[c] in text for c in members)  # the group, no state named
     assert "No rung requires foreign_basing" in fv.describe_ladder(T.scenarios, codes)
 
 
@@ -520,37 +492,54 @@ def test_clash_grid_opens_each_cell_with_its_commitments(T, model) -> None:
 
 
 @pytest.fixture()
-def panel(T):
-    """A fresh weight panel (sliders at their defaults)."""
-    return fv.WeightPanel(T)
+def panel(T, tmp_path):
+    """A fresh weight panel (sliders at their defaults) whose student has committed them."""
+    panel = mv.WeightPanel(T, tmp_path / "04_my_weights.json")
+    fz.save_commitment(panel.path, dict(panel.defaults), "The defaults, to test the views.")
+    return panel
 
 
 def cell_values(output) -> dict[tuple[str, int], float]:
-    """The readiness values the HTML heatmap shows, by (state, rung)."""
+    """The readiness values the table shows, by (state, rung): only the cells the model weighs."""
     found = re.findall(
-        r"data-state='(\w+)' data-rung='(\d+)' data-value='([-\d.e]+)'", shown_text(output)
+        r"data-state='(\w+)' data-rung='(\d+)' data-verdict='[^']*' data-value='([-\d.e]+)'",
+        shown_text(output),
     )
     return {(s, int(r)): float(v) for s, r, v in found}
 
 
-def test_readiness_view_shows_the_formula_at_default_weights(T, panel, model) -> None:
-    output = fv.readiness_explorer(panel).children[-1]
+def weighed(panel) -> set[tuple[str, int]]:
+    """The (state, rung) cells above each state's record: the ones the model weighs."""
+    return {
+        (s, r)
+        for s in panel.floors.index
+        for r in panel.tables.scenarios["rung"]
+        if r > panel.floors[s]
+    }
+
+
+def test_readiness_view_shows_the_formula_above_the_record(T, panel, model) -> None:
+    output = mv.readiness_explorer(panel).children[-1]
     expected = fz.readiness(model[1], fz.default_weights(T.factors))
     shown = cell_values(output)
-    assert len(shown) == expected.size
+    assert set(shown) == weighed(panel)
     assert all(shown[(s, r)] == pytest.approx(expected.loc[s, r]) for s, r in shown)
     text = shown_text(output)
-    assert "Readiness of each state for each rung" in text
-    assert f"Source: {', '.join(fv.model_sources(T))}" in text
+    assert "How far up the ladder, for the group" in text
+    assert f"Source: {', '.join(mv.model_sources(T))}" in text
+    assert text.count("data-verdict='already does'") == len(
+        panel.practice.drop_duplicates(["country_id", "rung"])
+    )
 
 
 def test_a_driver_slider_moves_only_the_states_it_bears_on(T, panel) -> None:
     factor = T.factors.dropna(subset=["applies_to"]).query("direction == 'driver'").iloc[0]
     targets = set(fz.split_ids(factor["applies_to"]))
-    output = fv.readiness_explorer(panel).children[-1]
+    output = mv.readiness_explorer(panel).children[-1]
     before = cell_values(output)
     panel.sliders[factor["factor_id"]].value = 0.0  # from 1: minus 1 on every rung
     after = cell_values(output)
+    assert before
     for (state, rung), value in before.items():
         drop = 1.0 if state in targets else 0.0
         assert after[(state, rung)] == pytest.approx(value - drop), (state, rung)
@@ -561,7 +550,7 @@ def test_a_constraint_slider_bites_by_the_depth_of_each_rung(T, panel) -> None:
     targets = set(fz.split_ids(factor["applies_to"]))
     sizes = {r.rung: len(r.requirements.split(";")) for r in T.scenarios.itertuples()}
     depth = {rung: n / max(sizes.values()) for rung, n in sizes.items()}
-    output = fv.readiness_explorer(panel).children[-1]
+    output = mv.readiness_explorer(panel).children[-1]
     before = cell_values(output)
     panel.sliders[factor["factor_id"]].value = 3.0  # from 1: 2 more
     after = cell_values(output)
@@ -570,13 +559,13 @@ def test_a_constraint_slider_bites_by_the_depth_of_each_rung(T, panel) -> None:
         assert after[(state, rung)] == pytest.approx(value - drop, abs=1e-4), (state, rung)
 
 
-def test_the_rules_out_slider_counts_each_clash(panel, model) -> None:
+def test_the_rules_out_slider_counts_each_clash_in_force(panel, model) -> None:
     clashes, _ = model
     found = fz.rung_clashes(
-        panel.tables.scenarios, clashes, fz.ots_states(panel.tables.countries, True)
+        panel.tables.scenarios, fz.binding(clashes), fz.ots_states(panel.tables.countries, True)
     )
     ruled = found[found["effect"] == "rules out"].groupby(["country_id", "rung"]).size()
-    output = fv.readiness_explorer(panel).children[-1]
+    output = mv.readiness_explorer(panel).children[-1]
     before = cell_values(output)
     panel.sliders["rules out"].value += 1.0
     after = cell_values(output)
@@ -584,50 +573,68 @@ def test_the_rules_out_slider_counts_each_clash(panel, model) -> None:
         assert after[key] == pytest.approx(value - ruled.get(key, 0)), key
 
 
+def test_a_treaty_not_in_force_weighs_only_when_counted(T, panel) -> None:
+    """The Caspian Convention (not in force) limits what rung 5 asks of Azerbaijan only when the
+    student ticks the control: the rung-5 cell drops by the 'limits' weight for each clash."""
+    assert T.commitments.set_index("commitment_id").loc["K003", "in_force"] == "no"
+    output = mv.readiness_explorer(panel).children[-1]
+    before = cell_values(output)[("AZE", 5)]
+    assert "commitments in force that touch" in shown_text(output)
+    found = fz.rung_clashes(panel.tables.scenarios, panel.clashes, ["AZE"])
+    unsure = found[(found["rung"] == 5) & (found["in_force"] != "yes")]
+    assert set(unsure["commitment_id"]) == {"K003"} and set(unsure["effect"]) == {"limits"}
+    panel.unsure.value = True
+    drop = len(unsure) * fz.CLASH_WEIGHTS["limits"]
+    assert cell_values(output)[("AZE", 5)] == pytest.approx(before - drop)
+    assert "commitments of any status" in shown_text(output)
+
+
 def test_all_weights_zero_in_the_view(panel) -> None:
-    output = fv.readiness_explorer(panel).children[-1]
+    output = mv.readiness_explorer(panel).children[-1]
     panel.set_weights(dict.fromkeys(panel.sliders, 0.0))
     assert set(cell_values(output).values()) == {0.0}
     top = panel.tables.scenarios["rung"].max()
-    assert f"all accept up to rung {top}" in shown_text(output)
-    sensitivity = fv.sensitivity_explorer(panel)
+    assert f"accept up to rung {top}" in shown_text(output)
+    sensitivity = mv.sensitivity_explorer(panel)
     sensitivity.children[0].value = "up the ladder"
     assert "otslab-hint" in shown_text(sensitivity.children[-1])
     panel.reset.click()
-    assert cell_values(output)[("TUR", 1)] != 0.0
+    assert cell_values(output)[("TUR", 5)] != 0.0
 
 
 def test_observers_checkbox_widens_the_group(panel) -> None:
-    output = fv.readiness_explorer(panel).children[-1]
+    output = mv.readiness_explorer(panel).children[-1]
     members = len(fz.ots_states(panel.tables.countries))
     everyone = fz.ots_states(panel.tables.countries, include_observers=True)
     judged = [c for c in everyone if panel.evidence.loc[c, "judged"]]
-    assert f"The {members} judged states of the group" in shown_text(output)
-    assert "(not in group)" in shown_text(output)
+    assert f"all {members} accept up to rung" in shown_text(output)
     panel.observers.value = True
-    assert f"The {len(judged)} judged states of the group" in shown_text(output)
-    assert "Not judged (not enough evidence): Hungary and Northern Cyprus." in shown_text(output)
-    assert "(not in group)" not in shown_text(output)
+    assert f"all {len(judged)} accept up to rung" in shown_text(output)
+    assert "Not judged, for lack of evidence: Hungary and Northern Cyprus." in shown_text(output)
 
 
 def test_state_view_follows_dropdown_and_sliders(T, panel) -> None:
-    view = fv.state_explorer(panel)
+    view = mv.state_explorer(panel)
     state, output = view.children[0], view.children[-1]
-    state.value = "UZB"
+    state.value = "TKM"  # an observer with no record: every rung weighed
     text = shown_text(output)
-    assert "Uzbekistan: highest rung accepted" in text
-    first = fz.explain(panel.coefs, panel.weights(), "UZB").iloc[0]
+    assert "Turkmenistan, under your weights" in text
+    first = fz.explain(panel.coefs, panel.weights(), "TKM").iloc[0]
     assert f"rung 1: {first['drivers']:g} - " in text and f"= {first['readiness']:+g}" in text
     general = T.factors[T.factors["applies_to"].isna() & (T.factors["direction"] == "driver")]
     panel.sliders[general["factor_id"].iloc[0]].value = 3.0  # from 1: plus 2 on every rung
     assert f"rung 1: {first['drivers'] + 2:g} - " in shown_text(output)
     assert f"= {first['readiness'] + 2:+g}" in shown_text(output)
+    assert "differ from your committed weights" in shown_text(output)
+    state.value = "KAZ"
+    assert "rung 2: not weighed (the record already shows it)" in shown_text(output)
 
 
 def test_sensitivity_view_lists_moves_in_the_chosen_direction(panel) -> None:
-    view = fv.sensitivity_explorer(panel)
+    panel.observers.value = True  # Turkmenistan, with no record, makes the answer movable
+    view = mv.sensitivity_explorer(panel)
     direction, output = view.children[0], view.children[-1]
-    table = fz.sensitivity(panel.coefs, panel.weights(), panel.judged_group())
+    table = fz.sensitivity(panel.coefs, panel.weights(), panel.judged_group(), panel.floors)
     now = int(table["answer now"].iloc[0])
     direction.value = "down the ladder"
     text = shown_text(output)
@@ -666,8 +673,10 @@ def test_factor_explorer_shows_the_evidence(T) -> None:
     assert f"{len(fz.split_ids(last['evidence']))} claims" in text
 
 
-def test_role_card_explorer_shows_the_chosen_card(T, model) -> None:
+def test_role_card_explorer_shows_the_chosen_card_and_its_evidence(T, model) -> None:
     view = fv.role_card_explorer(T, model[0])
     state, output = view.children
     state.value = "CHN"
-    assert "<h1>Role card: China</h1>" in shown_text(output)
+    text = shown_text(output)
+    assert "<h1>Role card: China</h1>" in text
+    assert "<details><summary>The evidence sheet behind this card" in text and "V30" in text

@@ -11,6 +11,7 @@ from run_notebook import execute as run_in_kernel
 from conftest import REPO, notebook_paths
 from course_run import NO_NETWORK, CourseRun
 from otslab import feasibility as fz
+from otslab import roleplay as rp
 from otslab.data import load_tables
 
 
@@ -115,28 +116,28 @@ def test_the_role_play_kit_keeps_a_teachers_edits(tmp_path: Path) -> None:
     T = load_tables()
     clashes, _coefs = fz.model(T)
     kit = tmp_path / "kit"
-    first = fz.export_kit(T, kit, clashes)
+    first = rp.export_kit(T, kit, clashes)
     assert [p.parent for p in first] == [kit] * len(first)
-    assert "roleplay_kit" in str(fz.KIT_DIR) and fz.KIT_DIR.parent == REPO / "notebooks"
-    ignored = subprocess.run(["git", "check-ignore", "-q", str(fz.KIT_DIR / "x.md")], cwd=REPO)
+    assert "roleplay_kit" in str(rp.KIT_DIR) and rp.KIT_DIR.parent == REPO / "notebooks"
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(rp.KIT_DIR / "x.md")], cwd=REPO)
     assert ignored.returncode == 0, "the kit folder must be ignored by git"
     edited, untouched = first[1], first[2]
     edited.write_text(edited.read_text(encoding="utf-8") + "\nOur class adds a rule.\n", "utf-8")
     mine = edited.read_text(encoding="utf-8")
-    second = fz.export_kit(T, kit, clashes)
+    second = rp.export_kit(T, kit, clashes)
     assert edited.read_text(encoding="utf-8") == mine
     new = second[1]
     assert new.name == edited.name.removesuffix(".md") + ".new.md"
-    assert new.read_text(encoding="utf-8") == fz.role_card(T, first[1].stem[-3:], clashes) + "\n"
+    assert new.read_text(encoding="utf-8") == rp.rc.role_card(T, first[1].stem[-3:], clashes) + "\n"
     assert second[2] == untouched
-    assert f"{edited.name} was changed after it was written" in fz.describe_kit(second)
+    assert f"{edited.name} was changed after it was written" in rp.describe_kit(second)
     # The data changes: files nobody edited follow it; the edited one is still kept.
-    T.countries["security_posture"] = T.countries["security_posture"] + " (revised)"
-    third = fz.export_kit(T, kit, clashes)
+    T.factors["name"] = T.factors["name"] + " (revised)"
+    third = rp.export_kit(T, kit, clashes)
     assert edited.read_text(encoding="utf-8") == mine and third[1] == new
     assert "(revised)" in untouched.read_text(encoding="utf-8")
     assert "(revised)" in new.read_text(encoding="utf-8")
-    assert fz.describe_kit(fz.export_kit(T, kit, clashes)) == fz.describe_kit(third)
+    assert rp.describe_kit(rp.export_kit(T, kit, clashes)) == rp.describe_kit(third)
 
 
 @pytest.mark.slow

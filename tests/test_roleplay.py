@@ -1,5 +1,5 @@
-"""The role play of notebook 04: delegation briefs, chair and press cards, the outcome CSV, and the
-printable kit (otslab.feasibility role cards, otslab.roleplay)."""
+"""The role play of notebook 04: one-page delegation cards and their evidence sheets, chair and
+press cards, the outcome CSV, and the printable kit (otslab.rolecards, otslab.roleplay)."""
 
 import re
 import shutil
@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from conftest import require
 from otslab import feasibility as fz
 from otslab import feasibility_views as fv
+from otslab import rolecards as rc
 from otslab import roleplay as rp
 from otslab.data import Tables, load_tables
 from otslab.markup import markdown_html
@@ -38,78 +39,154 @@ def section(card: str, title: str) -> str:
 # --- the delegation's card ----------------------------------------------------------------------
 
 
-def test_every_brief_line_is_tagged_and_sourced(T, clashes) -> None:
-    for cid in fz.role_card_states(T.countries):
-        brief = section(fz.role_card(T, cid, clashes), "Your brief")
-        for heading in ("Your government wants", "It will not accept", "It could trade"):
-            assert f"**{heading}**" in brief, (cid, heading)
-        lines = [line for line in brief.splitlines() if line.startswith("- ")]
-        assert lines, cid
+@pytest.fixture(scope="module")
+def cards(T, clashes):
+    """Every delegation's card, by state id."""
+    return {cid: rc.role_card(T, cid, clashes) for cid in fz.role_card_states(T.countries)}
+
+
+def test_cards_for_members_observers_and_the_outside_powers(T, cards) -> None:
+    expected = [*T.countries.query("ots_status in ['member', 'observer']")["country_id"]]
+    assert list(cards) == [*expected, "RUS", "CHN", "IRN"]
+    member = ["What your government has said", "What you already do", "Your commitments in force"]
+    member += ["The pressures on you", "Your options", "Confidential instructions", "Prepare"]
+    for cid, card in cards.items():
+        name = fz.short_name(T.countries.set_index("country_id").loc[cid, "name"])
+        assert card.startswith(f"# Role card: {name}\n")
+        heads = [line[3:].split(" (")[0] for line in card.splitlines() if line.startswith("## ")]
+        if cid in fz.OUTSIDE_POWERS:
+            assert "What you can do" in heads and "Your options" not in heads, cid
+        else:
+            assert heads == member, (cid, heads)
+        assert "As of April 2026" in card
+
+
+def test_a_card_is_a_ten_minute_read_without_data_ids(cards) -> None:
+    """At most 600 words (one printed page), and no data id anywhere in its text."""
+    for cid, card in cards.items():
+        assert rc.word_count(card) <= rc.CARD_WORDS, (cid, rc.word_count(card))
+        assert not rc.DATA_ID.findall(card), (cid, rc.DATA_ID.findall(card))
+        assert "_" not in re.sub(r"\*\*", "", card), cid  # no snake_case codes either
+    # The test can fail: an id or an overlong card is caught.
+    assert rc.DATA_ID.findall("as K001 and R003 say, C112")
+    assert rc.word_count("word " * 601) > rc.CARD_WORDS
+
+
+def option_lines(card: str) -> list[str]:
+    """The lines of a card's options."""
+    return [line for line in section(card, "Your options").splitlines() if line.startswith("- ")]
+
+
+def test_no_card_both_rules_out_and_supports_the_same_rung(T, clashes, cards) -> None:
+    """A rung that a commitment in force rules out (of what the state does not already do) is
+    never offered as one to support; no card says a state will not accept a rung it does."""
+    for cid, card in cards.items():
+        if cid in fz.OUTSIDE_POWERS:
+            continue
+        floor = int(fz.record_floor(fz.record_practice(T, [cid]), [cid])[cid])
+        blocks = rc._rung_blocks(T, clashes, cid)
+        for line in option_lines(card):
+            if "rules out" in line:
+                assert "support" not in line, (cid, line)
+            rungs = [int(r) for r in re.findall(r"\*\*Rungs? (?:1\u2013)?(\d)", line)]
+            for rung in rungs:
+                if blocks[rung] and rung > floor:
+                    assert "support" not in line and "oppose" in line, (cid, line)
+        instructions = section(card, "Confidential instructions")
+        for rung in re.findall(r"agree to nothing at rung (\d)", instructions):
+            assert int(rung) > floor, (cid, rung)
+    # Kazakhstan: CSTO Article 1 rules out rung 5's clause; rung 4 is already done (Gabala).
+    kaz = option_lines(cards["KAZ"])
+    assert kaz[0].startswith("- **Rungs 1\u20134**: you already do rungs 1, 2 and 4")
+    assert "CSTO Article 1 rules out" in kaz[-1] and "support" not in kaz[-1]
+    # The checker can fail: a line that rules out and supports is caught.
+    bad = "- **Rung 5, x**: CSTO Article 1 rules out it: support it."
+    assert "rules out" in bad and "support" in bad
+
+
+def test_the_government_speaks_only_through_official_voices(T, cards) -> None:
+    """Former officials, analysts and state outlets never appear as the government's words; each
+    official line is dated and names its source in words."""
+    for cid, card in cards.items():
+        said = section(card, "What your government has said")
+        official = T.voices[
+            (T.voices["country_id"] == cid) & (T.voices["voice_kind"] == "official")
+        ]
+        others = T.voices[(T.voices["country_id"] == cid) & (T.voices["voice_kind"] != "official")]
+        for name in others["name"]:
+            if name not in set(official["name"]):
+                assert f"**{name}**" not in said, (cid, name)
+        lines = [line for line in said.splitlines() if line.startswith("- **")]
         for line in lines:
-            tag = re.match(r"- \*\*\[(fact|interpretation|our inference)\]\*\*", line)
-            assert tag, (cid, line)
-            if tag.group(1) in ("fact", "interpretation"):
-                assert re.search(r"\b([SR]\d{3}|C\d{3})\b", line), (cid, line)
+            assert re.search(r"\((?:\d{1,2} )?(?:[A-Z][a-z]{2} )?\d{4}|\(undated", line), line
+            assert re.search(r", (?:in|as reported by) ", line), line
+        if official.empty:
+            assert "quote no official of your government" in said, cid
+    kgz = section(cards["KGZ"], "What your government has said")
+    assert "Osmonaliev" not in cards["KGZ"] and "no such official initiative" in kgz
+    assert "Yuan Peng" not in section(cards["CHN"], "What your government has said")
 
 
-def test_kazakhstan_brief_follows_its_clashes_and_record(T, clashes) -> None:
-    card = fz.role_card(T, "KAZ", clashes)
-    brief = section(card, "Your brief")
-    bars = clashes.query("country_id == 'KAZ' and effect == 'rules out'")
-    assert set(bars["commitment_id"]) == {"K001"}
-    refuse = brief.split("**It will not accept**")[1].split("**It could trade**")[0]
-    assert "rules out" in refuse and "K001" in refuse
-    assert "F08 CSTO membership" in refuse
-    trade = brief.split("**It could trade**")[1]
-    assert "E032 (R114)" in trade and "not under the OTS flag" in trade
-    assert "solidarity\\_clause (the requirement itself): E047 (R144)" in trade
-    assert fz.clear_rung(T.scenarios, clashes, "KAZ") == 0
-    assert "Even rung 1 touches one of your commitments." in trade
-    # The sourced lines of the first edition stay on the card.
-    for kept in (
-        "Your commitments today",
-        "Where your commitments meet the ladder",
-        "What the sources report your side saying",
-        "Claims about you in the sources",
-    ):
-        assert f"## {kept}" in card
+def test_only_commitments_in_force_bind_on_a_card(cards) -> None:
+    """Azerbaijan's card lists the Caspian Convention as signed, not in force, and nothing calls
+    it binding; no instruction rests on a treaty not in force."""
+    aze = cards["AZE"]
+    assert "**Caspian Convention**, not in force as of 15 Dec 2025" in aze
+    assert "Caspian" not in section(aze, "Your options")
+    for cid, card in cards.items():
+        instructions = section(card, "Confidential instructions")
+        assert "Caspian" not in instructions or "do not call it binding" in instructions, cid
+        for line in card.splitlines():
+            if "binds" in line or "binding" in line.replace("do not call it binding", ""):
+                assert not any(k in line for k in ("Caspian", "China\u2013Central", "2005")), line
 
 
-def test_options_menu_has_one_line_per_rung_with_its_cost(T, clashes) -> None:
-    steps = fz.ladder(T.scenarios)
-    for cid in ("KAZ", "TUR", "XNC"):
-        options = section(fz.role_card(T, cid, clashes), "Your options, rung by rung")
-        lines = [line for line in options.splitlines() if line.startswith("- ")]
-        assert len(lines) == len(steps)
-        for line, (rung, name) in zip(lines, steps["name"].items(), strict=True):
-            assert line.startswith(f"- **Rung {rung}, {name}:**"), line
-    kaz = section(fz.role_card(T, "KAZ", clashes), "Your options, rung by rung")
-    assert "Rung 5, NATO-style collective defence:** oppose, or support only after" in kaz
-    assert "K001" in kaz.splitlines()[-1]
-    xnc = section(fz.role_card(T, "XNC", clashes), "Your options, rung by rung")
-    assert xnc.count("none of your commitments clashes") == len(steps)
+def test_confidential_instructions_are_marked_and_fit_the_seat(T, cards) -> None:
+    for cid, card in cards.items():
+        instructions = section(card, "Confidential instructions")
+        assert rc.INVENTED in instructions
+        status = T.countries.set_index("country_id").loc[cid, "ots_status"]
+        if status == "observer":
+            assert "cannot block" in instructions and "agree to nothing" not in instructions
+    # Uzbekistan's instruction rests on its president's sourced proposal at Gabala.
+    assert "what Shavkat Mirziyoyev proposed (7 Oct 2025" in cards["UZB"]
 
 
-def test_confidential_instructions_come_from_the_clashes_and_say_they_are_invented(
-    T, clashes
-) -> None:
+def test_outside_powers_offer_no_support_and_speak_from_their_own_positions(T, cards) -> None:
+    for cid in fz.OUTSIDE_POWERS:
+        card = cards[cid]
+        can = section(card, "What you can do")
+        assert "do not offer to back one" in can
+        rest = card.replace(can, "")
+        assert not re.search(r"\bsupport (?:it|rung|the)\b|could support", rest), cid
+    rus = cards["RUS"]
+    assert "**Dmitry Peskov**, Russian Presidential Spokesman (29 Jul 2021, in TASS)" in rus
+    assert "remind Kazakhstan and Kyrgyzstan of CSTO Article 1" in rus
+    assert "Caspian Convention** (signed, not in force)" in rus
+
+
+def test_a_state_with_no_coded_commitment_is_told_that_is_missing_data(cards) -> None:
+    xnc = cards["XNC"]
+    assert "missing data, not freedom to sign anything" in xnc
+    assert "support" not in section(xnc, "Your options")
+    # Its government is not quoted: the card says so, and gives the Republic of Cyprus's account
+    # of its disputed status (C129, review F94) instead, without the id.
+    said = section(xnc, "What your government has said")
+    assert "quote no official of your government" in said
+    assert "status is disputed" in said and "Republic of Cyprus" in said
+
+
+def test_every_card_has_an_evidence_sheet_with_its_ids(T, clashes) -> None:
+    sheets = rc.evidence_sheets(T, clashes)
     for cid in fz.role_card_states(T.countries):
-        secret = section(fz.role_card(T, cid, clashes), "Confidential instructions")
-        assert fz.INVENTED in secret, cid
-        numbered = [line for line in secret.splitlines() if re.match(r"\d\. ", line)]
-        assert 1 <= len(numbered) <= 2, cid
-    kaz = section(fz.role_card(T, "KAZ", clashes), "Confidential instructions")
-    assert "Russia's ambassador" in kaz and "K001" in kaz  # Russia is a party to K001
-    tkm = section(fz.role_card(T, "TKM", clashes), "Confidential instructions")
-    assert "parliament" in tkm and "K005" in tkm  # a national law: no outside party
-    rus = section(fz.role_card(T, "RUS", clashes), "Confidential instructions")
-    assert "1. Your capital instructs you to remind Kazakhstan, Kyrgyzstan" in rus
-    assert "2. " in rus
-
-
-def test_a_state_with_no_coded_commitment_is_told_that_is_missing_data(T, clashes) -> None:
-    card = fz.role_card(T, "XNC", clashes)
-    assert "missing data, not freedom to sign anything" in card
+        sheet = rc.evidence_sheet(T, cid, clashes)
+        assert sheet in sheets
+        for voice in rc.official_voices(T, cid).itertuples():
+            assert f"{voice.voice_id} {voice.name}, {voice.source_id}" in sheet
+        for event in fz.record_practice(T, [cid])["event_id"]:
+            assert event in sheet, (cid, event)
+    assert "K003 (R165" in rc.evidence_sheet(T, "AZE", clashes)
+    assert "not in force as of 2025-12-15 (R163)" in rc.evidence_sheet(T, "AZE", clashes)
 
 
 # --- chair, press, outcome form -------------------------------------------------------------------
@@ -230,14 +307,16 @@ def smallest_font(page) -> float:
 
 
 @pytest.mark.browser
-def test_kit_prints_each_card_from_a_new_page_at_a_readable_size(T, clashes, tmp_path) -> None:
+def test_kit_prints_in_24_pages_each_card_on_one_page_at_a_readable_size(
+    T, clashes, tmp_path
+) -> None:
     require(rp.chromium() is not None, "Chromium is not installed: cannot print the PDF")
     written = rp.export_printable(T, tmp_path, clashes, pdf=True)
     pages = rp.kit_pages(T, clashes)
-    sheets = [sheet for text in pages.values() for sheet in rp.print_sheets(text)]
-    titles = [sheet_title(sheet) for sheet in sheets]
-    assert len(set(titles)) == len(titles) == len(pages) + 10  # ten cards, each with its evidence
+    titles = [sheet_title(text) for text in pages.values()]
+    assert len(set(titles)) == len(titles) == len(pages)
     reader = PdfReader(next(p for p in written if p.name == "kit.pdf"))
+    assert len(reader.pages) <= 24
     leads = []
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text()
@@ -251,52 +330,18 @@ def test_kit_prints_each_card_from_a_new_page_at_a_readable_size(T, clashes, tmp
     assert [lead for i, lead in enumerate(leads) if i == 0 or leads[i - 1] != lead] == titles
     for title in titles:
         if title.startswith("Role card: "):
-            assert 1 <= leads.count(title) <= 2, (title, leads.count(title))
+            assert leads.count(title) == 1, (title, leads.count(title))
     htmls = [p for p in written if p.suffix == ".html" and p.name != "kit.html"]
     assert [p.stem for p in htmls] == list(pages)
     kit = (tmp_path / "print" / "kit.html").read_text(encoding="utf-8")
-    assert kit.count("<section class='page") == len(sheets) and "break-before: page" in kit
+    assert kit.count("<section class='page") == len(pages) and "break-before: page" in kit
     assert "font-size: 10pt" in kit
     assert (tmp_path / rp.OUTCOME_FILE).read_text(encoding="utf-8").startswith("class,date")
 
 
-def test_a_printed_card_is_the_brief_and_its_evidence_file_keeps_every_sourced_line(
-    T, clashes
-) -> None:
-    for cid in fz.role_card_states(T.countries):
-        card_md = fz.role_card(T, cid, clashes)
-        card, evidence = rp.print_sheets(card_md)
-        assert card.startswith("# Role card: ") and evidence.startswith("# Evidence file: ")
-        for kept in ("Your brief", "Your options, rung by rung", "Confidential instructions"):
-            assert section(card, kept) == section(card_md, kept), (cid, kept)
-        assert "## Claims about you in the sources" not in card
-        assert section(evidence, "Claims about you in the sources") == section(
-            card_md, "Claims about you in the sources"
-        )
-        lines = {line for line in card_md.splitlines() if line.startswith(("- ", "1. ", "2. "))}
-        printed = set(card.splitlines()) | set(evidence.splitlines())
-        assert lines <= printed, (cid, lines - printed)
-        telling = section(card, "The most telling sourced lines")
-        repeated = [line for line in telling.splitlines() if line.startswith("- ")]
-        assert len(repeated) <= 4, cid
-        if not repeated:
-            assert "missing data, not a position" in telling, cid
-        for line in repeated:
-            assert line in evidence and re.search(r"\b[SR]\d{3}\b", line), (cid, line)
-    tur = section(
-        rp.print_sheets(fz.role_card(T, "TUR", clashes))[0], "The most telling sourced lines"
-    )
-    assert "**Recep Tayyip Erdoğan** (President of Türkiye; R232)" in tur
-    assert "**C011** (fact; asserted by R218, S000, S001, S002, S004" in tur
-    xnc = rp.print_sheets(fz.role_card(T, "XNC", clashes))[0]
-    # the Republic of Cyprus's position on its status is on Northern Cyprus's card (review F94)
-    assert "**C129**" in section(xnc, "The most telling sourced lines")
-    assert rp.print_sheets(rp.chair_card(T)) == [rp.chair_card(T)]
-
-
 def test_kit_html_escapes_data_and_keeps_a_teachers_edits(T, clashes, tmp_path) -> None:
     tables = Tables({name: frame.copy() for name, frame in T.items()})
-    tables.countries.loc[tables.countries["country_id"] == "TUR", "security_posture"] = (
+    tables.voices.loc[tables.voices["voice_id"] == "V27", "position"] = (
         "<script>alert(1)</script> $x$"
     )
     first = rp.export_printable(tables, tmp_path, clashes, pdf=False)
@@ -307,7 +352,7 @@ def test_kit_html_escapes_data_and_keeps_a_teachers_edits(T, clashes, tmp_path) 
     second = rp.export_printable(tables, tmp_path, clashes, pdf=False)
     assert "Our class rule" in card.read_text(encoding="utf-8")
     assert (tmp_path / "print" / "01_role_card_TUR.new.html") in second
-    assert "01_role_card_TUR.html was changed after it was written" in fz.describe_kit(second)
+    assert "01_role_card_TUR.html was changed after it was written" in rp.describe_kit(second)
 
 
 def test_the_notebook_buttons_write_the_kit_only_when_pressed_and_say_how_to_print(
@@ -335,4 +380,5 @@ def test_export_all_writes_every_page_as_markdown_and_html(T, clashes, tmp_path)
     assert [p.stem for p in markdown] == list(pages)
     assert markdown[-1].read_text(encoding="utf-8") == pages[markdown[-1].stem] + "\n"
     assert {p.stem for p in printable if p.suffix == ".html"} == {*pages, "kit"}
-    assert "13_outcome_form" in pages and "11_chair" in pages and "12_press" in pages
+    assert "14_outcome_form" in pages and "12_chair" in pages and "13_press" in pages
+    assert list(pages)[-1] == "15_evidence_sheets"

@@ -406,8 +406,9 @@ def explain(
     for effect in CLASH_WEIGHTS:
         table[f"clashes: {effect}"] = (-rows[effect]).astype(int)
     table["clash penalty"] = -(rows[list(CLASH_WEIGHTS)] @ weights[list(CLASH_WEIGHTS)]) + 0.0
-    table["readiness"] = readiness(coefs.loc[[country_id]], weights).iloc[0]
     table["weighed"] = table.index > floor
+    raw = readiness(coefs.loc[[country_id]], weights).iloc[0]
+    table["readiness"] = raw.where(table["weighed"])  # not weighed at or below the floor
     table["accepts"] = (table["readiness"] >= 0) | ~table["weighed"]
     return table.round(3)
 
@@ -452,12 +453,19 @@ def sensitivity(
     group = list(group)
     matrix = coefs.to_numpy()
     base = matrix @ weights.to_numpy()
-    now = int(_group_answers(coefs, base[:, None], group, floors)[0])
+    grids = [np.array(weight_grid(name)) for name in coefs.columns]
+    # Every value of every slider, one weight at a time, in one pass: one column per try.
+    tries = [base[:, None]] + [
+        base[:, None] + matrix[:, j, None] * (grid - weights[name])[None, :]
+        for j, (name, grid) in enumerate(zip(coefs.columns, grids, strict=True))
+    ]
+    answers_all = _group_answers(coefs, np.hstack(tries), group, floors)
+    now = int(answers_all[0])
+    ends = np.cumsum([1, *map(len, grids)])
     rows = []
     for j, name in enumerate(coefs.columns):
-        grid = np.array(weight_grid(name))
-        values = base[:, None] + matrix[:, j, None] * (grid - weights[name])[None, :]
-        answers = _group_answers(coefs, values, group, floors)
+        grid = grids[j]
+        answers = answers_all[ends[j] : ends[j + 1]]
         row = {"weight": name, "now": weights[name], "answer now": now}
         for side, order in (("lowered", grid < weights[name]), ("raised", grid > weights[name])):
             moved = np.flatnonzero(order & (answers != now))

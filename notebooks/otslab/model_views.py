@@ -31,6 +31,9 @@ READINESS_CMAP = "PuOr"
 RECORD_COLOUR = "#d9ead3"
 """Cells the record already fills (at or below a state's floor): pale green, with words."""
 
+RECORD_EVENTS_SHOWN = 3
+"""A record cell names this many events in full, then the ids of the others."""
+
 UNSURE_LABEL = "Count commitments not in force (signed only, or entry into force not established)"
 """The control that lets commitments not in force weigh; off by default."""
 
@@ -64,12 +67,12 @@ class WeightPanel:
         states = list(in_force.index.get_level_values("country").unique())
         self._coefs = {False: in_force, True: fz.model(tables, count_unsure=True)[1]}
         self.evidence = fz.state_evidence(tables, self.clashes, states)
-        self.per_rung = fz.rung_evidence(tables.scenarios, self.clashes, self.evidence)
         self.practice = fz.record_practice(tables, states)
         self.floors = fz.record_floor(self.practice, states)
         self.names = state_names(tables.countries)
         self.defaults = fz.default_weights(tables.factors)
         self.robust: dict[tuple, dict] = {}  # robustness per (control, group): see group_robustness
+        self._rung_clashes: dict[bool, pd.DataFrame] = {}
         self.sliders = {name: weight_slider(name, value) for name, value in self.defaults.items()}
         self.unsure = w.Checkbox(value=False, description=UNSURE_LABEL, indent=False)
         self.unsure.layout.width = "auto"
@@ -87,6 +90,15 @@ class WeightPanel:
     def coefs(self) -> pd.DataFrame:
         """The model's coefficients: commitments in force only, unless the control says more."""
         return self._coefs[bool(self.unsure.value)]
+
+    def rung_clashes(self) -> pd.DataFrame:
+        """fz.rung_clashes for every state, of the commitments that bind under the control."""
+        key = bool(self.unsure.value)
+        if key not in self._rung_clashes:
+            binding = fz.binding(self.clashes, key)
+            states = list(self.floors.index)
+            self._rung_clashes[key] = fz.rung_clashes(self.tables.scenarios, binding, states)
+        return self._rung_clashes[key]
 
     def weights(self) -> pd.Series:
         """The weights the sliders show now."""
@@ -200,9 +212,13 @@ def record_cells(panel: WeightPanel) -> pd.DataFrame:
         close = (seen["match"] != "the requirement itself").all()
         events = "; ".join(
             f"{r.title} ({'undated' if pd.isna(r.date) else r.date}, {r.source_id})"
-            for r in seen.itertuples()
+            for r in seen.head(RECORD_EVENTS_SHOWN).itertuples()
         )
-        cells.loc[state, int(rung)] = ("close: " if close else "") + events
+        more = len(seen) - RECORD_EVENTS_SHOWN
+        others = f"; and {more} more ({', '.join(seen['event_id'].iloc[RECORD_EVENTS_SHOWN:])})"
+        cells.loc[state, int(rung)] = (
+            ("close: " if close else "") + events + (others if more > 0 else "")
+        )
     return cells
 
 
@@ -315,7 +331,7 @@ def describe_group(panel: WeightPanel) -> str:
         if abs(r.correlation) >= 0.05
     )
     text = (
-        f"The record already shows every judged state of the {kind} at rung {floor} or higher. "
+        f"The record alone already puts every judged one of the {kind} at rung {floor} or above. "
         f"Under the weights on the sliders, all {len(judged)} accept up to rung {answer} "
         f"('{steps.loc[answer, 'name'] if answer else 'none'}'). Over {fz.SETTINGS:,} random "
         f"settings of the sliders, the highest rung they all accept is {spread}."
@@ -359,13 +375,16 @@ def readiness_html(panel: WeightPanel, revealed: bool) -> HTML:
         for r in ready.columns
     )
     tops = fz.ceilings(ready)
+    found = panel.rung_clashes()
+    counts = found.drop_duplicates(["country_id", "rung", "commitment_id", "name", "requirement"])
+    counts = counts.groupby(["country_id", "rung"]).size()
     rows = []
     for state, row in ready.iterrows():
         cells = []
         for rung, value in row.items():
             said = verdict.loc[state, rung]
             edge = line if rung == marked else ""
-            clashes = int(panel.per_rung.loc[(state, rung), "clashes"])
+            clashes = int(counts.get((state, rung), 0))
             if said in ("already does", "under its record"):
                 style, shown = f"background:{RECORD_COLOUR};", said
             elif not revealed:
@@ -378,17 +397,18 @@ def readiness_html(panel: WeightPanel, revealed: bool) -> HTML:
             else:
                 mark = "\u2713" if said == "accepts" else "\u2717"
                 style, shown = on_colour(cmap(norm(value))), f"{value:+.1f} {mark} {said}"
+            recorded = said in ("already does", "under its record")
+            value_attr = "" if recorded or not revealed else f" data-value='{value:g}'"
             cells.append(
                 html(
                     "<td style='{}text-align:center;font-size:90%;{}' data-state='{}' "
-                    "data-rung='{}' data-verdict='{}'>{}<br><small>{} clash{}</small></td>",
+                    "data-rung='{}' data-verdict='{}'{}>{}<br><small>{} clash{}</small></td>",
                     style,
                     edge,
                     state,
                     rung,
-                    said
-                    if (revealed or said in ("already does", "under its record"))
-                    else "veiled",
+                    said if (revealed or recorded) else "veiled",
+                    Markup(value_attr),
                     shown,
                     clashes,
                     "es" * (clashes != 1),
@@ -446,9 +466,7 @@ def holding_back(panel: WeightPanel) -> pd.DataFrame:
         return pd.DataFrame()
     higher = answer + 1
     weights = panel.weights()
-    found = fz.rung_clashes(
-        panel.tables.scenarios, fz.binding(panel.clashes, panel.unsure.value), group
-    )
+    found = panel.rung_clashes()
     factors = panel.tables.factors
     reach = fz.factor_reach(factors, group)
     constraint = factors.set_index("factor_id")["direction"].astype(str) == "constraint"
@@ -458,12 +476,12 @@ def holding_back(panel: WeightPanel) -> pd.DataFrame:
         here = here.drop_duplicates(["commitment_id", "name"])
         ids = [f for f in reach.index if reach.loc[f, state] and constraint[f]]
         moves = fz.sensitivity(panel.coefs, weights, [state], panel.floors)
-        change = [
-            f"{side} {m['weight']} to {m[f'{side}d to']:g}"
-            for _i, m in moves.iterrows()
-            for side in ("raise", "lower")
-            if int(m[f"answer if {side}d"] if pd.notna(m[f"answer if {side}d"]) else 0) > answer
-        ]
+        change = []
+        for _i, move in moves.iterrows():
+            for side, past in (("raise", "raised"), ("lower", "lowered")):
+                then = move[f"answer if {past}"]
+                if pd.notna(then) and int(then) > answer:
+                    change.append(f"{side} {move['weight']} to {move[f'{past} to']:g}")
         rows.append(
             {
                 "state": panel.names[state],

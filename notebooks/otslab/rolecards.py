@@ -171,7 +171,8 @@ def said_lines(tables: Tables, country_id: str) -> list[str]:
         return [
             "- The sources quote no official of your government on this question. Do not invent "
             "one: argue from your commitments and the record, and say that your government has "
-            "not spoken."
+            "not spoken. What the sources say about you instead:",
+            *claims_about(tables, country_id),
         ]
     lines = []
     for r in voices.itertuples():
@@ -183,6 +184,18 @@ def said_lines(tables: Tables, country_id: str) -> list[str]:
             f"{md(source_words(tables, r.source_id))}): {md(gist(plain(tables, r.position)))}"
         )
     return lines
+
+
+def claims_about(tables: Tables, country_id: str, limit: int = 2) -> list[str]:
+    """The claims naming a state that most sources make, in plain words, with type and count."""
+    named = fz.claims_naming(tables, country_id).set_index("claim_id")
+    links = tables.claim_sources[tables.claim_sources["claim_id"].isin(named.index)]
+    counts = links.groupby("claim_id")["source_id"].nunique().sort_values(ascending=False)
+    return [
+        f"  - {md(plain(tables, named.loc[cid, 'statement']))} "
+        f"({md(named.loc[cid, 'claim_type'])}; {n} source{'s' * (n != 1)})"
+        for cid, n in counts.head(limit).items()
+    ] or ["  - The sources make no claim that names you."]
 
 
 def done_lines(tables: Tables, country_id: str) -> list[str]:

@@ -24,6 +24,7 @@ import pandas as pd
 
 from otslab import feasibility as fz
 from otslab import rolecards as rc
+from otslab.alignments import closing_in_words
 from otslab.data import Tables, load_tables, write_atomically
 from otslab.markup import Markup, html, join, markdown_html
 from otslab.markup import md_text as md
@@ -182,8 +183,8 @@ def chair_card(tables: Tables) -> str:
             "# The chair's card",
             "",
             f"*{md(names[chair])} holds the OTS chair as the host of the last ordinary summit "
-            "(events.csv). A student or the teacher chairs; the chair state's own delegation "
-            "argues its card as usual.*",
+            f"(events.csv), as of {md(closing_in_words())}. A student or the teacher chairs; the "
+            "chair state's own delegation argues its card as usual.*",
             "",
             "## Your job",
             "",

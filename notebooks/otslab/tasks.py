@@ -124,21 +124,18 @@ def _top_partner(T: Tables, country: str) -> str:
 
 
 def _basing_ceiling_changes(T: Tables) -> set[str]:
-    panel_clashes = fz.commitment_clashes(T) if hasattr(fz, "commitment_clashes") else None
-    if panel_clashes is None:
-        from otslab.feasibility_views import WeightPanel
-
-        panel_clashes = WeightPanel(T).clashes
+    clashes, _coefs = fz.model(T)
     states = fz.ots_states(T.countries, include_observers=True)
+    floors = fz.record_floor(fz.record_practice(T, states), states)
     weights = fz.default_weights(T.factors)
     based = T.scenarios.copy()
     based.loc[based["rung"] == based["rung"].max(), "requirements"] += ";foreign_basing"
-    before = fz.ceilings(
-        fz.readiness(fz.coefficients(T.scenarios, T.factors, panel_clashes, states), weights)
-    )
-    after = fz.ceilings(
-        fz.readiness(fz.coefficients(based, T.factors, panel_clashes, states), weights)
-    )
+
+    def tops(scenarios: pd.DataFrame) -> pd.Series:
+        coefs = fz.coefficients(scenarios, T.factors, clashes, states)
+        return fz.ceilings(fz.above_record(fz.readiness(coefs, weights), floors))
+
+    before, after = tops(T.scenarios), tops(based)
     return set(before.index[before != after.reindex(before.index)])
 
 
@@ -416,7 +413,7 @@ TASKS: dict[str, Task] = {
             "What is the name of the top rung of the ladder?",
             1,
             lambda T: str(fz.ladder(T.scenarios)["name"].iloc[-1]),
-            hint="The ladder table in section 1: its last row.",
+            hint="The ladder grid in section 1: its top row, rung 5.",
         ),
         Task(
             "04.2",
@@ -442,11 +439,12 @@ TASKS: dict[str, Task] = {
             "change, in the weights or in the record, for every member to accept one rung higher.",
             2,
             model=(
-                "Under the default weights the commitments that rule out or limit what the upper "
-                "rungs require hold states back. Either those commitments weigh less (a narrow "
-                "reading of CSTO Article 1, the Caspian convention not in force), or the drivers "
-                "weigh more; or the record changes: a state leaves the CSTO, or a new treaty is "
-                "signed. The sensitivity view names the smallest moves."
+                "The record already puts every member at rung 4 (the Gabala solidarity clause), so "
+                "the question is rung 5. Under the default weights the commitments in force that "
+                "rule out or limit what it requires hold states back. Either those commitments "
+                "weigh less (a narrow reading of CSTO Article 1), or the drivers weigh more; or "
+                "the record changes: a state leaves the CSTO, or a new treaty is signed. The "
+                "robustness summary and the sensitivity view name the weights that move it."
             ),
             good=(
                 "names a weight or a commitment",
@@ -461,8 +459,9 @@ TASKS: dict[str, Task] = {
             "and one reason with its source id.",
             1,
             model=(
-                "'Kazakhstan supports a joint OTS exercise (rung 2) but no mutual-defence "
-                "clause: our CSTO obligations (R003, Article 1) come first.'"
+                "'Kazakhstan, which hosted Birlestik-2024 (E032), supports exercises under the OTS "
+                "flag (rung 2) but no mutual-assistance clause: our CSTO obligations (R003, "
+                "Article 1) come first.'"
             ),
             good=(
                 "one rung named",
