@@ -15,6 +15,7 @@ from run_notebook import execute
 
 from conftest import NOTEBOOKS
 from otslab import feasibility as fz
+from otslab import feasibility_views as fv
 from otslab import model_views as mv
 from otslab.data import Tables, load_tables
 from otslab.widgets import shown_text
@@ -284,6 +285,10 @@ def test_only_commitments_in_force_bind_by_default(T, model) -> None:
     k003 = T.commitments.set_index("commitment_id").loc["K003"]
     assert k003["in_force"] == "no" and k003["in_force_as_of"] == "2025-12-15"
     assert set(clashes.loc[clashes["commitment_id"] == "K003", "in_force"]) == {"no"}
+    k003 = clashes.loc[clashes["commitment_id"] == "K003", "status"]
+    assert set(k003) == {"signed, not in force as of 2025-12-15"}
+    shown = "".join(item.data for item in fv.rung_view(T, clashes, 5) if hasattr(item, "data"))
+    assert "signed, not in force as of 2025-12-15" in shown
     assert fz.binding(clashes)["commitment_id"].ne("K003").all()
     assert fz.binding(clashes)["in_force"].eq("yes").all()
     _c, counted = fz.model(T, count_unsure=True)

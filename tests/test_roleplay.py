@@ -150,6 +150,11 @@ def test_confidential_instructions_are_marked_and_fit_the_seat(T, cards) -> None
             assert "cannot block" in instructions and "agree to nothing" not in instructions
     # Uzbekistan's instruction rests on its president's sourced proposal at Gabala.
     assert "what Shavkat Mirziyoyev proposed (7 Oct 2025" in cards["UZB"]
+    assert "what Ilham Aliyev proposed (7 Oct 2025; on the ladder, rung 2" in cards["AZE"]
+    # Azerbaijan's conflict with Armenia is an argument the sources make, not its government's aim.
+    pressures = section(cards["AZE"], "The pressures on you")
+    assert "Arguments in the sources for going higher: " in pressures
+    assert "Conflict with Armenia" not in section(cards["AZE"], "What your government has said")
 
 
 def test_outside_powers_offer_no_support_and_speak_from_their_own_positions(T, cards) -> None:

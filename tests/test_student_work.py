@@ -419,10 +419,10 @@ def test_committing_weights_without_a_reason_asks_for_one_and_saves_through_the_
     folder, T
 ) -> None:
     """No reason: a hint, not an error; with a reason the weights file is saved with a backup."""
-    from otslab import feasibility_views as fv
+    from otslab import model_views as mv
     from otslab.widgets import shown_text
 
-    view = fv.commit_view(fv.WeightPanel(T), folder / "04_my_weights.json")
+    view = mv.commit_view(mv.WeightPanel(T, folder / "04_my_weights.json"))
     reason, button, output = view.children[1], view.children[2], view.children[3]
     button.click()
     said = shown_text(output)

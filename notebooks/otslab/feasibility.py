@@ -50,6 +50,14 @@ _DECIMALS = 9
 IN_FORCE = {"yes": "in force", "no": "signed, not in force", "": "in force not established"}
 """commitments.in_force -> words. Only 'yes' binds by default; the others count when asked."""
 
+
+def status_words(in_force: object, as_of: object = None) -> str:
+    """A commitment's status in words: 'in force', 'signed, not in force as of 2025-12-15', ..."""
+    key = "" if pd.isna(in_force) else str(in_force)
+    words = IN_FORCE.get(key, IN_FORCE[""])
+    return f"{words} as of {as_of}" if key == "no" and pd.notna(as_of) and as_of else words
+
+
 SETTINGS = 1000
 """How many random settings of the sliders the robustness summary draws."""
 
@@ -215,9 +223,14 @@ def requirement_clashes(
     found = pd.concat([part[["country_id", *cols]] for part in parts], ignore_index=True)
     for col in ("requirement", "effect"):
         found[col] = found[col].astype(str)
-    status = tables.commitments.set_index("commitment_id")["in_force"].astype(object).fillna("")
+    meta = tables.commitments.set_index("commitment_id")
+    status = meta["in_force"].astype(object).fillna("")
     # A row without a commitment id is a foreign base: it stands, so it binds.
     found["in_force"] = found["commitment_id"].map(status).fillna("yes").astype(str)
+    found["status"] = [
+        status_words(s, meta["in_force_as_of"].get(c))
+        for s, c in zip(found["in_force"], found["commitment_id"], strict=True)
+    ]
     return found
 
 

@@ -204,10 +204,7 @@ EFFECT_MARKS = {"rules out": "✕", "limits": "!", "pulls elsewhere": "→"}
 
 def _clash_title(rows: pd.DataFrame, where: str) -> str:
     """Tooltip of one clash-grid cell: every commitment in it, with its effect and source."""
-    lines = [
-        f"{r.name}: {r.effect} ({r.source_id}; {fz.IN_FORCE[str(r.in_force)]})"
-        for r in rows.itertuples()
-    ]
+    lines = [f"{r.name}: {r.effect} ({r.source_id}; {r.status})" for r in rows.itertuples()]
     return where + ":\n" + "\n".join(lines)
 
 
@@ -321,11 +318,9 @@ def rung_view(tables: Tables, clashes: pd.DataFrame, rung: int) -> list[object]:
     found = fz.rung_clashes(tables.scenarios, clashes, states)
     new = found[(found["rung"] == rung) & found["requirement"].isin(steps.loc[rung, "adds"])]
     names = state_names(tables.countries)
-    clash_rows = new.assign(
-        state=new["country_id"].map(names), status=new["in_force"].map(fz.IN_FORCE)
-    )[["state", "requirement", "effect", "name", "status", "source_id"]].rename(
-        columns={"name": "commitment"}
-    )
+    clash_rows = new.assign(state=new["country_id"].map(names))[
+        ["state", "requirement", "effect", "name", "status", "source_id"]
+    ].rename(columns={"name": "commitment"})
     voices = tables.voices[tables.voices["rung"] == rung][
         ["voice_id", "name", "source_id", "stance", "rung_basis"]
     ]

@@ -159,10 +159,10 @@ def weight_slider(name: str, value: float) -> w.FloatSlider:
         min=grid[0],
         max=grid[-1],
         step=fz.STEP,
-        description=name if name.startswith("F") else "weight",
+        description=name,
         continuous_update=False,
         readout_format=".1f",
-        style={"description_width": "4em"},
+        style={"description_width": "initial"},
         layout={"width": "340px"},
     )
 
@@ -188,7 +188,8 @@ def weight_columns(sliders: dict[str, w.FloatSlider], factors: pd.DataFrame) -> 
     left = column("Drivers: push up the ladder", drivers)
     left.children += (column("Clashes with commitments: each one counts", list(fz.CLASH_WEIGHTS)),)
     right = column("Constraints: hold back, more on higher rungs", constraints)
-    return w.HBox([left, right], layout={"flex_flow": "row wrap", "gap": "24px"})
+    right.layout.margin = "0 0 0 24px"
+    return w.HBox([left, right], layout={"flex_flow": "row wrap"})
 
 
 def model_sources(tables: Tables) -> list[str]:
@@ -330,7 +331,13 @@ def describe_group(panel: WeightPanel) -> str:
         for r in movers.itertuples()
         if abs(r.correlation) >= 0.05
     )
-    text = (
+    changed = [f"{n} {s.value:g}" for n, s in panel.sliders.items() if s.value != panel.defaults[n]]
+    sliders = (
+        f"Your sliders differ from the defaults on {', '.join(changed)}. "
+        if changed
+        else "Your sliders are at the defaults. "
+    )
+    text = sliders + (
         f"The record alone already puts every judged one of the {kind} at rung {floor} or above. "
         f"Under the weights on the sliders, all {len(judged)} accept up to rung {answer} "
         f"('{steps.loc[answer, 'name'] if answer else 'none'}'). Over {fz.SETTINGS:,} random "

@@ -129,8 +129,11 @@ def gist(text: object, words: int = 26) -> str:
 # --- what the card rests on ---------------------------------------------------------------------
 
 
-def official_voices(tables: Tables, country_id: str, limit: int = 3) -> pd.DataFrame:
-    """The state's official voices (voice_kind 'official'), latest first, with source and date."""
+def official_voices(
+    tables: Tables, country_id: str, limit: int = 3, once: bool = True
+) -> pd.DataFrame:
+    """The state's official voices (voice_kind 'official'), latest first, with source and date;
+    each speaker once (their latest) unless `once` is False."""
     voices = tables.voices[
         (tables.voices["country_id"] == country_id)
         & (tables.voices["voice_kind"].astype(str) == "official")
@@ -138,7 +141,7 @@ def official_voices(tables: Tables, country_id: str, limit: int = 3) -> pd.DataF
     published = tables.sources.set_index("source_id")["published"]
     voices = voices.assign(published=voices["source_id"].map(published).astype(object))
     voices = voices.sort_values("published", ascending=False, na_position="last")
-    return voices.drop_duplicates("name").head(limit)
+    return (voices.drop_duplicates("name") if once else voices).head(limit)
 
 
 def other_voices(tables: Tables, country_id: str) -> pd.DataFrame:
@@ -315,8 +318,8 @@ def pressure_lines(tables: Tables, country_id: str) -> list[str]:
     direction = own["direction"].astype(str)
     lines = []
     for kind, words in (
-        ("driver", "Pushing you up the ladder"),
-        ("constraint", "Holding you back"),
+        ("driver", "Arguments in the sources for going higher"),
+        ("constraint", "Arguments in the sources for holding back"),
     ):
         found = own.loc[direction == kind, "name"]
         if len(found):
@@ -439,7 +442,7 @@ def instruction_lines(tables: Tables, clashes: pd.DataFrame, country_id: str) ->
             f"{len(out) + 1}. Your capital instructs you: agree to nothing at rung {rung} or "
             f"above unless the text says it respects {md(next(iter(blocks[rung])))}."
         )
-    proposals = official_voices(tables, country_id, limit=99).dropna(subset=["rung"])
+    proposals = official_voices(tables, country_id, limit=99, once=False).dropna(subset=["rung"])
     proposals = proposals[proposals["position"].astype(str).str.contains(r"\bproposed\b")]
     if len(proposals):
         r = proposals.iloc[0]
