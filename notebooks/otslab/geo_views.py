@@ -25,7 +25,7 @@ from otslab.plots import (
     new_figure,
     source_ids_of,
 )
-from otslab.widgets import OUTPUT_LAYOUT, hint, redraw_on, table_html
+from otslab.widgets import OUTPUT_LAYOUT, folded_table, hint, redraw_on
 
 STATE_FILL = {
     "member": COLOURS[0],
@@ -608,9 +608,8 @@ def map_view(
     return [
         figure_html(fig, describe_map(tables, year, drawn)),
         map_key(),
-        table_html(
-            table,
-            f"The map in words: {len(table)} marks {as_of(year)}, each with its source",
+        folded_table(
+            table, f"The map in words: {len(table)} marks {as_of(year)}, each with its source"
         ),
         hint(border_note(tables) if note is None else note),
     ]

@@ -42,6 +42,7 @@ from otslab.widgets import (
     OUTPUT_LAYOUT,
     CheckList,
     YearRange,
+    folded_table,
     hint,
     redraw_on,
     table_html,
@@ -466,17 +467,12 @@ def timeline_view(
         ]
     table = net.timeline_table(shown, tables.event_participants, tables.event_sources)
     undated_n = int(shown["date_year"].isna().sum())
-    listed = table_markup(table, "Each row names its source and further sources")
     return [
         timeline_grid_html(tables, table, years, who, undated),
-        rendered(
-            html(
-                '<details class="otslab-fold"><summary>{} events shown ({} with no stated date): '
-                "open the list of events</summary>{}</details>",
-                len(table),
-                undated_n,
-                listed,
-            )
+        folded_table(
+            table,
+            f"{len(table)} events shown ({undated_n} with no stated date)",
+            "Each row names its source and further sources",
         ),
     ]
 
@@ -564,7 +560,10 @@ def network_view(
         items.append(hint("No state is recorded as absent from the selected events."))
     else:
         items.append(table_html(away, "States recorded as absent (not dropped)"))
-    items.append(table_html(net.tie_table(graph), "Ties: which events link each pair of states"))
+    ties = net.tie_table(graph)
+    items.append(
+        folded_table(ties, f"Ties: which events link each pair of states ({len(ties)} pairs)")
+    )
     return items
 
 

@@ -293,6 +293,18 @@ def table_markup(
     )
 
 
+def folded_table(frame: pd.DataFrame, summary: str, caption: str = "") -> HTML:
+    """A table folded under a one-line summary (text, escaped) that opens it: long evidence a
+    student reads on request, not a wall to scroll past."""
+    return rendered(
+        html(
+            '<details class="otslab-fold"><summary>{}: open the table</summary>{}</details>',
+            summary,
+            table_markup(frame, caption or summary),
+        )
+    )
+
+
 def table_html(
     frame: pd.DataFrame, caption: str, max_rows: int = 200, compact: bool = False
 ) -> HTML:
