@@ -248,3 +248,33 @@ def test_03_1_and_2_the_timeline_view_counts_the_exercises(T, task_id, first) ->
     shown = int(re.search(r"(\d+) events shown", text).group(1))
     judged_right(task_id, shown, T)
     assert "<details" in text, "the list of events is folded under its count"
+
+
+def test_01_3_the_highest_whole_text_rate_for_nato(T) -> None:
+    """'rate_comparison(T.term_counts, "NATO") in section 3 gives the rates' (whole text)."""
+    rates = so.rate_comparison(T.term_counts, "NATO")
+    judged_right("01.3", str(rates["whole text: per 1,000 words"].idxmax()), T)
+
+
+def test_02_3_organisations_with_member_twice_side_by_side(T) -> None:
+    """'The side-by-side table: count the rows where both cells read member since'; counting
+    every row that mentions 'member' twice (a history) is the wrong turn the hint heads off."""
+    table = al.compare_states(T, "KAZ", "UZB")
+    now = {
+        state: table[state].astype(str).str.split("; ").str[-1]
+        for state in ("Kazakhstan", "Uzbekistan")
+    }
+    both = table[
+        now["Kazakhstan"].str.startswith("member since")
+        & now["Uzbekistan"].str.startswith("member since")
+    ]
+    judged_right("02.3", len(both), T)
+    loose = table["Kazakhstan"].str.contains("member") & table["Uzbekistan"].str.contains("member")
+    if loose.sum() != len(both):
+        assert "member since" in tasks.judge("02.3", int(loose.sum()), T).message
+
+
+def test_02_4_the_first_row_of_the_ranking(T) -> None:
+    """'The ranking table in section 4: its first row' (a state's name counts as its id)."""
+    ranking = al.similarity_ranking(T, "TUR", al.current_year())
+    judged_right("02.4", ranking["state"].iloc[0], T)

@@ -318,7 +318,8 @@ TASKS: dict[str, Task] = {
             lambda T: len(
                 _members_of(T, "KAZ", al.current_year()) & _members_of(T, "UZB", al.current_year())
             ),
-            hint="The side-by-side table of section 3: count organisations with 'member' twice.",
+            hint="The side-by-side table of section 3: count the rows where both cells read "
+            "'member since' (the status held now, not an earlier period).",
         ),
         Task(
             "02.4",
