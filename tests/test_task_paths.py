@@ -278,3 +278,20 @@ def test_02_4_the_first_row_of_the_ranking(T) -> None:
     """'The ranking table in section 4: its first row' (a state's name counts as its id)."""
     ranking = al.similarity_ranking(T, "TUR", al.current_year())
     judged_right("02.4", ranking["state"].iloc[0], T)
+
+
+def test_04_1_the_top_row_of_the_ladder_grid_names_the_top_rung(T) -> None:
+    """'The ladder grid in section 1: its top row, rung 5' (in British or US spelling)."""
+    from otslab import feasibility as fz
+    from otslab.feasibility_views import ladder_html
+
+    page = str(ladder_html(T.scenarios, list(fz.requirement_meanings())).data)
+    body = re.findall(r"<tr.*?</tr>", page, flags=re.S)[1]  # the first row under the heading
+    cells = [
+        html.unescape(re.sub(r"<[^>]+>", " ", c)).split()
+        for c in re.findall(r"<t[hd].*?</t[hd]>", body, re.S)
+    ]
+    rung, _dot, *name = cells[0]
+    assert rung == str(int(T.scenarios["rung"].max()))
+    judged_right("04.1", " ".join(name), T)
+    judged_right("04.1", " ".join(name).replace("defence", "defense"), T)
