@@ -172,14 +172,6 @@ OURS = """target => {
 }"""
 """True when a node axe flags lies in a cell's rendered Markdown or output: our content."""
 
-LIBRARY = {"aria-input-field-name": ".noUi-handle"}
-"""Known violations of ipywidgets' own controls in our views (rule id: the element it flags),
-explained in the README: the slider handle ipywidgets draws (noUiSlider) has no accessible name;
-its visible label is not tied to it, and Python cannot set one. Recorded, not counted."""
-
-MATCHES = "([target, selector]) => !!document.querySelector(target)?.matches(selector)"
-
-
 def axe_violations(page: Page, context: object = None) -> list[dict]:
     """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page; return its violations."""
     from axe_playwright_python.sync_playwright import Axe
@@ -192,18 +184,16 @@ def axe_violations(page: Page, context: object = None) -> list[dict]:
 
 
 def split_ours(page: Page, violations: list[dict]) -> dict[str, list[str]]:
-    """Serious or critical violations, as 'rule (impact): target', in our cells ('ours'), in
-    ipywidgets' own controls ('ipywidgets', see LIBRARY) and in JupyterLab's UI ('jupyterlab')."""
-    found: dict[str, list[str]] = {"ours": [], "ipywidgets": [], "jupyterlab": []}
+    """Serious or critical violations, as 'rule (impact): target', in our cells ('ours', which
+    counts ipywidgets' controls in our views too) and in JupyterLab's UI ('jupyterlab')."""
+    found: dict[str, list[str]] = {"ours": [], "jupyterlab": []}
     for violation in violations:
         if violation["impact"] not in IMPACTS:
             continue
         rule = violation["id"]
         for node in violation["nodes"]:
             target = node["target"][0] if isinstance(node["target"][0], str) else ""
-            if rule in LIBRARY and target and page.evaluate(MATCHES, [target, LIBRARY[rule]]):
-                where = "ipywidgets"
-            elif target and page.evaluate(OURS, target):
+            if target and page.evaluate(OURS, target):
                 where = "ours"
             else:
                 where = "jupyterlab"
@@ -290,7 +280,7 @@ def test_keyboard_alone_changes_a_view_and_its_summary_follows(
 @pytest.mark.browser
 def test_axe_finds_no_serious_violation_on_any_page_of_the_website(site, browser: Browser) -> None:
     """Every page of the built site (make html), at 1280x720 and 400 px wide: axe-core finds no
-    serious or critical WCAG A/AA violation outside ipywidgets' own controls (LIBRARY)."""
+    serious or critical WCAG A/AA violation, ipywidgets' controls included."""
     from build_html import serve
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -309,13 +299,9 @@ def test_axe_finds_no_serious_violation_on_any_page_of_the_website(site, browser
                             continue
                         for node in violation["nodes"]:
                             target = node["target"][0]
-                            library = violation["id"] in LIBRARY and tab.evaluate(
-                                MATCHES, [target, LIBRARY[violation["id"]]]
-                            )
                             line = f"{violation['id']} ({violation['impact']}): {target}"
                             found.setdefault(name, []).append(line)
-                            if not library:
-                                problems.append(f"{name}: {line}")
+                            problems.append(f"{name}: {line}")
                     if width == 400 and "02_member" in name:
                         tab.screenshot(path=ARTIFACTS / "site-02-400px.png", full_page=False)
                 tab.close()

@@ -537,7 +537,7 @@ def test_a_driver_slider_moves_only_the_states_it_bears_on(T, panel) -> None:
     targets = set(fz.split_ids(factor["applies_to"]))
     output = mv.readiness_explorer(panel).children[-1]
     before = cell_values(output)
-    panel.sliders[factor["factor_id"]].value = 0.0  # from 1: minus 1 on every rung
+    panel.weight_inputs[factor["factor_id"]].value = 0.0  # from 1: minus 1 on every rung
     after = cell_values(output)
     assert before
     for (state, rung), value in before.items():
@@ -552,7 +552,7 @@ def test_a_constraint_slider_bites_by_the_depth_of_each_rung(T, panel) -> None:
     depth = {rung: n / max(sizes.values()) for rung, n in sizes.items()}
     output = mv.readiness_explorer(panel).children[-1]
     before = cell_values(output)
-    panel.sliders[factor["factor_id"]].value = 3.0  # from 1: 2 more
+    panel.weight_inputs[factor["factor_id"]].value = 3.0  # from 1: 2 more
     after = cell_values(output)
     for (state, rung), value in before.items():
         drop = 2 * depth[rung] if state in targets else 0.0
@@ -567,7 +567,7 @@ def test_the_rules_out_slider_counts_each_clash_in_force(panel, model) -> None:
     ruled = found[found["effect"] == "rules out"].groupby(["country_id", "rung"]).size()
     output = mv.readiness_explorer(panel).children[-1]
     before = cell_values(output)
-    panel.sliders["rules out"].value += 1.0
+    panel.weight_inputs["rules out"].value += 1.0
     after = cell_values(output)
     for key, value in before.items():
         assert after[key] == pytest.approx(value - ruled.get(key, 0)), key
@@ -591,7 +591,7 @@ def test_a_treaty_not_in_force_weighs_only_when_counted(T, panel) -> None:
 
 def test_all_weights_zero_in_the_view(panel) -> None:
     output = mv.readiness_explorer(panel).children[-1]
-    panel.set_weights(dict.fromkeys(panel.sliders, 0.0))
+    panel.set_weights(dict.fromkeys(panel.weight_inputs, 0.0))
     assert set(cell_values(output).values()) == {0.0}
     top = panel.tables.scenarios["rung"].max()
     assert f"accept up to rung {top}" in shown_text(output)
@@ -622,7 +622,7 @@ def test_state_view_follows_dropdown_and_sliders(T, panel) -> None:
     first = fz.explain(panel.coefs, panel.weights(), "TKM").iloc[0]
     assert f"rung 1: {first['drivers']:g} - " in text and f"= {first['readiness']:+g}" in text
     general = T.factors[T.factors["applies_to"].isna() & (T.factors["direction"] == "driver")]
-    panel.sliders[general["factor_id"].iloc[0]].value = 3.0  # from 1: plus 2 on every rung
+    panel.weight_inputs[general["factor_id"].iloc[0]].value = 3.0  # from 1: plus 2 on every rung
     assert f"rung 1: {first['drivers'] + 2:g} - " in shown_text(output)
     assert f"= {first['readiness'] + 2:+g}" in shown_text(output)
     assert "differ from your committed weights" in shown_text(output)

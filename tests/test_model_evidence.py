@@ -262,17 +262,18 @@ def test_the_view_never_shows_a_state_refusing_what_it_does(T, tmp_path) -> None
                 assert verdict in ("already does", "under its record"), (where, state, rung)
                 seen += 1
 
-    for name, slider in panel.sliders.items():
-        for value in (slider.min, slider.max, panel.defaults[name]):
-            slider.value = value
+    for name, control in panel.weight_inputs.items():
+        grid = [value for _label, value in control.options]
+        for value in (grid[0], grid[-1], panel.defaults[name]):
+            control.value = value
             look((name, value))
     panel.unsure.value = True
     panel.observers.value = True
-    for name, slider in panel.sliders.items():
-        for value in (slider.min, slider.max):
-            slider.value = value
+    for name, control in panel.weight_inputs.items():
+        for value in (control.options[0][1], control.options[-1][1]):
+            control.value = value
             look((name, value, "all commitments, observers"))
-        slider.value = panel.defaults[name]
+        control.value = panel.defaults[name]
     check = mv.record_check_view(panel).children[-1]
     assert "What the course shows contradicts it in 0" in shown_text(check)
     assert seen > 0
@@ -374,7 +375,7 @@ def test_commit_then_reveal_as_a_student_does(T, tmp_path) -> None:
     columns, reason, button, status = view.children
     sliders = dict(labelled_sliders(columns))
     rules_out = next(s for label, s in sliders.items() if label.endswith("rules out"))
-    assert "Your sliders are at the defaults" in shown_text(status)
+    assert "Your weights are at the defaults" in shown_text(status)
     rules_out.value = 0.0
     assert "away from the defaults: rules out" in shown_text(status)
     button.click()
@@ -386,7 +387,7 @@ def test_commit_then_reveal_as_a_student_does(T, tmp_path) -> None:
     saved = json.loads(panel.path.read_text(encoding="utf-8"))
     assert saved["weights"]["rules out"] == 0.0 and saved["reason"].startswith("CSTO")
     # Committing puts the weights on the model's sliders and lifts the veil, under "your weights".
-    assert panel.sliders["rules out"].value == 0.0
+    assert panel.weight_inputs["rules out"].value == 0.0
     shown = shown_text(readiness)
     assert "veiled" not in shown and "under your weights" in shown
     text = shown_text(reveal.children[-1])
@@ -397,12 +398,12 @@ def test_commit_then_reveal_as_a_student_does(T, tmp_path) -> None:
     assert "Under the default weights, every judged state accepts up to rung" in text
     rules_out.value = 1.0
     assert "differ from what you committed on: rules out" in shown_text(status)
-    panel.sliders["F03"].value = 2.0
+    panel.weight_inputs["F03"].value = 2.0
     assert "which you chose (they differ from your committed weights on F03)" in shown_text(
         readiness
     )
     reveal.children[0].click()
-    assert panel.sliders["F03"].value == 1.0
+    assert panel.weight_inputs["F03"].value == 1.0
     # A fresh notebook run opens the commit view on the committed weights and reason.
     again = mv.commit_view(mv.WeightPanel(T, panel.path))
     assert again.children[1].value == saved["reason"]
@@ -411,7 +412,7 @@ def test_commit_then_reveal_as_a_student_does(T, tmp_path) -> None:
 def labelled_sliders(widget) -> list[tuple[str, object]]:
     """Every (label text, slider) pair under a widget: a box holding an HTML label and a slider."""
     kids = list(getattr(widget, "children", ()))
-    if len(kids) == 2 and isinstance(kids[0], w.HTML) and isinstance(kids[1], w.FloatSlider):
+    if len(kids) == 2 and isinstance(kids[0], w.HTML) and isinstance(kids[1], w.Dropdown):
         return [(re.sub(r"<[^>]+>", "", kids[0].value), kids[1])]
     return [pair for kid in kids for pair in labelled_sliders(kid)]
 
@@ -420,7 +421,7 @@ def test_every_slider_carries_its_factors_full_name(T) -> None:
     """Point 5: each weight's full name is a label of its own beside its slider, not cut."""
     panel = mv.WeightPanel(T)
     pairs = labelled_sliders(panel.controls())
-    assert len(pairs) == len(panel.sliders)
+    assert len(pairs) == len(panel.weight_inputs)
     labels = {html.unescape(label) for label, _slider in pairs}
     for row in T.factors.itertuples():
         assert f"{row.factor_id} {row.name}" in labels

@@ -2,7 +2,7 @@
 
 No view names a state as holding back unless the student has committed weights: before that, the
 views describe the group (the highest rung every judged state accepts, and how that holds over
-random settings of the sliders). The record is shown first, and no weight can make a state
+random settings of the weights). The record is shown first, and no weight can make a state
 refuse a rung the record already shows it doing (`feasibility.above_record`).
 """
 
@@ -50,7 +50,7 @@ def names_list(ids: list[str], names: dict[str, str]) -> str:
 
 
 def weight_label(name: str, factors: pd.DataFrame) -> str:
-    """The full words a weight's slider carries: the factor's id and name, or the clash effect."""
+    """The full words a weight's control carries: the factor's id and name, or the clash effect."""
     named = factors.set_index("factor_id")["name"]
     if name in named.index:
         return f"{name} {named[name]}"
@@ -73,7 +73,7 @@ class WeightPanel:
         self.defaults = fz.default_weights(tables.factors)
         self.robust: dict[tuple, dict] = {}  # robustness per (control, group): see group_robustness
         self._rung_clashes: dict[bool, pd.DataFrame] = {}
-        self.sliders = {name: weight_slider(name, value) for name, value in self.defaults.items()}
+        self.weight_inputs = {name: weight_input(name, v) for name, v in self.defaults.items()}
         self.unsure = w.Checkbox(value=False, description=UNSURE_LABEL, indent=False)
         self.unsure.layout.width = "auto"
         self.observers = w.Checkbox(
@@ -83,7 +83,7 @@ class WeightPanel:
         self.reset.on_click(lambda _b: self.set_weights(self.defaults))
         self._listeners: list[Callable[[], None]] = []
         self._quiet = False
-        for control in [*self.sliders.values(), self.observers, self.unsure]:
+        for control in [*self.weight_inputs.values(), self.observers, self.unsure]:
             control.observe(lambda _c: self._changed(), names="value")
 
     @property
@@ -101,11 +101,11 @@ class WeightPanel:
         return self._rung_clashes[key]
 
     def weights(self) -> pd.Series:
-        """The weights the sliders show now."""
-        return pd.Series({name: s.value for name, s in self.sliders.items()}, dtype=float)
+        """The weights the controls show now."""
+        return pd.Series({name: s.value for name, s in self.weight_inputs.items()}, dtype=float)
 
     def ready(self) -> pd.DataFrame:
-        """Readiness under the sliders, above each state's record (NaN at or below its floor)."""
+        """Readiness under the weights set now, above each state's record (NaN at or below it)."""
         return fz.above_record(fz.readiness(self.coefs, self.weights()), self.floors)
 
     def group(self) -> list[str]:
@@ -121,11 +121,11 @@ class WeightPanel:
         return fz.load_commitment(self.path)
 
     def set_weights(self, weights: dict[str, float] | pd.Series) -> None:
-        """Move several sliders at once and redraw the views once."""
+        """Set several weights at once and redraw the views once."""
         self._quiet = True
         try:
             for name, value in dict(weights).items():
-                self.sliders[name].value = value
+                self.weight_inputs[name].value = value
         finally:
             self._quiet = False
         self._changed()
@@ -135,40 +135,37 @@ class WeightPanel:
         self._listeners.append(listener)
 
     def _changed(self) -> None:
-        """Tell every view to redraw (unless several sliders are being moved together)."""
+        """Tell every view to redraw (unless several weights are being set together)."""
         if not self._quiet:
             for listener in self._listeners:
                 listener()
 
     def controls(self) -> w.Box:
-        """The sliders with their full names, in three groups, and the model's two switches."""
+        """The weight controls with their full names, in three groups, and the two switches."""
         return w.VBox(
             [
-                weight_columns(self.sliders, self.tables.factors),
+                weight_columns(self.weight_inputs, self.tables.factors),
                 self.unsure,
                 w.HBox([self.observers, self.reset]),
             ]
         )
 
 
-def weight_slider(name: str, value: float) -> w.FloatSlider:
-    """A slider for one weight on its grid; its full name is the label `weight_columns` adds."""
+def weight_input(name: str, value: float) -> w.Dropdown:
+    """A weight chosen from its grid in a dropdown labelled with its name, which a screen reader
+    speaks (ipywidgets' slider handles carry no name); its full name is the label above it."""
     grid = fz.weight_grid(name)
-    return w.FloatSlider(
-        value=value,
-        min=grid[0],
-        max=grid[-1],
-        step=fz.STEP,
+    return w.Dropdown(
+        options=[(f"{v:.1f}", v) for v in grid],
+        value=min(grid, key=lambda v: abs(v - value)),
         description=name,
-        continuous_update=False,
-        readout_format=".1f",
         style={"description_width": "initial"},
-        layout={"width": "340px"},
+        layout={"width": "max-content"},
     )
 
 
-def weight_columns(sliders: dict[str, w.FloatSlider], factors: pd.DataFrame) -> w.HBox:
-    """Drivers, constraints and clash effects in groups, each slider under its full name."""
+def weight_columns(inputs: dict[str, w.Dropdown], factors: pd.DataFrame) -> w.HBox:
+    """Drivers, constraints and clash effects in groups, each weight under its full name."""
     direction = factors.set_index("factor_id")["direction"].astype(str)
 
     def labelled(name: str) -> w.VBox:
@@ -178,7 +175,7 @@ def weight_columns(sliders: dict[str, w.FloatSlider], factors: pd.DataFrame) -> 
             ),
             layout={"width": "340px", "margin": "4px 0 0 0"},
         )
-        return w.VBox([label, sliders[name]])
+        return w.VBox([label, inputs[name]])
 
     def column(title: str, names: list[str]) -> w.VBox:
         return w.VBox([w.HTML(html("<b>{}</b>", title)), *(labelled(n) for n in names)])
@@ -305,7 +302,7 @@ def _percent(share: float) -> str:
 
 
 def describe_group(panel: WeightPanel) -> str:
-    """The group's answer under the sliders and over random settings, without naming a state."""
+    """The group's answer under the weights set and over random settings, without naming a state."""
     group, judged = panel.group(), panel.judged_group()
     kind = "members and observers" if panel.observers.value else "members"
     unjudged = [c for c in group if c not in judged]
@@ -331,17 +328,18 @@ def describe_group(panel: WeightPanel) -> str:
         for r in movers.itertuples()
         if abs(r.correlation) >= 0.05
     )
-    changed = [f"{n} {s.value:g}" for n, s in panel.sliders.items() if s.value != panel.defaults[n]]
-    sliders = (
-        f"Your sliders differ from the defaults on {', '.join(changed)}. "
+    inputs = panel.weight_inputs
+    changed = [f"{n} {s.value:g}" for n, s in inputs.items() if s.value != panel.defaults[n]]
+    moved = (
+        f"Your weights differ from the defaults on {', '.join(changed)}. "
         if changed
-        else "Your sliders are at the defaults. "
+        else "Your weights are at the defaults. "
     )
-    text = sliders + (
+    text = moved + (
         f"The record alone already puts every judged one of the {kind} at rung {floor} or above. "
-        f"Under the weights on the sliders, all {len(judged)} accept up to rung {answer} "
+        f"Under the weights now set, all {len(judged)} accept up to rung {answer} "
         f"('{steps.loc[answer, 'name'] if answer else 'none'}'). Over {fz.SETTINGS:,} random "
-        f"settings of the sliders, the highest rung they all accept is {spread}."
+        f"settings of the weights, the highest rung they all accept is {spread}."
     )
     if higher > answer or shares.get(higher, 0) < 1:
         text += (
@@ -448,22 +446,22 @@ def readiness_html(panel: WeightPanel, revealed: bool) -> HTML:
 
 
 def weights_words(panel: WeightPanel, found: dict) -> str:
-    """'under your weights (committed ...)' or how the sliders differ from the committed weights."""
+    """'under your weights (committed ...)' or how the weights set differ from those committed."""
     moved = [
         n
-        for n, s in panel.sliders.items()
+        for n, s in panel.weight_inputs.items()
         if abs(s.value - float(found["weights"].get(n, -1))) > 1e-9
     ]
     if not moved:
         return f"under your weights (committed {found['committed']})"
     return (
-        "under the weights now on the sliders, which you chose (they differ from your committed "
+        "under the weights now set, which you chose (they differ from your committed "
         f"weights on {', '.join(moved)})"
     )
 
 
 def holding_back(panel: WeightPanel) -> pd.DataFrame:
-    """Under the sliders: the judged states whose ceiling is the group's answer, with the
+    """Under the weights set: the judged states whose ceiling is the group's answer, with the
     commitments and constraints that weigh on them at the next rung and the smallest single
     weight change that would bring each one up."""
     ready, group = panel.ready(), panel.judged_group()
@@ -527,7 +525,7 @@ def readiness_items(panel: WeightPanel) -> list[object]:
     if found is None:
         items.append(
             hint(
-                "Who holds back is shown only under weights you chose: set the sliders in "
+                "Who holds back is shown only under weights you chose: set the weights in "
                 "'Commit first' above, write why, and press Commit my weights."
             )
         )
@@ -558,7 +556,7 @@ def record_check_items(panel: WeightPanel) -> list[object]:
     shown = fz.record_contradictions(panel.tables.scenarios, panel.practice, panel.ready())
     return [
         hint(
-            f"Under the weights on the sliders, the bare formula would contradict the record in "
+            f"Under the weights now set, the bare formula would contradict the record in "
             f"{len(bare)} place{'s' * (len(bare) != 1)} (a state refusing, or stopping below, a "
             f"rung it already does). What the course shows contradicts it in {len(shown)}: the "
             "record comes first, and the model weighs only the rungs above it."
@@ -571,7 +569,7 @@ def record_check_view(panel: WeightPanel) -> w.VBox:
     output = w.Output(layout=OUTPUT_LAYOUT)
     panel.on_change(lambda: render_into(output, lambda: record_check_items(panel)))
     render_into(output, lambda: record_check_items(panel))
-    return w.VBox([w.HTML("<i>Weights: set them with the sliders above.</i>"), output])
+    return w.VBox([w.HTML("<i>Weights: set them in the weight controls above.</i>"), output])
 
 
 # --- one state, term by term; what moves the answer ---------------------------------------------
@@ -645,7 +643,7 @@ def state_explorer(panel: WeightPanel) -> w.VBox:
     state.observe(lambda _c: render_into(output, draw), names="value")
     panel.on_change(lambda: render_into(output, draw))
     render_into(output, draw)
-    return w.VBox([state, w.HTML("<i>Weights: set them with the sliders above.</i>"), output])
+    return w.VBox([state, w.HTML("<i>Weights: set them in the weight controls above.</i>"), output])
 
 
 DIRECTIONS = {"either way": None, "up the ladder": "up", "down the ladder": "down"}
@@ -686,7 +684,7 @@ def sensitivity_items(panel: WeightPanel, direction: str | None) -> list[object]
         )
     )
     if not rows:
-        return [head, hint(f"No single weight, anywhere on its slider, moves the answer {label}.")]
+        return [head, hint(f"No single weight, anywhere on its scale, moves the answer {label}.")]
     frame = pd.DataFrame(rows)
     return [head, table_html(frame, f"{len(frame)} single changes that move the answer ({label})")]
 
@@ -702,7 +700,8 @@ def sensitivity_explorer(panel: WeightPanel) -> w.VBox:
     direction.observe(lambda _c: render_into(output, draw), names="value")
     panel.on_change(lambda: render_into(output, draw))
     render_into(output, draw)
-    return w.VBox([direction, w.HTML("<i>Weights: set them with the sliders above.</i>"), output])
+    note = w.HTML("<i>Weights: set them in the weight controls above.</i>")
+    return w.VBox([direction, note, output])
 
 
 def evidence_table(panel: WeightPanel) -> HTML:
@@ -723,12 +722,12 @@ def evidence_table(panel: WeightPanel) -> HTML:
 def commit_view(panel: WeightPanel) -> w.VBox:
     """Set your own weights and say why, then commit them to a file before seeing any verdict.
 
-    Committing also puts the weights on the model's sliders, so every view below follows them.
+    Committing also puts the weights in the model's controls, so every view below follows them.
     """
     saved = panel.committed()
     start = saved["weights"] if saved else dict(panel.defaults)
-    sliders = {
-        name: weight_slider(name, float(start.get(name, panel.defaults[name])))
+    inputs = {
+        name: weight_input(name, float(start.get(name, panel.defaults[name])))
         for name in panel.defaults.index
     }
     reason = w.Textarea(
@@ -741,7 +740,7 @@ def commit_view(panel: WeightPanel) -> w.VBox:
     output = w.Output()
 
     def differing(reference: dict) -> list[str]:
-        return [n for n, s in sliders.items() if abs(s.value - float(reference[n])) > 1e-9]
+        return [n for n, s in inputs.items() if abs(s.value - float(reference[n])) > 1e-9]
 
     def status() -> list[object]:
         found = panel.committed()
@@ -750,7 +749,7 @@ def commit_view(panel: WeightPanel) -> w.VBox:
             where = f"away from the defaults: {', '.join(moved)}" if moved else "at the defaults"
             return [
                 hint(
-                    f"Nothing committed yet. Your sliders are {where}. "
+                    f"Nothing committed yet. Your weights are {where}. "
                     "Set them, write why, then commit."
                 )
             ]
@@ -758,7 +757,7 @@ def commit_view(panel: WeightPanel) -> w.VBox:
         changed = differing(found["weights"])
         if changed:
             text += (
-                f" Your sliders now differ from what you committed on: {', '.join(changed)}; "
+                f" Your weights now differ from what you committed on: {', '.join(changed)}; "
                 "commit again to keep them."
             )
         return [hint(text)]
@@ -768,7 +767,7 @@ def commit_view(panel: WeightPanel) -> w.VBox:
             asking = "First write a reason for your weights, then commit."
             render_into(output, lambda: [hint(asking)])
             return
-        weights = {name: s.value for name, s in sliders.items()}
+        weights = {name: s.value for name, s in inputs.items()}
 
         def save() -> list[object]:
             fz.save_commitment(panel.path, weights, reason.value)
@@ -778,10 +777,10 @@ def commit_view(panel: WeightPanel) -> w.VBox:
         render_into(output, save)
 
     commit_button.on_click(commit)
-    for slider in sliders.values():
-        slider.observe(lambda _c: render_into(output, status), names="value")
+    for control in inputs.values():
+        control.observe(lambda _c: render_into(output, status), names="value")
     render_into(output, status)
-    return w.VBox([weight_columns(sliders, panel.tables.factors), reason, commit_button, output])
+    return w.VBox([weight_columns(inputs, panel.tables.factors), reason, commit_button, output])
 
 
 def reveal_items(panel: WeightPanel) -> list[object]:
@@ -830,14 +829,15 @@ def reveal_items(panel: WeightPanel) -> list[object]:
 
 
 def reveal_view(panel: WeightPanel) -> w.VBox:
-    """Compare your committed weights with the defaults; load them into the sliders if you like."""
+    """Compare your committed weights with the defaults; put them in the controls if you like."""
     output = w.Output()
-    load = button("Put my weights on the sliders", "sliders")
+    load = button("Put my weights in the controls", "sliders")
 
     def use(_button: object) -> None:
         found = panel.committed()
         if found:
-            panel.set_weights({k: v for k, v in found["weights"].items() if k in panel.sliders})
+            weights = found["weights"].items()
+            panel.set_weights({k: v for k, v in weights if k in panel.weight_inputs})
 
     load.on_click(use)
     panel.on_change(lambda: render_into(output, lambda: reveal_items(panel)))
