@@ -27,8 +27,8 @@ test: $(VENV)/.stamp-dev $(LAB_SETTINGS) $(KERNEL_VENV)/.stamp $(NPM_PARTS)
 	$(BIN)/ruff check .
 	OTSLAB_NO_SKIP=1 OTSLAB_KERNEL_VENV=$(KERNEL_VENV) $(BIN)/python -m pytest
 
-# The fast loop while working (about a minute): lint, unit, data and widget tests; no notebook
-# runs, no browser, no website, no hub.
+# The fast loop while working (about two minutes on two cores): lint, then the unit, data and
+# widget tests in two processes; no notebook runs, no browser, no website, no hub.
 check: $(VENV)/.stamp-dev
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not slow and not browser and not hub and not site" -q -n 2
