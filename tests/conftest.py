@@ -84,7 +84,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus: int) -> None:  # noqa: ANN001
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
     """Say why the run failed when it failed only on skips."""
     if os.environ.get("OTSLAB_NO_SKIP") and SKIPPED:
         terminalreporter.write_line(
