@@ -673,31 +673,6 @@ def judged_answer(ready: pd.DataFrame, group: Iterable[str], evidence: pd.DataFr
     }
 
 
-def rung_evidence(
-    scenarios: pd.DataFrame, clashes: pd.DataFrame, evidence: pd.DataFrame
-) -> pd.DataFrame:
-    """Rows (state, rung): the factors and clashes the verdict weighs, and the sources behind it."""
-    steps = ladder(scenarios)
-    found = rung_clashes(scenarios, clashes, list(evidence.index))
-    rows = []
-    for cid, row in evidence.iterrows():
-        for rung in steps.index:
-            here = found[(found["country_id"] == cid) & (found["rung"] == rung)]
-            rows.append(
-                {
-                    "country_id": cid,
-                    "rung": rung,
-                    "factors": row["own drivers"] + row["own constraints"] + row["general factors"],
-                    "own factors": row["own drivers"] + row["own constraints"],
-                    "clashes": len(here.drop_duplicates(["commitment_id", "name", "requirement"])),
-                    "claims": row["claims"],
-                    "sources": row["sources"],
-                    "judged": row["judged"],
-                }
-            )
-    return pd.DataFrame(rows).set_index(["country_id", "rung"])
-
-
 # --- the model held against the record ------------------------------------------------------
 
 RECORD_EVENTS = {
