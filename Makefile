@@ -25,7 +25,7 @@ lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 # Everything, from a fresh clone (needs Debian's chromium and ../shared/seeds); a skip is a failure.
 test: $(VENV)/.stamp-dev $(LAB_SETTINGS) $(KERNEL_VENV)/.stamp $(NPM_PARTS)
 	$(BIN)/ruff check .
-	OTSLAB_NO_SKIP=1 OTSLAB_KERNEL_VENV=$(KERNEL_VENV) $(BIN)/python -m pytest
+	OTSLAB_NO_SKIP=1 OTSLAB_KERNEL_VENV=$(KERNEL_VENV) $(BIN)/python -m pytest --durations=20
 
 # The fast loop while working (about two minutes on two cores): lint, then the unit, data and
 # widget tests in two processes; no notebook runs, no browser, no website, no hub.
