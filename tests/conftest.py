@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, sync_playwright
 
 from course_run import CourseRun, kernel_venv, run_course
 from jupyterlab import CHROMIUM, CHROMIUM_ARGS, COPIED, Lab, LabPages, running_lab
+from otslab.data import DataError
 
 # Answers and weights that tests save (tasks, quiz, commit-then-reveal) go to a scratch folder,
 # never to a student's notebooks/my_work; kernels the tests start inherit it.
@@ -222,3 +223,26 @@ def lab_pages(browser: Browser, lab: Lab) -> Iterator[LabPages]:
     pages = LabPages(browser, lab)
     yield pages
     pages.close()
+
+
+# --- a private copy of the data package to break ----------------------------------------------
+
+
+@pytest.fixture
+def copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of data/ to break, with a private validation cache."""
+    from otslab import data as data_module
+
+    monkeypatch.setattr(data_module, "CACHE_DIR", tmp_path / "cache")
+    return Path(shutil.copytree(DATA, tmp_path / "data"))
+
+
+def load_error(data_dir: Path) -> DataError:
+    """The DataError that loading data_dir raises (the test fails if it loads); its message
+    starts with the file it names."""
+    from otslab.data import load_tables
+
+    with pytest.raises(DataError) as caught:
+        load_tables(data_dir)
+    assert str(caught.value).startswith(f"data/{caught.value.file}")
+    return caught.value

@@ -20,7 +20,7 @@ from typing import Any
 
 import nbformat
 from answer_keys import COLLECT
-from nbclient import NotebookClient
+from run_notebook import execute
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
@@ -213,13 +213,7 @@ def run_course(
             nb = nbformat.read(path, as_version=4)
             own = len(nb.cells)
             nb.cells += [nbformat.v4.new_code_cell(code) for code in PROBES.values()]
-            NotebookClient(
-                nb,
-                timeout=600,
-                kernel_name="python3",
-                allow_errors=True,
-                resources={"metadata": {"path": str(NOTEBOOKS)}},
-            ).execute()
+            execute(nb, NOTEBOOKS, allow_errors=True)
             course.runs[path.stem] = Run(path, nb, own)
     course.repo_after = repo_state()
     return course

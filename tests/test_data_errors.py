@@ -5,30 +5,13 @@ Each test breaks a private copy of data/ in one way and asserts the message a ma
 
 from __future__ import annotations
 
-import shutil
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 import otslab.data as data_module
-from conftest import put_cell, read_rows, write_rows
+from conftest import load_error, put_cell, read_rows, write_rows
 from otslab import provenance
-from otslab.data import DATA_DIR, DataError, load_tables, record_lines
-
-
-@pytest.fixture
-def copy(tmp_path: Path, monkeypatch) -> Path:
-    """A private copy of data/ to break, with a private validation cache."""
-    monkeypatch.setattr(data_module, "CACHE_DIR", tmp_path / "cache")
-    return Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
-
-
-def load_error(data_dir: Path) -> DataError:
-    """The DataError that loading data_dir raises (the test fails if it loads)."""
-    with pytest.raises(DataError) as caught:
-        load_tables(data_dir)
-    return caught.value
+from otslab.data import load_tables, record_lines
 
 
 def problems_of(data_dir: Path) -> list[str]:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import otslab.data as data_module
-from conftest import put_cell, read_rows, write_rows
+from conftest import load_error, put_cell, read_rows, write_rows
 from otslab import provenance
 from otslab.data import (
     DATA_DIR,
@@ -108,19 +108,6 @@ def test_loaded_tables_are_typed() -> None:
 # --- the strict loader: every case names file, line and column (or says why there is none) ----
 
 
-@pytest.fixture
-def copy(tmp_path: Path, monkeypatch) -> Path:
-    """A private copy of data/ to break, with a private validation cache."""
-    monkeypatch.setattr(data_module, "CACHE_DIR", tmp_path / "cache")
-    return Path(shutil.copytree(DATA_DIR, tmp_path / "data"))
-
-
-def load_error(data_dir: Path) -> DataError:
-    """The DataError that loading data_dir raises (the test fails if it loads)."""
-    with pytest.raises(DataError) as caught:
-        load_tables(data_dir)
-    assert str(caught.value).startswith(f"data/{caught.value.file}")
-    return caught.value
 
 
 @pytest.mark.parametrize("value", ["FALSE", "False", "0", "TRUE", "True", "1", "yes", "maybe"])
