@@ -80,9 +80,11 @@ answer-keys: $(VENV)/.stamp-dev
 	$(BIN)/python tools/answer_keys.py
 
 # The role-play kit of notebook 04 in notebooks/roleplay_kit: Markdown cards, and in print/ one
-# HTML page per card and kit.pdf (needs Debian's chromium); edits a teacher made are kept.
-roleplay-kit: $(VENV)/.stamp-runtime
+# HTML page per card and kit.html, which the course's one printer (tools/print_pdf.py, needs
+# Debian's chromium) prints to kit.pdf; edits a teacher made are kept.
+roleplay-kit: $(VENV)/.stamp-dev
 	cd notebooks && ../$(BIN)/python -m otslab.roleplay
+	$(BIN)/python tools/print_pdf.py notebooks/roleplay_kit/print/kit.html
 
 # Grade a folder of submissions (hand-in pages, work files, notebooks): make grade DIR=submissions
 # writes DIR/grades.csv, one row per submission, and lists every file it skipped.

@@ -2,13 +2,15 @@
 press cards, the outcome CSV, and the printable kit (otslab.rolecards, otslab.roleplay)."""
 
 import re
-import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from conftest import require
+from conftest import REPO, require
 from otslab import feasibility as fz
 from otslab import feasibility_views as fv
 from otslab import rolecards as rc
@@ -311,12 +313,34 @@ def smallest_font(page) -> float:
     return min(sizes)
 
 
+def make_roleplay_kit(folder: Path) -> list[Path]:
+    """What `make roleplay-kit` runs, into folder: the kit's pages, then kit.pdf by the printer."""
+    done = subprocess.run(
+        [sys.executable, "-m", "otslab.roleplay", str(folder)],
+        cwd=REPO / "notebooks",
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    kit = folder / "print" / "kit.html"
+    printed = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "print_pdf.py"), str(kit)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.strip() == f"pdf: {kit.with_suffix('.pdf')}"
+    return sorted((folder / "print").iterdir())
+
+
 @pytest.mark.browser
 def test_kit_prints_in_24_pages_each_card_on_one_page_at_a_readable_size(
     T, clashes, tmp_path
 ) -> None:
-    require(rp.chromium() is not None, "Chromium is not installed: cannot print the PDF")
-    written = rp.export_printable(T, tmp_path, clashes, pdf=True)
+    require(Path("/usr/bin/chromium").exists(), "Chromium is not installed: cannot print the PDF")
+    written = make_roleplay_kit(tmp_path)
     pages = rp.kit_pages(T, clashes)
     titles = [sheet_title(text) for text in pages.values()]
     assert len(set(titles)) == len(titles) == len(pages)
@@ -349,24 +373,23 @@ def test_kit_html_escapes_data_and_keeps_a_teachers_edits(T, clashes, tmp_path) 
     tables.voices.loc[tables.voices["voice_id"] == "V27", "position"] = (
         "<script>alert(1)</script> $x$"
     )
-    first = rp.export_printable(tables, tmp_path, clashes, pdf=False)
+    first = rp.export_printable(tables, tmp_path, clashes)
     card = next(p for p in first if p.name == "01_role_card_TUR.html")
     text = card.read_text(encoding="utf-8")
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
     card.write_text(text.replace("</body>", "<p>Our class rule</p></body>"), encoding="utf-8")
-    second = rp.export_printable(tables, tmp_path, clashes, pdf=False)
+    second = rp.export_printable(tables, tmp_path, clashes)
     assert "Our class rule" in card.read_text(encoding="utf-8")
     assert (tmp_path / "print" / "01_role_card_TUR.new.html") in second
     assert "01_role_card_TUR.html was changed after it was written" in rp.describe_kit(second)
 
 
-def test_the_notebook_buttons_write_the_kit_only_when_pressed_and_say_how_to_print(
-    T, clashes, tmp_path, monkeypatch
+def test_the_notebook_button_writes_the_kit_only_when_pressed_and_says_how_to_print(
+    T, clashes, tmp_path
 ) -> None:
     view = fv.kit_view(T, clashes, tmp_path)
-    buttons, output = view.children
-    write, printing = buttons.children
-    assert "Nothing is written until you press a button" in shown_text(output)
+    write, output = view.children
+    assert "Nothing is written until you press the button" in shown_text(output)
     assert not any(tmp_path.iterdir()), "running the cell wrote files"
     write.click()
     assert "Markdown" in shown_text(output) and "HTML" in shown_text(output)
@@ -374,13 +397,11 @@ def test_the_notebook_buttons_write_the_kit_only_when_pressed_and_say_how_to_pri
         tmp_path / "print" / "kit.pdf"
     ).exists()
     assert (tmp_path / "00_briefing.md").exists()
-    monkeypatch.setattr(shutil, "which", lambda _name: None)
-    printing.click()
-    assert "No Chromium on this machine" in shown_text(output)
+    assert "print/kit.html in your browser" in shown_text(output)
 
 
 def test_export_all_writes_every_page_as_markdown_and_html(T, clashes, tmp_path) -> None:
-    markdown, printable = rp.export_all(T, tmp_path, clashes, pdf=False)
+    markdown, printable = rp.export_all(T, tmp_path, clashes)
     pages = rp.kit_pages(T, clashes)
     assert [p.stem for p in markdown] == list(pages)
     assert markdown[-1].read_text(encoding="utf-8") == pages[markdown[-1].stem] + "\n"

@@ -183,16 +183,16 @@ def test_values_that_cannot_be_answers_get_a_sentence_not_a_traceback(folder, T)
 
 def test_the_hand_in_page_recomputes_verdicts_and_refuses_unsigned_work(folder, T) -> None:
     """Forged 'right' shows as wrong; the page says how verdicts were made; no name, no page."""
-    assert "Put your name on your work first" in text(tasks.hand_in(pdf=False))
+    assert "Put your name on your work first" in text(tasks.hand_in())
     assert "Write your name" in text(tasks.sign("\u200b \u2060"))
-    assert "Put your name on your work first" in text(tasks.hand_in(pdf=False))
+    assert "Put your name on your work first" in text(tasks.hand_in())
     tasks.sign("Ada </script><b>x</b>")
     tasks.check("00.4", 1999)
     tasks.write("04.memo", "Plans for exercises [S004 asserts C030]. </script><script>alert(1)")
     forged = saved()
     forged["answers"]["00.4"]["result"] = "right"
     (folder / "answers.json").write_text(json.dumps(forged), encoding="utf-8")
-    assert "Your work is in" in text(tasks.hand_in(pdf=False))
+    assert "Your work is in" in text(tasks.hand_in())
     page = next(folder.glob("*_work.html")).read_text(encoding="utf-8")
     assert "worked out again from the course's data" in page
     assert re.search(r"<td>00\.4</td>.*?<td>1999</td><td>wrong</td>", page, re.S)
@@ -206,25 +206,24 @@ def test_long_names_make_short_file_names(folder) -> None:
     """300 Latin or 90 CJK characters: the page is written, its name at most 80 bytes + suffix."""
     for name in ["A" * 300, "漢" * 90]:
         tasks.sign(name)
-        page, _ = handin.export_work(pdf=False)
+        page = handin.export_work()
         assert page.is_file() and len(page.stem.encode()) <= 85
 
 
-def test_a_failing_or_hanging_chromium_is_reported_and_stopped(folder, tmp_path, monkeypatch):
-    """Chromium that fails or hangs: the page is still handed in, with a sentence, in seconds."""
+def test_hand_in_starts_no_browser_and_says_how_to_print(folder, tmp_path, monkeypatch):
+    """No Chromium from a student's kernel: the page is written and the student prints it."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
-    fake = bin_dir / "chromium"
-    fake.write_text("#!/bin/sh\necho broken >&2\nexit 3\n", encoding="utf-8")
-    fake.chmod(0o755)
+    started = tmp_path / "chromium-started"
+    for name in ("chromium", "chromium-browser"):
+        (bin_dir / name).write_text(f"#!/bin/sh\ntouch {started}\n", encoding="utf-8")
+        (bin_dir / name).chmod(0o755)
     monkeypatch.setenv("PATH", f"{bin_dir}:{os.environ['PATH']}")
     tasks.sign("Ada")
-    shown = text(tasks.hand_in(pdf=True))
-    assert "Your work is in" in shown and "No PDF was printed" in shown and "broken" in shown
-    fake.write_text("#!/bin/sh\nsleep 60\n", encoding="utf-8")
-    page = next(folder.glob("*_work.html"))
-    with pytest.raises(RuntimeError, match="did not finish within 1 s"):
-        handin.print_pdf(page, timeout=1)
+    shown = text(tasks.hand_in())
+    assert "Your work is in" in shown and "open the page in your browser" in shown
+    assert next(folder.glob("*_work.html")).is_file()
+    assert not started.exists() and not list(folder.glob("*.pdf"))
 
 
 # ----------------------------------------------------------------------------------------------
@@ -268,7 +267,7 @@ def hand_in_as(base: Path, monkeypatch, name: str, answers: dict, folder_name: s
             tasks.write(task_id, answer)
         else:
             tasks.check(task_id, answer)
-    tasks.hand_in(pdf=False)
+    tasks.hand_in()
     submitted = base / "submissions" / folder_name
     submitted.mkdir(parents=True)
     for made in work.work_folder().glob("*_work.html"):
@@ -432,7 +431,7 @@ def test_committing_weights_without_a_reason_asks_for_one_and_saves_through_the_
     button.click()
     assert json.loads((folder / "04_my_weights.json.bak").read_text(encoding="utf-8"))["reason"]
     tasks.sign("Ada")
-    page, _ = handin.export_work(pdf=False)
+    page = handin.export_work()
     assert "Reason: Geography matters more than the summit statements." in page.read_text()
 
 

@@ -101,7 +101,7 @@ def test_export_names_the_student_and_escapes_answers(work) -> None:
     """The hand-in page has the name, each answer and its verdict; data stay text."""
     tasks.sign("Ada <b>Lovelace</b>")
     tasks.check("03.5", "<script>alert(1)</script>")
-    page, _ = handin.export_work(pdf=False)
+    page = handin.export_work()
     text = page.read_text(encoding="utf-8")
     assert "Ada &lt;b&gt;Lovelace&lt;/b&gt;" in text and "<script>alert" not in text
     assert "<td>wrong</td>" in text and "not answered" in text

@@ -2,7 +2,8 @@
 
 The website is a Sphinx + MyST-NB book (settings and pages in book/): every notebook is executed,
 with the guides, glossary, data dictionary and source cards as pages. The PDFs are printed from
-the built pages by Debian's Chromium (through Playwright), so no LaTeX is needed.
+the built pages by the course's one printer (tools/print_pdf.py: Debian's Chromium through
+Playwright), so no LaTeX is needed.
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from print_pdf import printer
+
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
 PORTS = range(18100, 18200)
 NOTEBOOK_PAGES = sorted(f"notebooks/{p.stem}" for p in REPO.glob("notebooks/[0-9][0-9]_*.ipynb"))
 PRINTS = {
@@ -83,25 +85,13 @@ def serve(site: Path) -> Iterator[str]:
 
 def print_pdfs(site: Path, out: Path) -> list[Path]:
     """Print the PDFs of PRINTS from the built site into out; return their paths."""
-    from playwright.sync_api import sync_playwright
     from pypdf import PdfWriter
 
-    if not CHROMIUM.exists():
-        raise SystemExit(f"{CHROMIUM} is missing: apt-get install chromium")
     out.mkdir(parents=True, exist_ok=True)
     pages: dict[str, bytes] = {}
-    with serve(site) as base, sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
-        )
-        tab = browser.new_page()
-        tab.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+    with serve(site) as base, printer(base) as print_page:
         for page in sorted({p for group in PRINTS.values() for p in group}):
-            tab.goto(f"{base}/{page}.html", wait_until="networkidle")
-            tab.wait_for_function(WIDGETS_DRAWN, timeout=30_000)
-            tab.emulate_media(media="print")
-            pages[page] = tab.pdf(format="A4", print_background=True, outline=True, tagged=True)
-        browser.close()
+            pages[page] = print_page(f"{base}/{page}.html", ready=WIDGETS_DRAWN)
     written = []
     for name, group in PRINTS.items():
         writer = PdfWriter()

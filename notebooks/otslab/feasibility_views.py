@@ -428,43 +428,35 @@ def factor_explorer(tables: Tables) -> w.VBox:
 
 
 def kit_view(tables: Tables, clashes: pd.DataFrame, folder: Path | None = None) -> w.VBox:
-    """Two buttons: write the kit (Markdown and printable HTML), or write it and print one PDF."""
+    """A button that writes the kit (Markdown and printable HTML), and how to print it."""
     from otslab import roleplay as rp
 
     folder = folder or rp.KIT_DIR
     output = w.Output()
     write = button("Write the kit", "file-text")
-    printing = button("Print the kit to PDF", "print")
-
-    def written(pdf: bool) -> list[object]:
-        markdown, printable = rp.export_all(tables, folder, clashes, pdf=pdf)
-        return [hint(rp.describe_kit(markdown)), hint(rp.describe_kit(printable))]
-
-    def pdf() -> list[object]:
-        if rp.chromium() is None:
-            return [
-                hint(
-                    "No Chromium on this machine: press Write the kit, then open "
-                    "roleplay_kit/print/kit.html in a browser and print it (each card starts on a "
-                    "new page), or run make roleplay-kit where Chromium is installed."
-                )
-            ]
-        return written(pdf=True)
-
-    write.on_click(lambda _b: render_into(output, lambda: written(pdf=False)))
-    printing.on_click(lambda _b: render_into(output, pdf))
     where = os.path.relpath(folder)
+    printing = (
+        f"To print it, open {where}/print/kit.html in your browser (in JupyterLab: right-click "
+        "it in the file browser, Open in New Browser Tab) and print it (Ctrl+P or Cmd+P) to "
+        "paper or to PDF: each card starts on a new page."
+    )
+
+    def written() -> list[object]:
+        markdown, printable = rp.export_all(tables, folder, clashes)
+        return [hint(rp.describe_kit(markdown)), hint(rp.describe_kit(printable)), hint(printing)]
+
+    write.on_click(lambda _b: render_into(output, written))
     render_into(
         output,
         lambda: [
             hint(
-                f"Nothing is written until you press a button. Write the kit puts the briefing "
-                f"and every card into {where} as Markdown and, in {where}/print, as HTML; Print "
-                "the kit to PDF also prints kit.pdf. A file you changed is never overwritten."
+                f"Nothing is written until you press the button. Write the kit puts the briefing "
+                f"and every card into {where} as Markdown and, in {where}/print, as HTML. A file "
+                "you changed is never overwritten."
             )
         ],
     )
-    return w.VBox([w.HBox([write, printing]), output])
+    return w.VBox([write, output])
 
 
 def outcome_items(tables: Tables, paths: list[Path]) -> list[object]:

@@ -1,10 +1,10 @@
 """The hand-in page: the student's work with every verdict worked out again, and the work embedded.
 
 `hand_in()` (the last cell of notebook 04) writes one HTML page into my_work/, named after the
-student, and prints it to PDF where Chromium is installed. Each checked answer's verdict on the
-page is recomputed from the data by the one judge (`otslab.tasks.judge`), never copied from the
-work file, and the page says so. The work itself is embedded in the page as JSON, so the
-teacher's `make grade` reads exactly what the student uploads and judges it once more.
+student; for paper or a PDF, the student prints that page from the browser. Each checked answer's
+verdict on the page is recomputed from the data by the one judge (`otslab.tasks.judge`), never
+copied from the work file, and the page says so. The work itself is embedded in the page as JSON,
+so the teacher's `make grade` reads exactly what the student uploads and judges it once more.
 """
 
 from __future__ import annotations
@@ -12,10 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
-import signal
-import subprocess
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -163,35 +159,8 @@ def page_name(student: str) -> str:
     return f"{slug}_work.html"
 
 
-def print_pdf(page: Path, timeout: float = 90) -> Path:
-    """Print the page to PDF with headless Chromium (its own profile); RuntimeError if it cannot."""
-    binary = next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
-    if binary is None:
-        raise RuntimeError("there is no Chromium here to print it")
-    target = page.with_suffix(".pdf")
-    with tempfile.TemporaryDirectory(prefix="otslab-print-") as profile:
-        command = [binary, "--headless", "--no-sandbox", "--disable-gpu"]
-        command += [f"--user-data-dir={profile}", "--no-pdf-header-footer"]
-        command += [f"--print-to-pdf={target}", page.resolve().as_uri()]
-        process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
-        )
-        try:
-            _, errors = process.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            if hasattr(os, "killpg"):  # Chromium and the helpers it started
-                os.killpg(process.pid, signal.SIGKILL)
-            else:  # pragma: no cover - Windows
-                process.kill()
-            process.communicate()
-            raise RuntimeError(f"Chromium did not finish within {timeout:.0f} s") from None
-    if process.returncode != 0 or not target.is_file():
-        raise RuntimeError(f"Chromium failed ({errors.decode(errors='replace')[-200:].strip()})")
-    return target
-
-
-def export_work(folder: Path | None = None, pdf: bool = True) -> tuple[Path, str]:
-    """Write the signed work as a page (and a PDF): the page and a note on the PDF."""
+def export_work(folder: Path | None = None) -> Path:
+    """Write the signed work as one HTML page in the work folder; return its path."""
     work = load_work()
     if not any(c.isalnum() for c in work["student"]):
         raise ValueError('Put your name on your work first: run sign("Your Name").')
@@ -201,37 +170,30 @@ def export_work(folder: Path | None = None, pdf: bool = True) -> tuple[Path, str
     temporary = page.with_name(f".{page.name}.tmp")
     temporary.write_text(str(work_html(work, weights=committed_weights())), encoding="utf-8")
     os.replace(temporary, page)
-    note = ""
-    if pdf:
-        try:
-            print_pdf(page)
-        except (RuntimeError, OSError) as error:
-            note = f"No PDF was printed ({error}): hand in the HTML page, it holds everything."
-    return page, note
+    return page
 
 
-def hand_in_page(pdf: bool = True) -> HTML:
+def hand_in_page() -> HTML:
     """Export the work and say where the page is; unsigned work is refused with what to do."""
     try:
-        page, note = export_work(pdf=pdf)
+        page = export_work()
     except ValueError as error:
         return rendered(join([notices_html(), html("<p><b>{}</b></p>", str(error))]))
     except OSError as error:
         message = f"The page could not be written ({error.strerror or error}): {error.filename}"
         return rendered(join([notices_html(), html("<p><b>{}</b></p>", message)]))
-    printed = page.with_suffix(".pdf")
-    also = html(" and <code>{}</code>", printed) if pdf and not note and printed.is_file() else ""
     return rendered(
         join(
             [
                 notices_html(),
                 html(
-                    "<p>Your work is in <code>{}</code>{}: download it and hand it in. Your "
-                    "teacher's grader reads the answers embedded in the HTML page.</p>",
+                    "<p>Your work is in <code>{}</code>: download it and hand it in. Your "
+                    "teacher's grader reads the answers embedded in the HTML page.</p>"
+                    "<p>For a copy on paper or as a PDF, open the page in your browser (in "
+                    "JupyterLab: right-click it in the file browser, Open in New Browser Tab) "
+                    "and print it (Ctrl+P or Cmd+P); hand in the HTML page all the same.</p>",
                     page,
-                    also,
                 ),
-                html("<p>{}</p>", note) if note else Markup(""),
             ]
         )
     )

@@ -2,9 +2,11 @@
 
 Run `python -m otslab.roleplay` (or `make roleplay-kit`) from the notebooks folder to write the
 briefing, the delegations' cards (otslab.rolecards), the chair's and press cards, the outcome
-form and the evidence sheets, as Markdown, as HTML and (where Chromium is installed) as one PDF,
-into notebooks/roleplay_kit. Printed at 10 pt, each sheet starts a new page; a role card fits
-one page, and the evidence sheets behind the cards run on together at the end.
+form and the evidence sheets, as Markdown and as HTML, into notebooks/roleplay_kit (or the folder
+given). `make roleplay-kit` then prints print/kit.html to kit.pdf with the course's one printer
+(tools/print_pdf.py); elsewhere, open kit.html in a browser and print it. Printed at 10 pt, each
+sheet starts a new page; a role card fits one page, and the evidence sheets behind the cards run
+on together at the end.
 """
 
 from __future__ import annotations
@@ -13,10 +15,7 @@ import csv
 import hashlib
 import json
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -46,7 +45,7 @@ OUTCOME_FILE = "outcomes.csv"
 """The outcome form's CSV in the kit folder: fill one row per group and question."""
 
 PRINT_DIR = "print"
-"""Sub-folder of the kit for the printable pages (HTML and PDF)."""
+"""Sub-folder of the kit for the printable pages (HTML; kit.pdf when printed)."""
 
 
 # --- the briefing ------------------------------------------------------------------------------
@@ -514,49 +513,13 @@ def document(title: str, sections: Iterable[Markup]) -> bytes:
     ).encode("utf-8")
 
 
-def chromium() -> str | None:
-    """The Chromium binary that prints PDFs, or None when there is none."""
-    return next((p for p in map(shutil.which, ("chromium", "chromium-browser")) if p), None)
-
-
-def print_pdf(source: Path, timeout: float = 120) -> bytes:
-    """Print an HTML file to PDF with headless Chromium; a clear error when it cannot."""
-    binary = chromium()
-    if binary is None:
-        raise RuntimeError(
-            "no Chromium here to print the PDF: open kit.html in a browser and print it "
-            "(each card starts on a new page)"
-        )
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "kit.pdf"
-        done = subprocess.run(
-            [
-                binary,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                f"--user-data-dir={tmp}/profile",
-                "--no-pdf-header-footer",
-                f"--print-to-pdf={target}",
-                Path(source).resolve().as_uri(),
-            ],
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-        if not target.exists():
-            raise RuntimeError(f"Chromium did not print {source}: {done.stderr.decode()[-400:]}")
-        return target.read_bytes()
-
-
 def export_printable(
     tables: Tables,
     folder: Path,
     clashes: pd.DataFrame,
-    pdf: bool = True,
     pages: dict[str, str] | None = None,
 ) -> list[Path]:
-    """Write the kit as HTML (one file a page, and kit.html with all) and kit.pdf into folder/print.
+    """Write the kit as HTML (one file a page, and kit.html with all) into folder/print.
 
     Like the Markdown kit, a file changed since the course wrote it is kept and the new version
     goes beside it. The outcome CSV template is written once into folder and never overwritten.
@@ -569,33 +532,30 @@ def export_printable(
     files = {f"{stem}.html": document(stem, [s]) for stem, s in sections.items()}
     files["kit.html"] = document("Role-play kit", sections.values())
     written = write_kit_files(out, files)
-    if pdf:
-        kit = next(p for p in written if p.name.startswith("kit") and p.suffix == ".html")
-        written += write_kit_files(out, {"kit.pdf": print_pdf(kit)})
     written.append(write_outcome_template(Path(folder) / OUTCOME_FILE))
     return written
 
 
 def export_all(
-    tables: Tables, folder: Path, clashes: pd.DataFrame, pdf: bool = True
+    tables: Tables, folder: Path, clashes: pd.DataFrame
 ) -> tuple[list[Path], list[Path]]:
-    """Every page of the kit as Markdown into folder, and as HTML (and PDF) into folder/print."""
+    """Every page of the kit as Markdown into folder, and as HTML into folder/print."""
     pages = kit_pages(tables, clashes)
     markdown = write_kit_files(
         folder, {f"{stem}.md": (text + "\n").encode("utf-8") for stem, text in pages.items()}
     )
-    return markdown, export_printable(tables, folder, clashes, pdf=pdf, pages=pages)
+    return markdown, export_printable(tables, folder, clashes, pages=pages)
 
 
-def main() -> None:
-    """Write the Markdown kit and the printable kit into notebooks/roleplay_kit."""
+def main(argv: list[str] | None = None) -> None:
+    """Write the Markdown kit and the printable kit into notebooks/roleplay_kit (or a folder)."""
+    args = sys.argv[1:] if argv is None else argv
+    folder = Path(args[0]) if args else KIT_DIR
     tables = load_tables()
     clashes, _ = fz.model(tables)
-    written, printable = export_all(tables, KIT_DIR, clashes, pdf=chromium() is not None)
+    written, printable = export_all(tables, folder, clashes)
     print(describe_kit(written))
     print(describe_kit(printable))
-    if chromium() is None:
-        print("No Chromium here: open print/kit.html in a browser and print it.", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -673,11 +673,11 @@ def earlier(task_id: str) -> HTML:
 # Handing in
 
 
-def hand_in(pdf: bool = True) -> HTML:
-    """Write your work as one page to hand in (and a PDF where Chromium is installed)."""
+def hand_in() -> HTML:
+    """Write your work as one page to hand in (print it from the browser for paper or a PDF)."""
     from otslab.handin import hand_in_page  # the page is built from this module's tasks
 
-    return hand_in_page(pdf=pdf)
+    return hand_in_page()
 
 
 def write_box(task_id: str, recall: str | None = None) -> object:
