@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import sys
 from collections.abc import Iterator
@@ -58,6 +59,66 @@ class StrictIntegers(frictionless.Check):
                 yield error
 
 
+class ForeignKeys(frictionless.Check):
+    """Frictionless check: every foreign key names a row of the table it points to.
+
+    It replaces frictionless's own key check, which re-reads and re-validates the table a key
+    points to for every key of every table (two thirds of the validation's time): here each
+    table's key columns are read once. Every key of the package is text, so the cells compare as
+    frictionless compares them, a missing value being None. Errors and messages are frictionless's.
+    """
+
+    type = "foreign-keys"
+    Errors = [fl_errors.ForeignKeyError]
+    keys: dict[str, list[tuple[tuple[str, ...], str, tuple[str, ...]]]]
+    """Per table: its keys, each as (its columns, the table it points to, that table's columns)."""
+    lookups: dict[tuple[str, tuple[str, ...]], set[tuple[str | None, ...]]]
+    """Per (table, columns) a key points to: the values those columns hold."""
+
+    def validate_row(self, row: frictionless.Row) -> Iterator[fl_errors.Error]:
+        """Yield a foreign-key error for each key of the row whose values the target lacks."""
+        for fields, target, target_fields in self.keys.get(self.resource.name, []):
+            cells = tuple(row[name] for name in fields)
+            if set(cells) == {None} or cells in self.lookups[(target, target_fields)]:
+                continue
+            values = ", ".join(str(cell) for cell in cells)
+            note = (
+                f'for "{", ".join(fields)}": values "{values}" not found in the lookup table '
+                f'"{target}" as "{", ".join(target_fields)}"'
+            )
+            yield fl_errors.ForeignKeyError.from_row(
+                row,
+                note=note,
+                field_names=list(fields),
+                field_values=list(cells),
+                reference_name=target,
+                reference_field_names=list(target_fields),
+            )
+
+
+def foreign_keys(descriptor: dict, data_dir: Path) -> ForeignKeys:
+    """The key check for the package, with the values of every column a key points to."""
+    check = ForeignKeys()
+    by_name = {res["name"]: res for res in descriptor["resources"]}
+    check.keys, check.lookups = {}, {}
+    for res in descriptor["resources"]:
+        for key in res["schema"].get("foreignKeys", []):
+            target = key["reference"]["resource"] or res["name"]
+            fields, target_fields = tuple(key["fields"]), tuple(key["reference"]["fields"])
+            check.keys.setdefault(res["name"], []).append((fields, target, target_fields))
+            if (target, target_fields) not in check.lookups:
+                source = by_name[target]
+                missing = set(source["schema"].get("missingValues", [""]))
+                path = data_dir / source["path"]
+                with path.open(encoding="utf-8-sig", newline="") as handle:
+                    rows = [
+                        tuple(None if row[f] in missing else row[f] for f in target_fields)
+                        for row in csv.DictReader(handle)
+                    ]
+                check.lookups[(target, target_fields)] = {r for r in rows if set(r) != {None}}
+    return check
+
+
 def problem_from_error(error: fl_errors.Error, resource: dict) -> Problem:
     """Translate one frictionless error into a Problem naming file, line and column."""
     file = resource["path"]
@@ -108,9 +169,13 @@ def problem_from_error(error: fl_errors.Error, resource: dict) -> Problem:
 
 def frictionless_problems(descriptor: dict, data_dir: Path) -> list[Problem]:
     """Validate the package with frictionless; one Problem per faulty cell, row or key."""
-    package = frictionless.Package(strict_descriptor(descriptor), basepath=str(data_dir))
+    strict = strict_descriptor(descriptor)
+    for res in strict["resources"]:
+        res["schema"].pop("foreignKeys", None)  # checked by ForeignKeys, in the same place
+    package = frictionless.Package(strict, basepath=str(data_dir))
+    checks = [foreign_keys(descriptor, data_dir), PartialDates(), StrictIntegers()]
     report = package.validate(
-        checklist=frictionless.Checklist(checks=[PartialDates(), StrictIntegers()]),
+        checklist=frictionless.Checklist(checks=checks),
         limit_errors=sys.maxsize,  # every error, not the first thousand: the count is exact
     )
     by_name = {res["name"]: res for res in descriptor["resources"]}
