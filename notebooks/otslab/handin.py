@@ -20,7 +20,7 @@ from IPython.display import HTML
 from otslab.citations import citations_html, cite_check
 from otslab.data import Tables, load_tables
 from otslab.feedback import STARS, notices_html
-from otslab.markup import Markup, html, join, json_script, rendered
+from otslab.markup import Markup, from_template, html, join, json_script, rendered
 from otslab.tasks import TASKS, judge
 from otslab.work import load_work, parse_work, work_folder
 
@@ -77,61 +77,32 @@ def work_html(work: dict, tables: Tables | None = None, weights: object = None) 
         if task.task_id == "04.memo" and entry and isinstance(entry.get("answer"), str):
             extra = citations_html(cite_check(tables, entry["answer"]))
         rows.append(
-            html(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}{}</td><td>{}</td></tr>",
-                task.task_id,
-                STARS[task.level],
-                task.prompt,
-                shown_answer(entry),
-                extra,
-                verdict_text(task.task_id, entry, tables),
-            )
+            {
+                "task_id": task.task_id,
+                "level": STARS[task.level],
+                "prompt": task.prompt,
+                "answer": shown_answer(entry),
+                "citations": extra,
+                "verdict": verdict_text(task.task_id, entry, tables),
+            }
         )
     checks = [
-        html("<tr><td>{}</td><td>{}</td></tr>", entry.get("prompt", key), shown_answer(entry))
+        (entry.get("prompt", key), shown_answer(entry))
         for key, entry in answers.items()
         if key.startswith("q-")
     ]
-    student = work["student"]
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return html(
-        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Work of {}</title>'
-        "<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}"
-        "td,th{{border:1px solid #999;padding:4px;vertical-align:top;white-space:pre-wrap}}"
-        "table{{border-collapse:collapse}}</style>"
-        "</head><body><h1>Is a Turkic NATO taking shape? Work of {}</h1><p>Handed in on {}.</p>"
-        "<p><b>How the verdicts were made.</b> Each verdict in the last column was worked out "
-        "again from the course's data when this page was made; none is copied from the saved "
-        "work file. Your teacher's <code>make grade</code> works every verdict out once more "
-        "from the answers embedded in this page.</p>"
-        "<h2>Tasks and exercises</h2><table><tr><th>task</th><th>level</th><th>question</th>"
-        "<th>answer</th><th>verdict (recomputed from the data)</th></tr>{}</table>"
-        "<h2>Weights committed in notebook 04</h2>{}"
-        "<h2>Self-check questions</h2><p>Practice questions: the answers chosen, not graded."
-        "</p><table><tr><th>question</th><th>answer chosen</th></tr>{}</table>{}</body></html>",
-        student,
-        student,
-        now,
-        join(rows),
-        weights_html(weights),
-        join(checks),
-        json_script({"course": "otslab", **work}, WORK_ID),
-    )
-
-
-def weights_html(record: object) -> Markup:
-    """The weights committed in notebook 04, with the reason, as they were saved."""
-    if not isinstance(record, dict) or not isinstance(record.get("weights"), dict):
-        return html("<p>No weights committed in notebook 04.</p>")
-    rows = join(
-        html("<tr><td>{}</td><td>{}</td></tr>", name, value)
-        for name, value in record["weights"].items()
-    )
-    return html(
-        "<p>Committed {}. Reason: {}</p><table><tr><th>weight</th><th>value</th></tr>{}</table>",
-        record.get("committed", ""),
-        record.get("reason", ""),
-        rows,
+    saved = isinstance(weights, dict) and isinstance(weights.get("weights"), dict)
+    record = weights if saved else {}
+    return from_template(
+        "handin.html.j2",
+        student=work["student"],
+        handed_in=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        tasks=rows,
+        weights=list(record["weights"].items()) if record else None,
+        committed=record.get("committed", ""),
+        reason=record.get("reason", ""),
+        checks=checks,
+        work_data=json_script({"course": "otslab", **work}, WORK_ID),
     )
 
 

@@ -3,8 +3,10 @@
 Every fragment the course renders is a `Markup` built with `html(template, ...)`: the template is
 markup we wrote, and every value filled into it is escaped (MarkupSafe) unless it is itself
 `Markup`. Markdown built from data escapes its values with `md_text` and is turned into HTML by
-`markdown_html`, which refuses raw HTML. Every output is wrapped so that MathJax never typesets
-data (a `$` in a name stays a dollar sign).
+`markdown_html`, which refuses raw HTML. A whole page (the hand-in page, the role-play kit's
+print pages) comes from a Jinja2 template in otslab/templates through `from_template`, with
+autoescape: the same MarkupSafe escaping, so a value is text unless it is `Markup`. Every output
+is wrapped so that MathJax never typesets data (a `$` in a name stays a dollar sign).
 """
 
 from __future__ import annotations
@@ -13,15 +15,23 @@ import json
 import re
 from collections.abc import Iterable
 
+import jinja2
 import mistune
 from IPython.display import HTML
 from markupsafe import Markup, escape
 
 __all__ = ["Markup", "escape", "html", "join", "rendered", "md_text", "markdown_html"]
-__all__ += ["json_script"]
+__all__ += ["json_script", "from_template"]
 
 NO_MATH = "otslab-output mathjax_ignore tex2jax_ignore"
 """Classes that keep MathJax 3 (JupyterLab) and MathJax 2 (nbconvert pages) off our outputs."""
+
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("otslab", "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+)
+"""The whole-page templates (otslab/templates/*.html.j2): values escaped unless Markup."""
 
 _MARKDOWN = mistune.create_markdown(escape=True, plugins=["table"])
 """Markdown to HTML with raw HTML shown as text (never passed through)."""
@@ -35,6 +45,11 @@ _MD_LINE_START = re.compile(r"^(\d+(?=[.)])|(?=[-+=#]))")
 def html(template: str, /, *args: object, **values: object) -> Markup:
     """Fill a template we wrote with values, escaping each one unless it is Markup."""
     return Markup(template).format(*args, **values)
+
+
+def from_template(template: str, /, **values: object) -> Markup:
+    """A whole page from a template in otslab/templates, each value escaped unless it is Markup."""
+    return Markup(_TEMPLATES.get_template(template).render(**values))
 
 
 def join(parts: Iterable[object], separator: str = "") -> Markup:

@@ -18,6 +18,7 @@ import os
 import sys
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -25,7 +26,7 @@ from otslab import feasibility as fz
 from otslab import rolecards as rc
 from otslab.alignments import closing_in_words
 from otslab.data import Tables, load_tables, write_atomically
-from otslab.markup import Markup, html, join, markdown_html
+from otslab.markup import Markup, from_template, markdown_html
 from otslab.markup import md_text as md
 
 OUTCOME_COLUMNS = [
@@ -357,28 +358,15 @@ def summarise_outcomes(outcomes: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 # --- the printable kit --------------------------------------------------------------------------
 
-PRINT_CSS = Markup("""<style>
-@page { size: A4; margin: 11mm 13mm; }
-body { font-family: "DejaVu Sans", Arial, sans-serif; color: #000; background: #fff;
-  font-size: 10pt; line-height: 1.25; margin: 0; font-variant-ligatures: none; }
-section.page { break-before: page; }
-section.page:first-child { break-before: auto; }
-table.sheet { width: 100%; border-collapse: collapse; }
-table.sheet > thead { display: table-header-group; }
-table.sheet > thead th { text-align: left; font-weight: normal; padding: 0 0 2mm; }
-table.sheet > tbody td { padding: 0; vertical-align: top; }
-h1 { font-size: 16pt; margin: 0; padding-bottom: 1.5mm; border-bottom: 1.5pt solid #000; }
-h2 { font-size: 12pt; margin: 2.5mm 0 1mm; break-after: avoid; }
-p, ul, ol { margin: 0 0 1.5mm; }
-ul, ol { padding-left: 5mm; }
-li { margin: 0 0 0.8mm; break-inside: avoid; }
-.fiction { border: 1.5pt dashed #000; padding: 1mm 2mm; }
-</style>""")
-"""Print styles: A4, 10 pt black text, each sheet starting a new page, its title on every page."""
+class Sheet(NamedTuple):
+    """One printed sheet of the kit: its title and its body, as HTML."""
+
+    title: Markup
+    body: Markup
 
 
-def page_html(markdown: str) -> Markup:
-    """One printed sheet from our Markdown (data escaped): a new page, its title atop each page."""
+def sheet(markdown: str) -> Sheet:
+    """One printed sheet from our Markdown (data escaped): the first line is its title."""
     title, _, body = markdown.partition("\n")
     body_html = Markup(
         str(markdown_html(body)).replace(
@@ -386,17 +374,7 @@ def page_html(markdown: str) -> Markup:
             '<h2 class="fiction">Confidential instructions</h2>',
         )
     )
-    return html(
-        "<section class='page'><table class='sheet'><thead><tr><th>{title}</th></tr></thead>"
-        "<tbody><tr><td>{body}</td></tr></tbody></table></section>",
-        title=markdown_html(title),
-        body=body_html,
-    )
-
-
-def kit_html(markdown: str) -> Markup:
-    """One page of the kit as a printed sheet (HTML section)."""
-    return page_html(markdown)
+    return Sheet(markdown_html(title), body_html)
 
 
 def kit_pages(tables: Tables, clashes: pd.DataFrame) -> dict[str, str]:
@@ -500,17 +478,9 @@ def describe_kit(written: list[Path]) -> str:
     return "\n".join(lines)
 
 
-def document(title: str, sections: Iterable[Markup]) -> bytes:
-    """A whole printable HTML document from page sections."""
-    return str(
-        html(
-            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{}</title>{}"
-            "</head><body>{}</body></html>",
-            title,
-            PRINT_CSS,
-            join(sections),
-        )
-    ).encode("utf-8")
+def document(title: str, sheets: Iterable[Sheet]) -> bytes:
+    """A whole printable HTML document of some sheets (templates/kit.html.j2)."""
+    return str(from_template("kit.html.j2", title=title, sheets=list(sheets))).encode("utf-8")
 
 
 def export_printable(
@@ -528,9 +498,9 @@ def export_printable(
     out = Path(folder) / PRINT_DIR
     out.mkdir(parents=True, exist_ok=True)
     pages = pages or kit_pages(tables, clashes)
-    sections = {stem: kit_html(text) for stem, text in pages.items()}
-    files = {f"{stem}.html": document(stem, [s]) for stem, s in sections.items()}
-    files["kit.html"] = document("Role-play kit", sections.values())
+    sheets = {stem: sheet(text) for stem, text in pages.items()}
+    files = {f"{stem}.html": document(stem, [s]) for stem, s in sheets.items()}
+    files["kit.html"] = document("Role-play kit", sheets.values())
     written = write_kit_files(out, files)
     written.append(write_outcome_template(Path(folder) / OUTCOME_FILE))
     return written
