@@ -83,7 +83,7 @@ answer-keys: $(VENV)/.stamp-dev
 # HTML page per card and kit.html, which the course's one printer (tools/print_pdf.py, needs
 # Debian's chromium) prints to kit.pdf; edits a teacher made are kept.
 roleplay-kit: $(VENV)/.stamp-dev
-	cd notebooks && ../$(BIN)/python -m otslab.roleplay
+	cd notebooks && ../$(BIN)/python -m otslab.course.roleplay
 	$(BIN)/python tools/print_pdf.py notebooks/roleplay_kit/print/kit.html
 
 # Grade a folder of submissions (hand-in pages, work files, notebooks): make grade DIR=submissions
@@ -101,7 +101,7 @@ source-cards: $(VENV)/.stamp-runtime
 
 # Recount the vocabulary in the seed texts (../shared/seeds) into data/term_counts.csv.
 term-counts: $(VENV)/.stamp-runtime
-	cd notebooks && ../$(BIN)/python -m otslab.sources
+	cd notebooks && ../$(BIN)/python -m otslab.model.sources
 
 # Regional country boundaries for the map (data/geo) from npm world-atlas 2.0.2, cut with the
 # standard library; see data/geo/README.md. Needs npm; the course itself reads the committed file.

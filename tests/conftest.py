@@ -231,9 +231,9 @@ def lab_pages(browser: Browser, lab: Lab) -> Iterator[LabPages]:
 @pytest.fixture
 def copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of data/ to break, with a private validation cache."""
-    from otslab import data as data_module
+    from otslab.data import cache
 
-    monkeypatch.setattr(data_module, "CACHE_DIR", tmp_path / "cache")
+    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "cache")
     return Path(shutil.copytree(DATA, tmp_path / "data"))
 
 

@@ -17,8 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from unittest import mock
 
-from otslab import provenance
-from otslab.data import find_problems
+from otslab.data import find_problems, provenance
 
 PAYLOAD = (
     "<script>alert('{tag}')</script><img/src=x/onerror=alert('{tag}')>"

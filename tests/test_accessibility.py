@@ -26,10 +26,14 @@ from jupyterlab import (
     WIDGET_TIMEOUT_MS,
     LabPages,
 )
-from otslab import alignments_views, feasibility_views, model_views, network_views, plots
 from otslab.data import load_tables
-from otslab.sources_views import HEATMAP_CMAP
-from otslab.widgets import CheckList, shown_text
+from otslab.views import alignments as alignments_views
+from otslab.views import feasibility as feasibility_views
+from otslab.views import network as network_views
+from otslab.views import plots, timeline
+from otslab.views import readiness as model_views
+from otslab.views.sources import HEATMAP_CMAP
+from otslab.views.widgets import CheckList, shown_text
 
 WHITE, BLACK = (1.0, 1.0, 1.0), (0.0, 0.0, 0.0)
 AA_TEXT = 4.5
@@ -58,7 +62,7 @@ def test_contrast_ratio_matches_the_wcag_reference_values() -> None:
 FILLS = {
     "membership status": list(alignments_views.STATUS_COLOURS.values()),
     "effect": list(alignments_views.EFFECT_COLOURS.values()),
-    "framework": list(network_views.framework_colours([f"f{i}" for i in range(10)]).values()),
+    "framework": list(timeline.framework_colours([f"f{i}" for i in range(10)]).values()),
     "palette": sns.color_palette(plots.PALETTE, 10),
     "dyad blues": [sns.color_palette("Blues", as_cmap=True)(x / 10) for x in range(11)],
     "term heatmap": [sns.color_palette(HEATMAP_CMAP, as_cmap=True)(x / 10) for x in range(11)],
@@ -106,7 +110,7 @@ def test_every_grid_cell_with_details_opens_them_and_reads_as_a_table(T) -> None
     grids = {
         "membership": alignments_views.membership_grid(T, 2013).data,
         "cross-pressure": alignments_views.cross_pressure_html(T).data,
-        "timeline": shown_text(network_views.timeline_explorer(T).children[-1]),
+        "timeline": shown_text(timeline.timeline_explorer(T).children[-1]),
         "dyads": shown_text(network_views.dyad_explorer(T).children[-1]),
     }
     for name, html in grids.items():

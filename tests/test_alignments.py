@@ -1,4 +1,4 @@
-"""otslab.alignments and its views: membership matrix, time travel, similarity, cross-pressures.
+"""otslab.model.alignments and its views: membership matrix, time travel, similarity, pressures.
 
 Expectations come from hand-built tables or straight from the CSV rows (read with the csv module),
 never from the functions' own output.
@@ -16,10 +16,10 @@ import pandas as pd
 import pytest
 
 from conftest import REPO
-from otslab import alignments as al
-from otslab import alignments_views as views
 from otslab.data import Tables, load_tables
-from otslab.widgets import shown_text
+from otslab.model import alignments as al
+from otslab.views import alignments as views
+from otslab.views.widgets import shown_text
 
 DATA = REPO / "data"
 

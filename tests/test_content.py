@@ -7,7 +7,7 @@ import pytest
 
 from conftest import REPO, SHARED, require
 from otslab.data import load_tables
-from otslab.provenance import normalise
+from otslab.data.provenance import normalise
 
 SEEDS = SHARED / "seeds"
 CARDS = REPO / "seeds"
@@ -242,7 +242,7 @@ def session_plans(guide: str) -> dict[str, list[tuple[int, int, str, str]]]:
 
 def test_every_session_plan_fits_its_90_minutes() -> None:
     """Each plan runs 0-90 without gaps, each row marked core/optional/homework; 3 + 4 sessions."""
-    from otslab.tasks import TASKS
+    from otslab.course.taskbank import TASKS
 
     guide = (REPO / "notebooks" / "INSTRUCTOR_GUIDE.md").read_text(encoding="utf-8")
     plans = session_plans(guide)

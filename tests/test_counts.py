@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from otslab import alignments as al
-from otslab import geo
+from otslab.model import alignments as al
+from otslab.model import geo
 
 REPO = Path(__file__).resolve().parents[1]
 NUMBERS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}

@@ -8,9 +8,8 @@ import pytest
 
 from conftest import DATA, SHARED, put_cell, read_rows, require, write_rows
 from otslab import data as data_module
-from otslab import provenance
-from otslab.data import DataError, find_problems, load_tables
-from otslab.provenance import address_problem, names_a_place
+from otslab.data import DataError, find_problems, load_tables, provenance
+from otslab.data.provenance import address_problem, names_a_place
 
 SEEDS = SHARED / "seeds"
 

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import otslab.data as data_module
 from conftest import load_error, put_cell, read_rows, write_rows
-from otslab import provenance
-from otslab.data import load_tables, record_lines
+from otslab.data import load_tables, provenance, record_lines
 
 
 def problems_of(data_dir: Path) -> list[str]:

@@ -1,4 +1,4 @@
-"""otslab.feasibility (the ladder, clashes, the readiness model) and its views."""
+"""otslab.model.feasibility (the ladder, clashes, the readiness model) and its views."""
 
 import re
 from html import escape
@@ -7,13 +7,16 @@ import grid_cells
 import pandas as pd
 import pytest
 
-from otslab import feasibility as fz
-from otslab import feasibility_views as fv
-from otslab import model_views as mv
-from otslab import roleplay as rp
+from otslab.course import commitment as cm
+from otslab.course import roleplay as rp
+from otslab.course import roleplay_views as rv
 from otslab.data import DATA_DIR, Tables, load_tables
-from otslab.plots import to_png
-from otslab.widgets import shown_text
+from otslab.model import feasibility as fz
+from otslab.views import feasibility as fv
+from otslab.views import readiness as mv
+from otslab.views.plots import to_png
+from otslab.views.weights import WeightPanel
+from otslab.views.widgets import shown_text
 
 # --- small hand-built cases -------------------------------------------------------------------
 
@@ -439,7 +442,7 @@ def test_figures_have_titles_labels_sources_and_render(T, model) -> None:
         assert ax.get_title(loc="left") and ax.get_xlabel() and ax.get_ylabel()
         assert any(t.get_text().startswith("Source: ") for t in fig.texts)
         assert to_png(fig).startswith(b"\x89PNG")
-    panel = mv.WeightPanel(T)
+    panel = WeightPanel(T)
     shown = fz.above_record(ready, panel.floors)
     text = mv.describe_group(panel)
     assert f"all {len(members)} accept up to rung {fz.highest_common_rung(shown, members)}" in text
@@ -494,8 +497,8 @@ def test_clash_grid_opens_each_cell_with_its_commitments(T, model) -> None:
 @pytest.fixture()
 def panel(T, tmp_path):
     """A fresh weight panel (sliders at their defaults) whose student has committed them."""
-    panel = mv.WeightPanel(T, tmp_path / "04_my_weights.json")
-    fz.save_commitment(panel.path, dict(panel.defaults), "The defaults, to test the views.")
+    panel = cm.weight_panel(T, tmp_path / "04_my_weights.json")
+    cm.commit_weights(panel, dict(panel.defaults), "The defaults, to test the views.")
     return panel
 
 
@@ -674,7 +677,7 @@ def test_factor_explorer_shows_the_evidence(T) -> None:
 
 
 def test_role_card_explorer_shows_the_chosen_card_and_its_evidence(T, model) -> None:
-    view = fv.role_card_explorer(T, model[0])
+    view = rv.role_card_explorer(T, model[0])
     state, output = view.children
     state.value = "CHN"
     text = shown_text(output)

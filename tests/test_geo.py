@@ -1,4 +1,4 @@
-"""otslab.geo, otslab.geo_views and tools/cut_boundaries.py: boundaries, places, layers, the map.
+"""otslab.model.geo, otslab.views.geo, tools/cut_boundaries.py: boundaries, places, layers, map.
 
 Expectations come from hand-built inputs, from the CSV rows (read with the csv module) or from
 facts about Natural Earth 4.1.0 stated in data/geo/README.md, never from the functions' output.
@@ -17,10 +17,10 @@ import pandas as pd
 import pytest
 
 from conftest import DATA, REPO, data_rows, require
-from otslab import geo
-from otslab import geo_views as gv
 from otslab.data import Tables
-from otslab.widgets import shown_text
+from otslab.model import geo
+from otslab.views import geo as gv
+from otslab.views.widgets import shown_text
 
 ATLAS = REPO / "tools" / "geo" / "node_modules" / "world-atlas"
 
@@ -106,7 +106,7 @@ def test_a_broken_boundary_file_names_the_feature(tmp_path) -> None:
         geo.load_shapes(tmp_path / "missing.geojson")
 
 
-# --- otslab.geo: projection, shapes, places -----------------------------------------------
+# --- otslab.model.geo: projection, shapes, places -----------------------------------------------
 
 
 def test_projection_puts_the_centre_at_the_origin_and_keeps_areas() -> None:
@@ -196,7 +196,7 @@ def test_event_places_agree_with_the_location_the_events_give() -> None:
     assert checked >= 15
 
 
-# --- otslab.geo: layers ---------------------------------------------------------------------
+# --- otslab.model.geo: layers ---------------------------------------------------------------------
 
 
 def test_membership_layer_keeps_held_ties_and_leaves_out_withdrawals(T) -> None:
@@ -341,8 +341,7 @@ def test_the_key_names_every_layer() -> None:
 
 
 def test_network_explorer_lays_the_states_out_on_the_map(T) -> None:
-    from otslab import network_views as nv
-
+    from otslab.views import network as nv
     view = nv.network_explorer(T)
     _kinds, layout = view.children[1].children
     output = view.children[2]
@@ -356,8 +355,7 @@ def test_network_explorer_lays_the_states_out_on_the_map(T) -> None:
 
 
 def test_story_items_take_dates_and_sources_from_the_events_and_the_forecasts(T) -> None:
-    from otslab import network as net
-
+    from otslab.model import network as net
     story = {r["story_id"]: r for r in data_rows("story")}
     events = {r["event_id"]: r for r in data_rows("events")}
     items = net.story_items(T).set_index("story_id")
@@ -378,8 +376,7 @@ def test_story_items_take_dates_and_sources_from_the_events_and_the_forecasts(T)
 
 
 def test_texts_without_a_date_are_placed_after_their_latest_event(T) -> None:
-    from otslab import network as net
-
+    from otslab.model import network as net
     dates = net.source_dates(T).set_index("source_id")
     published = {r["source_id"]: r["published"] for r in data_rows("sources") if r["seed_file"]}
     assert set(dates.index) == set(published)
@@ -397,11 +394,11 @@ def test_texts_without_a_date_are_placed_after_their_latest_event(T) -> None:
 
 
 def test_story_timeline_shows_short_titles_the_close_and_open_forecasts(T) -> None:
-    from otslab import network_views as nv
-    from otslab.alignments import closing_in_words
-    from otslab.plots import to_svg
+    from otslab.model.alignments import closing_in_words
+    from otslab.views import timeline as tl
+    from otslab.views.plots import to_svg
 
-    fig, description = nv.story_figure(T)
+    fig, description = tl.story_figure(T)
     svg = to_svg(fig)
     for row in data_rows("story"):
         assert html_escape(row["short_title"], quote=False) in svg
@@ -411,8 +408,7 @@ def test_story_timeline_shows_short_titles_the_close_and_open_forecasts(T) -> No
 
 
 def test_a_story_row_without_a_date_names_its_line(T) -> None:
-    from otslab import network as net
-
+    from otslab.model import network as net
     broken = copy_of(T)
     i = broken.story.index[broken.story["story_id"] == "F01"][0]
     broken.story.loc[i, "due_earliest"] = pd.NaT

@@ -10,9 +10,9 @@ from run_notebook import execute as run_in_kernel
 
 from conftest import REPO, notebook_paths
 from course_run import NO_NETWORK, CourseRun
-from otslab import feasibility as fz
-from otslab import roleplay as rp
+from otslab.course import roleplay as rp
 from otslab.data import load_tables
+from otslab.model import feasibility as fz
 
 
 def execute(notebook: Path, cwd: Path, allow_errors: bool = False) -> nbformat.NotebookNode:

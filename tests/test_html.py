@@ -23,8 +23,8 @@ from course_run import CourseRun
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 import otslab_book  # noqa: E402
 
-from otslab import links  # noqa: E402
-from otslab.tasks import TASKS  # noqa: E402
+from otslab.course import links  # noqa: E402
+from otslab.course.taskbank import TASKS  # noqa: E402
 
 LOADS = {"script", "img", "iframe", "source", "audio", "video", "embed", "object", "link"}
 """Elements whose URL a browser fetches when it shows the page (an <a href> is only a link)."""
@@ -433,8 +433,8 @@ def test_answer_keys_are_built_for_teachers_and_kept_from_students(
     """
     import answer_keys
 
+    from otslab.course.taskbank import TASKS
     from otslab.data import load_tables
-    from otslab.tasks import TASKS
 
     answer_keys.write_keys(tmp_path, lambda path: course_run[path.stem].probe("QUIZ"))
     keys = (tmp_path / "ANSWER_KEYS.md").read_text(encoding="utf-8")

@@ -38,7 +38,7 @@ from jupyterlab import (
     code_cell_count,
     run_all_cells,
 )
-from otslab.links import binder_link, nbgitpuller_link, repo_folder
+from otslab.course.links import binder_link, nbgitpuller_link, repo_folder
 
 START = "notebooks/00_start_here.ipynb"
 BRANCH = "main"

@@ -26,7 +26,7 @@ from conftest import REPO, REPOSITORY, notebook_paths, require
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 import otslab_book  # noqa: E402
 
-from otslab import links  # noqa: E402
+from otslab.course import links  # noqa: E402
 
 FOLDER = links.repo_folder(REPOSITORY)
 START = "notebooks/00_start_here.ipynb"

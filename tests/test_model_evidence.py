@@ -1,6 +1,6 @@
 """Notebook 04's model, third edition: the record first and as a floor, only commitments in force,
 no verdict about a country by default, evidence beside every verdict, and commit-then-reveal
-(otslab.feasibility and otslab.model_views), driven as a student drives them."""
+(otslab.model.feasibility and otslab.views.readiness), driven as a student drives them."""
 
 import html
 import json
@@ -14,11 +14,14 @@ import pytest
 from run_notebook import execute
 
 from conftest import NOTEBOOKS
-from otslab import feasibility as fz
-from otslab import feasibility_views as fv
-from otslab import model_views as mv
+from otslab.course import commitment as cm
 from otslab.data import Tables, load_tables
-from otslab.widgets import shown_text
+from otslab.model import feasibility as fz
+from otslab.model import record as rec
+from otslab.views import feasibility as fv
+from otslab.views import readiness as mv
+from otslab.views.weights import WeightPanel
+from otslab.views.widgets import shown_text
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +40,8 @@ def model(T):
 def record(T):
     """What each OTS member and observer already does, and its floor."""
     states = fz.ots_states(T.countries, include_observers=True)
-    practice = fz.record_practice(T, states)
-    return practice, fz.record_floor(practice, states)
+    practice = rec.record_practice(T, states)
+    return practice, rec.record_floor(practice, states)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +49,7 @@ def default(T, model, record):
     """Readiness under the default weights above the record, and the evidence per state."""
     clashes, coefs = model
     ready = fz.above_record(fz.readiness(coefs, fz.default_weights(T.factors)), record[1])
-    return ready, fz.state_evidence(T, clashes, list(ready.index))
+    return ready, rec.state_evidence(T, clashes, list(ready.index))
 
 
 def copy_tables(T) -> Tables:
@@ -79,7 +82,7 @@ def test_the_thinly_covered_states_are_not_shown_as_ready(T, default) -> None:
     assert "no driver or constraint names it" in evidence.loc["HUN", "why not"]
     assert evidence.loc["TUR", "judged"] and evidence.loc["TKM", "judged"]
     assert evidence.loc["TUR", "own drivers"] >= 1 and evidence.loc["TKM", "own constraints"] >= 1
-    said = fz.verdicts(ready, evidence, fz.record_practice(T, list(ready.index)))
+    said = rec.verdicts(ready, evidence, rec.record_practice(T, list(ready.index)))
     # Northern Cyprus's readiness is >= 0 above its record: the model alone would call it ready.
     assert (ready.loc["XNC"].dropna() >= 0).all()
     assert set(said.loc["HUN"]) == {"not enough evidence"}
@@ -95,15 +98,15 @@ def test_the_thinly_covered_states_are_not_shown_as_ready(T, default) -> None:
 def test_the_answer_names_the_states_it_could_not_judge(T, default) -> None:
     ready, evidence = default
     everyone = fz.ots_states(T.countries, include_observers=True)
-    answer = fz.judged_answer(ready, everyone, evidence)
+    answer = rec.judged_answer(ready, everyone, evidence)
     assert answer["not judged"] == ["HUN", "XNC"]
     assert answer["rung"] == fz.highest_common_rung(ready, answer["judged"])
-    panel = mv.WeightPanel(T)
+    panel = WeightPanel(T)
     panel.observers.value = True
     assert "Not judged, for lack of evidence: Hungary and Northern Cyprus." in mv.describe_group(
         panel
     )
-    assert fz.judged_answer(ready, ["HUN", "XNC"], evidence) == {
+    assert rec.judged_answer(ready, ["HUN", "XNC"], evidence) == {
         "rung": None,
         "blockers": [],
         "not judged": ["HUN", "XNC"],
@@ -118,7 +121,7 @@ def test_a_state_becomes_judged_when_the_record_speaks_about_it(T) -> None:
     factor = tables.factors.iloc[[0]].assign(factor_id="F99", applies_to="XNC", evidence="C999")
     tables["factors"] = pd.concat([tables.factors, factor], ignore_index=True)
     clashes, _coefs = fz.model(tables)
-    evidence = fz.state_evidence(tables, clashes, ["XNC"])
+    evidence = rec.state_evidence(tables, clashes, ["XNC"])
     assert evidence.loc["XNC", "own drivers"] == 1
     assert not evidence.loc["XNC", "judged"] and "2 sources" in evidence.loc["XNC", "why not"]
     claim = tables.claims.iloc[0]
@@ -133,7 +136,7 @@ def test_a_state_becomes_judged_when_the_record_speaks_about_it(T) -> None:
         ]
     )
     tables["claim_sources"] = pd.concat([tables.claim_sources, links], ignore_index=True)
-    evidence = fz.state_evidence(tables, clashes, ["XNC"])
+    evidence = rec.state_evidence(tables, clashes, ["XNC"])
     # the three new sources join the two that carry the dispute over its status (C129)
     assert evidence.loc["XNC", "judged"] and evidence.loc["XNC", "sources"] == 5
     assert evidence.loc["XNC", "claims"] == 2
@@ -142,8 +145,8 @@ def test_a_state_becomes_judged_when_the_record_speaks_about_it(T) -> None:
 def test_every_cell_in_the_view_says_what_it_rests_on(T, tmp_path) -> None:
     """After a commit: green record cells, grey 'not enough evidence' cells for the two thin
     states above their record, and every cell with its clashes; the evidence table names them."""
-    panel = mv.WeightPanel(T, tmp_path / "w.json")
-    fz.save_commitment(panel.path, dict(panel.defaults), "defaults")
+    panel = cm.weight_panel(T, tmp_path / "w.json")
+    cm.commit_weights(panel, dict(panel.defaults), "defaults")
     panel.observers.value = True
     text = shown_text(mv.readiness_explorer(panel).children[-1])
     cells = re.findall(r"data-verdict='([^']*)'[^>]*>(.*?)</td>", text)
@@ -163,7 +166,7 @@ def test_the_notebook_says_who_is_not_judged(default) -> None:
     assert f"(by default {' and '.join(thin)})" in notebook_text() or (
         f"({' and '.join(thin)})" in notebook_text()
     )
-    assert f"at least {fz.MIN_SOURCES} distinct sources" in notebook_text()
+    assert f"at least {rec.MIN_SOURCES} distinct sources" in notebook_text()
 
 
 # --- the record first, and as a floor ------------------------------------------------------------
@@ -190,9 +193,9 @@ def _check_shown(T, practice, floors, ready_raw) -> list[str]:
     """Everything wrong with what the course shows for one raw readiness table, checked with the
     functions the views use: the record check, the verdicts and the ceilings."""
     shown = fz.above_record(ready_raw, floors)
-    found = fz.record_contradictions(T.scenarios, practice, shown)
+    found = rec.record_contradictions(T.scenarios, practice, shown)
     evidence = pd.DataFrame({"judged": True}, index=shown.index)
-    said = fz.verdicts(shown, evidence, practice)
+    said = rec.verdicts(shown, evidence, practice)
     tops = fz.ceilings(shown)
     problems = [f"contradiction: {r.country_id} rung {r.rung}" for r in found.itertuples()]
     for state, floor in floors.items():
@@ -248,8 +251,8 @@ def test_the_view_never_shows_a_state_refusing_what_it_does(T, tmp_path) -> None
     """As a student drives it, after a commit: each slider to its minimum and maximum, one at a
     time, and back to its default; the table's verdicts at or below each state's floor are
     always the record's. Then the same with the not-in-force and observers controls ticked."""
-    panel = mv.WeightPanel(T, tmp_path / "w.json")
-    fz.save_commitment(panel.path, dict(panel.defaults), "defaults")
+    panel = cm.weight_panel(T, tmp_path / "w.json")
+    cm.commit_weights(panel, dict(panel.defaults), "defaults")
     output = mv.readiness_explorer(panel).children[-1]
     seen = 0
 
@@ -302,7 +305,7 @@ def test_only_commitments_in_force_bind_by_default(T, model) -> None:
 def test_the_default_output_describes_the_group_and_names_no_state(T, tmp_path) -> None:
     """Before a commit: the group's answer, its robustness over 1,000 settings and what moves it;
     no state's name in that summary, no verdict cell, no 'hold back' anywhere."""
-    panel = mv.WeightPanel(T, tmp_path / "none.json")
+    panel = cm.weight_panel(T, tmp_path / "none.json")
     text = shown_text(mv.readiness_explorer(panel).children[-1])
     summary = re.search(r"aria-live='polite'>(.*?)</p>", text).group(1)
     assert "Over 1,000 random settings" in summary and "The weights that move" in summary
@@ -338,13 +341,13 @@ def test_the_notebooks_claims_about_the_default_hold(T, record) -> None:
 
 
 def test_the_record_view_comes_first_with_its_events(T) -> None:
-    panel = mv.WeightPanel(T)
+    panel = WeightPanel(T)
     html = mv.record_html(panel).data
     assert "Gabala Declaration adopted (2025-10-07, R144)" in html
     assert "close: " in html and "Birlestik-2024" in html
     nb = nbformat.read(NOTEBOOKS / "04_feasibility_debate.ipynb", as_version=4)
     sources = [c.source for c in nb.cells if c.cell_type == "code"]
-    assert sources.index("mv.record_html(panel)") < next(
+    assert sources.index("record_html(panel)") < next(
         i for i, s in enumerate(sources) if "readiness_explorer" in s
     )
 
@@ -355,23 +358,23 @@ def test_the_record_view_comes_first_with_its_events(T) -> None:
 def test_commit_needs_a_reason_and_a_broken_file_is_named(tmp_path) -> None:
     path = tmp_path / "my_work" / "w.json"
     with pytest.raises(ValueError, match="write a reason"):
-        fz.save_commitment(path, {"F01": 1.0}, "   ")
-    assert fz.load_commitment(path) is None
+        cm.save_commitment(path, {"F01": 1.0}, "   ")
+    assert cm.load_commitment(path) is None
     path.parent.mkdir()
     path.write_text("{not json", encoding="utf-8")
     with pytest.raises(ValueError, match=re.escape(str(path))):
-        fz.load_commitment(path)
+        cm.load_commitment(path)
     path.write_text(json.dumps({"weights": {"F01": -1}, "reason": "x"}), encoding="utf-8")
     with pytest.raises(ValueError, match="not: F01"):
-        fz.load_commitment(path)
+        cm.load_commitment(path)
 
 
 def test_commit_then_reveal_as_a_student_does(T, tmp_path) -> None:
-    panel = mv.WeightPanel(T, tmp_path / "my_work" / "04_my_weights.json")
-    reveal = mv.reveal_view(panel)
+    panel = cm.weight_panel(T, tmp_path / "my_work" / "04_my_weights.json")
+    reveal = cm.reveal_view(panel)
     readiness = mv.readiness_explorer(panel).children[-1]
     assert "Commit your weights in the cell above first" in shown_text(reveal.children[-1])
-    view = mv.commit_view(panel)
+    view = cm.commit_view(panel)
     columns, reason, button, status = view.children
     sliders = dict(labelled_sliders(columns))
     rules_out = next(s for label, s in sliders.items() if label.endswith("rules out"))
@@ -405,7 +408,7 @@ def test_commit_then_reveal_as_a_student_does(T, tmp_path) -> None:
     reveal.children[0].click()
     assert panel.weight_inputs["F03"].value == 1.0
     # A fresh notebook run opens the commit view on the committed weights and reason.
-    again = mv.commit_view(mv.WeightPanel(T, panel.path))
+    again = cm.commit_view(cm.weight_panel(T, panel.path))
     assert again.children[1].value == saved["reason"]
 
 
@@ -419,7 +422,7 @@ def labelled_sliders(widget) -> list[tuple[str, object]]:
 
 def test_every_slider_carries_its_factors_full_name(T) -> None:
     """Point 5: each weight's full name is a label of its own beside its slider, not cut."""
-    panel = mv.WeightPanel(T)
+    panel = WeightPanel(T)
     pairs = labelled_sliders(panel.controls())
     assert len(pairs) == len(panel.weight_inputs)
     labels = {html.unescape(label) for label, _slider in pairs}

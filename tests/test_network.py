@@ -1,4 +1,4 @@
-"""Unit tests of otslab.network and its views, and widget tests driven against the CSV rows."""
+"""Unit tests of otslab.model.network and its views; widget tests driven against the CSV rows."""
 
 import csv
 import re
@@ -14,11 +14,12 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from conftest import REPO
-from otslab import network as net
-from otslab import network_views as views
 from otslab.data import load_tables
-from otslab.plots import to_png
-from otslab.widgets import YearRange, shown_text
+from otslab.model import network as net
+from otslab.views import network as views
+from otslab.views import timeline as tl
+from otslab.views.plots import stack_rows, to_png
+from otslab.views.widgets import YearRange, shown_text
 
 KINDS = ["agreement", "ratification", "meeting", "exercise", "proposal", "conflict"]
 FRAMEWORKS = ["bilateral", "multilateral", "OTS", "other"]
@@ -299,9 +300,9 @@ def test_evidence_rows_carry_source_and_locator_and_reject_unknown_ids() -> None
 
 def test_stack_rows_separates_overlapping_intervals_only() -> None:
     """Overlapping intervals go to new rows; a later disjoint one reuses the first row."""
-    rows = views.stack_rows([(0, 10), (5, 12), (11, 20), (30, 40)], gap=0.5)
+    rows = stack_rows([(0, 10), (5, 12), (11, 20), (30, 40)], gap=0.5)
     assert rows == [0, 1, 0, 0]
-    assert views.stack_rows([], gap=1) == []
+    assert stack_rows([], gap=1) == []
 
 
 def overlapping_labels(fig, axes_texts) -> list[tuple[str, str]]:
@@ -431,7 +432,7 @@ def shown_events(output) -> pd.DataFrame:
 
 def test_timeline_explorer_follows_every_control(T) -> None:
     """Years, kinds, state and the undated switch each change the events listed, exactly."""
-    years, kinds, country, undated, output = timeline_controls(views.timeline_explorer(T))
+    years, kinds, country, undated, output = timeline_controls(tl.timeline_explorer(T))
     all_kinds = list(kinds.options)
     assert sorted(shown_events(output)["event"]) == expected_events(years.value, all_kinds, "")
     kinds.value = ("exercise",)
@@ -452,7 +453,7 @@ def test_timeline_explorer_follows_every_control(T) -> None:
 
 def test_timeline_grid_puts_each_event_under_its_kind_and_year(T) -> None:
     """Each event shown is one chip, in its kind's row and its year's column (CSV rows)."""
-    years, kinds, _country, _undated, output = timeline_controls(views.timeline_explorer(T))
+    years, kinds, _country, _undated, output = timeline_controls(tl.timeline_explorer(T))
     years.value = (2018, 2025)
     grid = html_tables(grid_cells.shown(shown_text(output)))[0].set_index("kind")
     placed = [
@@ -476,7 +477,7 @@ def test_timeline_grid_puts_each_event_under_its_kind_and_year(T) -> None:
 
 def test_timeline_shows_absent_states_and_a_source_for_every_event(T) -> None:
     """Türkiye's exercises include the one it stayed away from; every row cites its sources."""
-    years, kinds, country, _undated, output = timeline_controls(views.timeline_explorer(T))
+    years, kinds, country, _undated, output = timeline_controls(tl.timeline_explorer(T))
     years.value = (years.years[0], years.years[-1])
     country.value = "TUR"
     absent = {
@@ -499,7 +500,7 @@ def test_timeline_shows_absent_states_and_a_source_for_every_event(T) -> None:
 
 def test_timeline_empty_selection_shows_a_hint(T) -> None:
     """No kinds, or a state with no events of the kinds chosen, shows a hint and no table."""
-    years, kinds, country, _undated, output = timeline_controls(views.timeline_explorer(T))
+    years, kinds, country, _undated, output = timeline_controls(tl.timeline_explorer(T))
     kinds.value = ()
     text = shown_text(output)
     assert "otslab-hint" in text and "Pick at least one kind" in text and "<table" not in text
@@ -665,14 +666,14 @@ def test_default_years_run_from_the_ots_founding_to_the_last_event(T) -> None:
     """The default period starts the year the OTS was founded and ends with the record."""
     founded = next(r["founded"] for r in read_csv("organisations.csv") if r["org_id"] == "OTS")
     last = max(int(r["date"][:4]) for r in read_csv("events.csv") if r["date"])
-    assert views.default_years(T) == (int(founded[:4]), last)
+    assert net.default_years(T) == (int(founded[:4]), last)
 
 
 def test_figure_helpers_cite_every_source_of_the_events_drawn(T) -> None:
     """The source note names each event's own source and its further sources."""
     shown = net.filter_events(T.events, T.event_participants, kinds=["summit"])
     table = net.timeline_table(shown, T.event_participants, T.event_sources)
-    grid = views.timeline_grid_html(T, table, views.default_years(T)).data
+    grid = tl.timeline_grid_html(T, table, net.default_years(T)).data
     note = re.search(r"Source: ([^<]*)", grid).group(1)
     own = {r["event_id"]: r["source_id"] for r in read_csv("events.csv")}
     wanted = {own[e] for e in shown["event_id"]} | {
@@ -681,7 +682,7 @@ def test_figure_helpers_cite_every_source_of_the_events_drawn(T) -> None:
         if r["event_id"] in set(own) & set(shown["event_id"])
     }
     assert set(re.findall(r"[SR]\d{3}", note)) == wanted
-    fig, text = views.network_figure(T, shown, views.default_years(T))
+    fig, text = views.network_figure(T, shown, net.default_years(T))
     assert text and fig.get_suptitle().startswith("Who shares events with whom")
 
 
@@ -698,7 +699,7 @@ def test_focus_box_shows_every_evidence_row_with_its_locator(T) -> None:
 def test_year_ranges_are_two_named_dropdowns_that_keep_the_span_whole(T) -> None:
     """The timeline's and the network's years: 'from' and 'to' dropdowns (each named for a
     screen reader); a first year after the last moves the last with it, and the view follows."""
-    for view in (views.timeline_explorer(T), views.network_explorer(T)):
+    for view in (tl.timeline_explorer(T), views.network_explorer(T)):
         years, output = view.children[0].children[0], view.children[-1]
         assert isinstance(years, YearRange)
         assert [years.first.description, years.last.description][1] == "to"

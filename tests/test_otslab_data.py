@@ -1,4 +1,4 @@
-"""Unit tests for otslab.data and otslab.provenance."""
+"""Unit tests for otslab.data and otslab.data.provenance."""
 
 import json
 import shutil
@@ -9,19 +9,18 @@ import pytest
 
 import otslab.data as data_module
 from conftest import load_error, put_cell, read_rows, write_rows
-from otslab import provenance
 from otslab.data import (
     DATA_DIR,
-    FIRST_YEAR,
     DataError,
     Problem,
     Tables,
+    cache,
     find_problems,
-    last_year,
     load_tables,
-    partial_date_problem,
+    provenance,
 )
-from otslab.provenance import locator_problem, normalise, provenance_columns
+from otslab.data.common import FIRST_YEAR, last_year, partial_date_problem
+from otslab.data.provenance import locator_problem, normalise, provenance_columns
 
 
 @pytest.mark.parametrize(
@@ -285,9 +284,9 @@ def test_the_problem_count_is_exact_beyond_a_thousand(copy: Path) -> None:
 def test_a_package_that_passed_is_not_validated_again(copy: Path, monkeypatch) -> None:
     """Same content: the next load skips validation; any edit makes it validate again."""
     load_tables(copy)
-    markers = list(data_module.CACHE_DIR.iterdir())
+    markers = list(cache.CACHE_DIR.iterdir())
     assert len(markers) == 1 and markers[0].stat().st_mode & 0o077 == 0
-    assert data_module.CACHE_DIR.stat().st_mode & 0o777 == 0o700
+    assert cache.CACHE_DIR.stat().st_mode & 0o777 == 0o700
     with monkeypatch.context() as m:
         m.setattr(data_module, "_validate", lambda *args: pytest.fail("validated twice"))
         assert len(load_tables(copy).events) == len(read_rows(copy / "events.csv")) - 1
@@ -316,7 +315,7 @@ def broken_but_marked(copy: Path) -> str:
     """Break the copy (an impossible date), then compute the key a marker for it would carry."""
     put_cell(copy, "events", "date", "2025-13-45", line=2)
     put_cell(copy, "events", "date_precision", "day", line=2)
-    return data_module.fingerprint(copy, provenance.default_seed_dir())
+    return cache.fingerprint(copy, provenance.default_seed_dir())
 
 
 @pytest.mark.parametrize(
@@ -327,9 +326,9 @@ def test_no_marker_makes_a_broken_package_load(copy: Path, plant: str) -> None:
     """Planted, corrupt, odd or foreign markers, even a sound one: a broken package still fails
     with a DataError naming the cell (never a raw pandas error, never silently)."""
     key = broken_but_marked(copy)
-    cache = data_module.CACHE_DIR
-    cache.mkdir(mode=0o700)
-    marker = cache / f"{key}.json"
+    cache_dir = cache.CACHE_DIR
+    cache_dir.mkdir(mode=0o700)
+    marker = cache_dir / f"{key}.json"
     if plant == "right key, wrong content":
         marker.write_text('{"passed": "something else"}', encoding="utf-8")
     elif plant == "corrupt":
@@ -338,18 +337,18 @@ def test_no_marker_makes_a_broken_package_load(copy: Path, plant: str) -> None:
         marker.mkdir()
     elif plant == "a folder others can write":
         marker.write_text(json.dumps({"passed": key}), encoding="utf-8")
-        cache.chmod(0o777)
+        cache_dir.chmod(0o777)
     else:
         marker.write_text(json.dumps({"passed": key}), encoding="utf-8")
     error = load_error(copy)
     assert (error.file, error.line, error.column) == ("events.csv", 2, "date")
-    assert not data_module.passed_before(key) or plant == "right"
+    assert not cache.passed_before(key) or plant == "right"
 
 
 def test_a_cache_that_cannot_be_written_still_loads(copy: Path, monkeypatch) -> None:
     """A cache folder that is a file, or belongs to nobody we know: the data loads all the same."""
     blocker = copy.parent / "not-a-folder"
     blocker.write_text("x", encoding="utf-8")
-    monkeypatch.setattr(data_module, "CACHE_DIR", blocker / "validated")
+    monkeypatch.setattr(cache, "CACHE_DIR", blocker / "validated")
     assert len(load_tables(copy).events) > 0
     assert blocker.read_text(encoding="utf-8") == "x"

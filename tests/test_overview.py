@@ -1,17 +1,17 @@
-"""Unit tests for otslab.overview and otslab.plots."""
+"""Unit tests for otslab.model.overview and otslab.views.plots."""
 
 import pandas as pd
 import pytest
 
 from otslab.data import load_tables
-from otslab.overview import (
+from otslab.model.overview import (
     describe_events_per_year,
     events_per_year,
     search_rows,
     table_summary,
     undated_events,
 )
-from otslab.plots import plot_events_per_year, source_ids_of, to_png
+from otslab.views.plots import plot_events_per_year, source_ids_of, to_png
 
 KINDS = ["agreement", "exercise", "statement"]
 

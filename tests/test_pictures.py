@@ -7,10 +7,10 @@ data, never the functions' own output.
 from html import escape
 
 from conftest import data_rows
-from otslab import alignments_views as av
-from otslab import feasibility_views as fv
 from otslab.data import Tables
-from otslab.plots import to_svg
+from otslab.views import alignments as av
+from otslab.views import feasibility as fv
+from otslab.views.plots import to_svg
 
 
 def text_of(svg: str) -> str:

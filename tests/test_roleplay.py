@@ -1,5 +1,5 @@
 """The role play of notebook 04: one-page delegation cards and their evidence sheets, chair and
-press cards, the outcome CSV, and the printable kit (otslab.rolecards, otslab.roleplay)."""
+press cards, the outcome CSV, and the printable kit (otslab.course.rolecards and .roleplay)."""
 
 import re
 import subprocess
@@ -11,13 +11,14 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import REPO, require
-from otslab import feasibility as fz
-from otslab import feasibility_views as fv
-from otslab import rolecards as rc
-from otslab import roleplay as rp
+from otslab.course import rolecards as rc
+from otslab.course import roleplay as rp
+from otslab.course import roleplay_views as rv
 from otslab.data import Tables, load_tables
-from otslab.markup import markdown_html
-from otslab.widgets import shown_text
+from otslab.model import feasibility as fz
+from otslab.model import record as rec
+from otslab.views.markup import markdown_html
+from otslab.views.widgets import shown_text
 
 
 @pytest.fixture(scope="module")
@@ -85,7 +86,7 @@ def test_no_card_both_rules_out_and_supports_the_same_rung(T, clashes, cards) ->
     for cid, card in cards.items():
         if cid in fz.OUTSIDE_POWERS:
             continue
-        floor = int(fz.record_floor(fz.record_practice(T, [cid]), [cid])[cid])
+        floor = int(rec.record_floor(rec.record_practice(T, [cid]), [cid])[cid])
         blocks = rc._rung_blocks(T, clashes, cid)
         for line in option_lines(card):
             if "rules out" in line:
@@ -190,7 +191,7 @@ def test_every_card_has_an_evidence_sheet_with_its_ids(T, clashes) -> None:
         assert sheet in sheets
         for voice in rc.official_voices(T, cid).itertuples():
             assert f"{voice.voice_id} {voice.name}, {voice.source_id}" in sheet
-        for event in fz.record_practice(T, [cid])["event_id"]:
+        for event in rec.record_practice(T, [cid])["event_id"]:
             assert event in sheet, (cid, event)
     assert "K003 (R165" in rc.evidence_sheet(T, "AZE", clashes)
     assert "not in force as of 2025-12-15 (R163)" in rc.evidence_sheet(T, "AZE", clashes)
@@ -261,11 +262,11 @@ def test_outcomes_of_two_terms_are_summarised(T, tmp_path) -> None:
     assert reached[(2, 3)] == 2 and reached[(1, 2)] == 1
     versus = summary["summit vs model"]
     assert len(versus) == 3 and list(versus["summit minus model"]) == [0, 1, 2]
-    shown = " ".join(item.data for item in fv.outcome_items(T, files))
+    shown = " ".join(item.data for item in rv.outcome_items(T, files))
     assert "Who held out, how often" in shown and "KAZ" in shown
     empty = tmp_path / "empty"
     rp.write_outcome_template(empty / "outcomes.csv")
-    hint = fv.outcome_items(T, rp.outcome_files(empty))[0].data
+    hint = rv.outcome_items(T, rp.outcome_files(empty))[0].data
     assert "No outcome recorded yet" in hint
 
 
@@ -316,7 +317,7 @@ def smallest_font(page) -> float:
 def make_roleplay_kit(folder: Path) -> list[Path]:
     """What `make roleplay-kit` runs, into folder: the kit's pages, then kit.pdf by the printer."""
     done = subprocess.run(
-        [sys.executable, "-m", "otslab.roleplay", str(folder)],
+        [sys.executable, "-m", "otslab.course.roleplay", str(folder)],
         cwd=REPO / "notebooks",
         capture_output=True,
         text=True,
@@ -387,7 +388,7 @@ def test_kit_html_escapes_data_and_keeps_a_teachers_edits(T, clashes, tmp_path) 
 def test_the_notebook_button_writes_the_kit_only_when_pressed_and_says_how_to_print(
     T, clashes, tmp_path
 ) -> None:
-    view = fv.kit_view(T, clashes, tmp_path)
+    view = rv.kit_view(T, clashes, tmp_path)
     write, output = view.children
     assert "Nothing is written until you press the button" in shown_text(output)
     assert not any(tmp_path.iterdir()), "running the cell wrote files"

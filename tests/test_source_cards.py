@@ -9,7 +9,7 @@ import pytest
 import source_cards as sc
 
 from conftest import REPO, SHARED, require
-from otslab.provenance import normalise
+from otslab.data.provenance import normalise
 
 SEEDS = SHARED / "seeds"
 SEED_IDS = ["S000", "S001", "S002", "S003", "S004"]

@@ -1,4 +1,4 @@
-"""Unit and widget tests for otslab.sources and otslab.sources_views (notebook 01)."""
+"""Unit and widget tests for otslab.model.sources and otslab.views.sources (notebook 01)."""
 
 import csv
 import re
@@ -10,9 +10,13 @@ import pytest
 
 from conftest import REPO, SHARED, require
 from otslab.data import Tables, load_tables
-from otslab.perspectives import RECENT_FROM, perspective_gap, perspective_status, perspective_table
-from otslab.plots import to_png
-from otslab.sources import (
+from otslab.model.perspectives import (
+    RECENT_FROM,
+    perspective_gap,
+    perspective_status,
+    perspective_table,
+)
+from otslab.model.sources import (
     CUTS,
     VOCABULARY,
     Cut,
@@ -45,7 +49,8 @@ from otslab.sources import (
     voices_by_country,
     voices_table,
 )
-from otslab.sources_views import (
+from otslab.views.plots import to_png
+from otslab.views.sources import (
     corroboration_explorer,
     plot_label_grid,
     plot_publication_timeline,
@@ -55,7 +60,7 @@ from otslab.sources_views import (
     term_explorer,
     term_heatmap,
 )
-from otslab.widgets import shown_text
+from otslab.views.widgets import shown_text
 
 DATA = REPO / "data"
 SEEDS = SHARED / "seeds"
@@ -824,7 +829,11 @@ def test_corroboration_explorer_can_leave_out_the_reference_file(T) -> None:
 
 def test_perspective_comparison_sets_the_texts_beside_the_public_reports(T) -> None:
     """Notebook 01's one-line table: the five texts' status beside the status with R sources."""
-    from otslab.perspectives import COMPARISON_COLUMNS, perspective_comparison, perspective_table
+    from otslab.model.perspectives import (
+        COMPARISON_COLUMNS,
+        perspective_comparison,
+        perspective_table,
+    )
 
     table = perspective_comparison(T)
     assert list(table.columns) == COMPARISON_COLUMNS and len(table) == len(T.perspectives)

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from conftest import REPO
-from otslab import grading, handin, quiz, tasks, textbox, work
+from otslab.course import grading, handin, quiz, taskbank, tasks, textbox, work
 
-FACTS = [t.task_id for t in tasks.TASKS.values() if not t.is_open]
+FACTS = [t.task_id for t in taskbank.TASKS.values() if not t.is_open]
 
 
 @pytest.fixture
@@ -53,7 +53,7 @@ def _kernel(name: str, folder: str, saves: int) -> None:
 
 def test_two_kernels_saving_at_once_lose_nothing(folder) -> None:
     """Two processes save 300 times each into one work file: every save is there, the file whole."""
-    tasks.course_tables()  # loaded once, before the two processes start
+    taskbank.course_tables()  # loaded once, before the two processes start
     context = multiprocessing.get_context("fork")
     kernels = [context.Process(target=_kernel, args=(n, str(folder), 300)) for n in "ab"]
     for kernel in kernels:
@@ -157,10 +157,10 @@ def forms(answer: object) -> list[object]:
 def test_every_right_answer_is_right_in_every_form_everywhere(task_id, folder, T) -> None:
     """Notebook, saved file, hand-in page and grader all say 'right' for each form of the answer."""
     tasks.sign("Ada")
-    for form in forms(tasks.TASKS[task_id].answer(T)):
+    for form in forms(taskbank.TASKS[task_id].answer(T)):
         assert "Right." in text(tasks.check(task_id, form)), (task_id, repr(form))
         entry = saved()["answers"][task_id]
-        assert tasks.judge(task_id, entry["answer"], T).result == "right", repr(form)
+        assert taskbank.judge(task_id, entry["answer"], T).result == "right", repr(form)
         page = handin.work_html(work.load_work(), T)
         row = re.search(rf"<tr><td>{re.escape(task_id)}</td>.*?</tr>", str(page), re.S)
         assert row and re.search(r"<td>right( \(checked \d+ times\))?</td></tr>$", row[0]), form
@@ -263,7 +263,7 @@ def hand_in_as(base: Path, monkeypatch, name: str, answers: dict, folder_name: s
     monkeypatch.setenv("OTSLAB_WORK", str(base / "homes" / folder_name))
     tasks.sign(name)
     for task_id, answer in answers.items():
-        if tasks.TASKS[task_id].is_open:
+        if taskbank.TASKS[task_id].is_open:
             tasks.write(task_id, answer)
         else:
             tasks.check(task_id, answer)
@@ -289,7 +289,7 @@ def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
     tmp_path, monkeypatch, T
 ) -> None:
     """tools/grade.py on a real class folder: 36 rows, every stray listed, nothing merged."""
-    right = {t: tasks.TASKS[t].answer(T) for t in ["00.3", "00.5", "03.ex1"]}
+    right = {t: taskbank.TASKS[t].answer(T) for t in ["00.3", "00.5", "03.ex1"]}
     names = [f"Student {i:02}" for i in range(30)]
     names[0], names[1], names[2] = "Ada Lovelace", "ada  LOVELACE\u200b", "Ada Lovelace"
     names[3:6] = ['=HYPERLINK("http://198.51.100.7/?x","grade")', "+cmd|' /C calc'!A0", "-2+3"]
@@ -392,7 +392,7 @@ def test_a_class_of_thirty_with_strays_impostors_and_formulas_grades_row_by_row(
     assert "answers not readable: 00.3" in rows["cem"]["for the teacher"]
     assert rows["pristine"]["checked tasks answered"] == "0"
     facts = {rows["pristine"][t] for t in FACTS}
-    written = {rows["pristine"][t] for t in tasks.TASKS if t not in FACTS}
+    written = {rows["pristine"][t] for t in taskbank.TASKS if t not in FACTS}
     assert facts == {"blank"} and written <= {"blank", "not in the notebook (text box)"}
     assert "text boxes: 00.1, 00.2" in rows["pristine"]["for the teacher"]
 
@@ -418,10 +418,10 @@ def test_committing_weights_without_a_reason_asks_for_one_and_saves_through_the_
     folder, T
 ) -> None:
     """No reason: a hint, not an error; with a reason the weights file is saved with a backup."""
-    from otslab import model_views as mv
-    from otslab.widgets import shown_text
+    from otslab.course import commitment as cm
+    from otslab.views.widgets import shown_text
 
-    view = mv.commit_view(mv.WeightPanel(T, folder / "04_my_weights.json"))
+    view = cm.commit_view(cm.weight_panel(T, folder / "04_my_weights.json"))
     reason, button, output = view.children[1], view.children[2], view.children[3]
     button.click()
     said = shown_text(output)
@@ -473,7 +473,10 @@ def test_in_a_real_kernel_the_box_saves_after_a_pause_in_typing(tmp_path) -> Non
         assert reply["content"]["status"] == "ok", said
 
     try:
-        run("from otslab.tasks import write_box\nbox = write_box('00.1')\narea = box.children[0]")
+        run(
+            "from otslab.course.tasks import write_box\n"
+            "box = write_box('00.1')\narea = box.children[0]"
+        )
         run("area.value = 'The OTS states'\nprint(box.children[1].value)")
         assert "3 words" in said[-1] and "Saving" in said[-1]
         run("area.value = 'The OTS states and an alliance'\nprint(box.children[1].value)")
@@ -505,8 +508,8 @@ def test_names_that_look_the_same_compare_the_same_and_others_do_not() -> None:
 
 def test_other_containers_of_one_answer_are_read_as_lists(T) -> None:
     """A 0-d array, dict keys and values and a range are answers like any list."""
-    expected = tasks.TASKS["03.ex1"].answer(T)
-    assert tasks.judge("03.ex1", dict.fromkeys(sorted(expected)).keys(), T).result == "right"
+    expected = taskbank.TASKS["03.ex1"].answer(T)
+    assert taskbank.judge("03.ex1", dict.fromkeys(sorted(expected)).keys(), T).result == "right"
     values = dict(enumerate(expected)).values()
-    assert tasks.judge("03.ex1", values, T).result == "right"
-    assert tasks.judge("00.3", np.array(tasks.TASKS["00.3"].answer(T)), T).result == "right"
+    assert taskbank.judge("03.ex1", values, T).result == "right"
+    assert taskbank.judge("00.3", np.array(taskbank.TASKS["00.3"].answer(T)), T).result == "right"

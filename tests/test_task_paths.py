@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from otslab import alignments as al
-from otslab import network as nw
-from otslab import sources as so
-from otslab import tasks
-from otslab.alignments_views import cross_pressure_table, membership_grid
-from otslab.overview import describe_events_per_year, events_per_year, table_summary
-from otslab.widgets import ANY_COLUMN, PAGE_ROWS, shown_text, table_browser
+from otslab.course import taskbank
+from otslab.model import alignments as al
+from otslab.model import network as nw
+from otslab.model import sources as so
+from otslab.model.overview import describe_events_per_year, events_per_year, table_summary
+from otslab.views.alignments import cross_pressure_table, membership_grid
+from otslab.views.widgets import ANY_COLUMN, PAGE_ROWS, shown_text, table_browser
 
 
 def browser_parts(view):
@@ -49,7 +49,7 @@ def body_rows(page: str) -> list[list[str]]:
 
 def judged_right(task_id: str, answer: object, T) -> None:
     """The answer a path gives is the one the check accepts."""
-    verdict = tasks.judge(task_id, answer, T)
+    verdict = taskbank.judge(task_id, answer, T)
     assert verdict.result == "right", f"{task_id}: the stated path gives {answer!r}: {verdict}"
 
 
@@ -93,7 +93,7 @@ def test_00_ex3_the_browser_counts_turkiyes_events_in_country_id_not_everywhere(
     judged_right("00.ex3", count, T)
     everywhere, _page = browse(T, "event_participants", ANY_COLUMN, "TUR")
     if everywhere != count:  # the trap the hint names
-        verdict = tasks.judge("00.ex3", everywhere, T)
+        verdict = taskbank.judge("00.ex3", everywhere, T)
         assert "Search in" in verdict.message and "country_id" in verdict.message
 
 
@@ -188,7 +188,7 @@ def test_03_5_exercises_by_framework(T) -> None:
 )
 def test_spelling_variants_are_the_same_answer(typed: str, meant: str) -> None:
     """US and British spellings, Türkiye's two names, diacritics and dashes fold together."""
-    from otslab.answers import folded, same
+    from otslab.course.answers import folded, same
 
     assert folded(typed) == folded(meant) and same(typed, meant)
     assert not same("collective offence", meant)
@@ -196,11 +196,11 @@ def test_spelling_variants_are_the_same_answer(typed: str, meant: str) -> None:
 
 def test_a_state_named_in_either_spelling_is_its_id(T) -> None:
     """A state given by name, with or without diacritics, is judged as its id."""
-    answer = tasks.expected_answer(tasks.TASKS["02.4"], T)
+    answer = taskbank.expected_answer(taskbank.TASKS["02.4"], T)
     name = T.countries.set_index("country_id").loc[answer, "name"]
     judged_right("02.4", name.upper(), T)
     judged_right(
-        "04.1", tasks.expected_answer(tasks.TASKS["04.1"], T).replace("defence", "defense"), T
+        "04.1", taskbank.expected_answer(taskbank.TASKS["04.1"], T).replace("defence", "defense"), T
     )
 
 
@@ -215,7 +215,7 @@ def test_03_exercise_1_answers_what_task_03_2_asks_and_counts_the_undated(T) -> 
     chunk = text.split("**Exercise 1 ", 1)[1].split("**Exercise 2 ", 1)[0]
     stated = " ".join(re.findall(r"\*\*Answer: (.*?)\*\*", chunk, flags=re.S))
     exercises = T.events[T.events["kind"] == "exercise"]
-    recent = tasks.expected_answer(tasks.TASKS["03.2"], T)
+    recent = taskbank.expected_answer(taskbank.TASKS["03.2"], T)
     assert f"{recent} exercises are dated 2024 or later" in stated
     assert f"{int(exercises['date_year'].isna().sum())} exercises have no stated date" in stated
 
@@ -239,7 +239,7 @@ def test_03_story_key_counts_the_lanes_since_2020(T) -> None:
 @pytest.mark.parametrize(("task_id", "first"), [("03.1", None), ("03.2", 2024)])
 def test_03_1_and_2_the_timeline_view_counts_the_exercises(T, task_id, first) -> None:
     """'Filter the timeline to the kind exercise' (over all years, or from 2024, dated only)."""
-    from otslab.network_views import timeline_view
+    from otslab.views.timeline import timeline_view
 
     years = T.events["date_year"].dropna()
     span = (int(first or years.min()), int(years.max()))
@@ -271,7 +271,7 @@ def test_02_3_organisations_with_member_twice_side_by_side(T) -> None:
     judged_right("02.3", len(both), T)
     loose = table["Kazakhstan"].str.contains("member") & table["Uzbekistan"].str.contains("member")
     if loose.sum() != len(both):
-        assert "member since" in tasks.judge("02.3", int(loose.sum()), T).message
+        assert "member since" in taskbank.judge("02.3", int(loose.sum()), T).message
 
 
 def test_02_4_the_first_row_of_the_ranking(T) -> None:
@@ -282,8 +282,8 @@ def test_02_4_the_first_row_of_the_ranking(T) -> None:
 
 def test_04_1_the_top_row_of_the_ladder_grid_names_the_top_rung(T) -> None:
     """'The ladder grid in section 1: its top row, rung 5' (in British or US spelling)."""
-    from otslab import feasibility as fz
-    from otslab.feasibility_views import ladder_html
+    from otslab.model import feasibility as fz
+    from otslab.views.feasibility import ladder_html
 
     page = str(ladder_html(T.scenarios, list(fz.requirement_meanings())).data)
     body = re.findall(r"<tr.*?</tr>", page, flags=re.S)[1]  # the first row under the heading

@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 from conftest import NOTEBOOKS, REPO
-from otslab import handin, quiz, tasks
+from otslab.course import citations, handin, quiz, taskbank, tasks
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def work(tmp_path, monkeypatch):
 
 
 def recomputed(T) -> dict[str, object]:
-    """Answers worked out here with plain pandas, independently of otslab.tasks."""
+    """Answers worked out here with plain pandas, independently of otslab.course.tasks."""
     events, people = T.events, T.event_participants
     exercises = events[events["kind"] == "exercise"]
     tur_events = set(people.query("country_id == 'TUR'")["event_id"])
@@ -55,20 +55,21 @@ def recomputed(T) -> dict[str, object]:
 def test_each_recomputed_answer_is_judged_right_and_a_wrong_one_gets_a_hint(T) -> None:
     """The check accepts the answer the data give and meets a wrong one with the task's hint."""
     for task_id, answer in recomputed(T).items():
-        assert tasks.judge(task_id, answer, T).result == "right", task_id
+        assert taskbank.judge(task_id, answer, T).result == "right", task_id
         wrong = "E999" if isinstance(answer, set) else ("maybe" if isinstance(answer, str) else -1)
-        verdict = tasks.judge(task_id, wrong, T)
-        assert verdict.result == "wrong" and tasks.TASKS[task_id].hint in verdict.message, task_id
+        verdict = taskbank.judge(task_id, wrong, T)
+        assert verdict.result == "wrong", task_id
+        assert taskbank.TASKS[task_id].hint in verdict.message, task_id
 
 
 def test_answers_are_accepted_as_students_type_them(T) -> None:
     """Ids in any case, as a list or a comma-separated string; a blank asks to fill it in."""
     answer = recomputed(T)["03.ex1"]
-    assert tasks.judge("03.ex1", ", ".join(sorted(answer)).lower(), T).result == "right"
-    assert tasks.judge("03.ex1", sorted(answer), T).result == "right"
-    partial = tasks.judge("03.ex1", sorted(answer)[:1], T)
+    assert taskbank.judge("03.ex1", ", ".join(sorted(answer)).lower(), T).result == "right"
+    assert taskbank.judge("03.ex1", sorted(answer), T).result == "right"
+    partial = taskbank.judge("03.ex1", sorted(answer)[:1], T)
     assert partial.result == "wrong" and "1 missing" in partial.message
-    assert tasks.judge("03.ex1", ..., T).result == "blank"
+    assert taskbank.judge("03.ex1", ..., T).result == "blank"
 
 
 def test_every_task_is_posed_in_its_notebook_with_a_blank() -> None:
@@ -77,7 +78,7 @@ def test_every_task_is_posed_in_its_notebook_with_a_blank() -> None:
         p.name[:2]: "\n".join(c.source for c in nbformat.read(p, as_version=4).cells)
         for p in NOTEBOOKS.glob("0*.ipynb")
     }
-    for task in tasks.TASKS.values():
+    for task in taskbank.TASKS.values():
         call = "write_box" if task.is_open else "check"
         assert f'{call}("{task.task_id}"' in sources[task.notebook], task.task_id
 
@@ -122,7 +123,7 @@ def test_citation_check_reads_claim_sources(T) -> None:
         f"{row.claim_id}]. Three [{absent} {row.claim_id}]. It happens in 2026 "
         f"[{carrier} {forecast}]. {carrier} expects it [{carrier} {forecast}]."
     )
-    verdicts = list(tasks.cite_check(T, memo)["verdict"])
+    verdicts = list(citations.cite_check(T, memo)["verdict"])
     assert verdicts == ["ok", "wrong stance", "not in this source", "ok", "forecast as fact", "ok"]
 
 
@@ -166,10 +167,10 @@ def flat(answer: object) -> list[str]:
     return [str(answer)]
 
 
-@pytest.mark.parametrize("task_id", [t for t in tasks.TASKS if ".ex" in t])
+@pytest.mark.parametrize("task_id", [t for t in taskbank.TASKS if ".ex" in t])
 def test_each_exercise_solution_states_the_answer_the_data_give(task_id: str, T) -> None:
     """The bold 'Answer:' of an exercise's solution names every part of the computed answer."""
-    task = tasks.TASKS[task_id]
+    task = taskbank.TASKS[task_id]
     path = next(NOTEBOOKS.glob(f"{task.notebook}_*.ipynb"))
     text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells)
     number = task_id.split(".ex")[1]

@@ -1,4 +1,5 @@
-"""Stated times against the floor of time computed from each notebook's content (otslab.timing)."""
+"""Stated times against the floor of time computed from each notebook's content
+(otslab.course.timing)."""
 
 import re
 
@@ -6,7 +7,7 @@ import nbformat
 import pytest
 
 from conftest import NOTEBOOKS, REPO
-from otslab import timing
+from otslab.course import timing
 
 PATHS = sorted(NOTEBOOKS.glob("0*.ipynb"))
 PADDING = 1.3

@@ -23,9 +23,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "notebooks"))
 
+from otslab.course.grading import OUTPUT, RESULTS, collect, rows  # noqa: E402
+from otslab.course.taskbank import TASKS  # noqa: E402
 from otslab.data import load_tables  # noqa: E402
-from otslab.grading import OUTPUT, RESULTS, collect, rows  # noqa: E402
-from otslab.tasks import TASKS  # noqa: E402
 
 
 def shown(value: object) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "notebooks"))
 
-from otslab.links import binder_link, nbgitpuller_link, repository_url  # noqa: E402 - after the path is set
+from otslab.course.links import binder_link, nbgitpuller_link, repository_url  # noqa: E402 - after the path is set
 
 START = "notebooks/00_start_here.ipynb"
 CITATION = REPO / "CITATION.cff"

@@ -22,7 +22,7 @@ import pandas as pd
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "notebooks"))
 
-from otslab.provenance import default_seed_dir, normalise, provenance_columns  # noqa: E402
+from otslab.data.provenance import default_seed_dir, normalise, provenance_columns  # noqa: E402
 
 DATA = REPO / "data"
 CARDS = REPO / "seeds"

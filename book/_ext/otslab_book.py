@@ -26,9 +26,9 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util import logging
 
-from otslab import links
-from otslab.markup import html as markup_html
-from otslab.timing import VIEW_CALL
+from otslab.course import links
+from otslab.course.timing import VIEW_CALL
+from otslab.views.markup import html as markup_html
 
 LOG = logging.getLogger(__name__)
 BOOK = Path(__file__).resolve().parents[1]

@@ -1,0 +1,264 @@
+"""The model held against the record and the evidence behind each verdict: what a state has done
+fixes the floor no weight can push it below, and a state is judged only on enough sources."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from otslab.data import Tables
+from otslab.model.feasibility import (
+    DECIMALS,
+    blockers,
+    ceilings,
+    country_row,
+    first_rung_with,
+    highest_common_rung,
+    mentions,
+    ots_states,
+    split_ids,
+)
+
+MIN_SOURCES = 3
+"""A state is judged only when at least this many distinct sources speak about it."""
+
+
+VERDICTS = ("already does", "under its record", "accepts", "refuses", "not enough evidence")
+"""What the course shows for a state and a rung: the record's two (at or below the state's floor:
+it does what the rung adds, or the rung sits under one it does), then the model's three."""
+
+
+def claims_naming(tables: Tables, country_id: str) -> pd.DataFrame:
+    """The claims whose statement names the state."""
+    name = country_row(tables, country_id)["name"]
+    return tables.claims[tables.claims["statement"].map(lambda t: mentions(t, name))]
+
+
+def state_evidence(tables: Tables, clashes: pd.DataFrame, country_ids: list[str]) -> pd.DataFrame:
+    """Per state: how much evidence the model rests on, and whether that is enough to judge it.
+
+    The rule: a state is judged only when (1) at least one driver or constraint of
+    factors.csv names it in `applies_to` (otherwise only the general arguments, which bear on
+    every state alike, speak for it) and (2) at least MIN_SOURCES distinct sources say something
+    about it (claims naming it, its voices, its commitments, its own factors' claims). Otherwise
+    the absence of constraints would read as readiness: it is shown as 'not enough evidence'.
+    """
+    rows = []
+    for cid in country_ids:
+        own = tables.factors[[cid in split_ids(c) for c in tables.factors["applies_to"]]]
+        general = tables.factors["applies_to"].map(lambda c: not split_ids(c))
+        mine = clashes[clashes["country_id"] == cid]
+        claims = claims_naming(tables, cid)
+        factor_claims = {c for cell in own["evidence"] for c in split_ids(cell)}
+        links = tables.claim_sources[
+            tables.claim_sources["claim_id"].isin(set(claims["claim_id"]) | factor_claims)
+        ]
+        voices = tables.voices[tables.voices["country_id"] == cid]
+        sources = set(links["source_id"]) | set(voices["source_id"]) | set(mine["source_id"])
+        direction = own["direction"].astype(str)
+        why = []
+        if own.empty:
+            why.append("no driver or constraint names it (only the general ones)")
+        if len(sources) < MIN_SOURCES:
+            plural = "s" * (len(sources) != 1)
+            why.append(f"{len(sources)} source{plural} (fewer than {MIN_SOURCES})")
+        rows.append(
+            {
+                "country_id": cid,
+                "own drivers": int((direction == "driver").sum()),
+                "own constraints": int((direction == "constraint").sum()),
+                "general factors": int(general.sum()),
+                "commitments": mine["commitment_id"].replace("", pd.NA).nunique()
+                + int((mine["commitment_id"].fillna("") == "").any()),
+                "claims": len(claims),
+                "voices": len(voices),
+                "sources": len(sources),
+                "source ids": ", ".join(sorted(sources, key=lambda s: (s[0] != "S", s))),
+                "judged": not why,
+                "why not": "; ".join(why),
+            }
+        )
+    return pd.DataFrame(rows).set_index("country_id")
+
+
+def verdicts(
+    ready: pd.DataFrame, evidence: pd.DataFrame, practice: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """States x rungs: the record first, then the model (the words of VERDICTS).
+
+    `ready` comes from `above_record`: a NaN cell is at or below the state's floor, shown as
+    'already does' where `practice` (record_practice) has the state doing what the rung adds,
+    else 'under its record'. Above it: 'accepts', 'refuses', or 'not enough evidence' for a
+    state not judged.
+    """
+    judged = evidence["judged"].reindex(ready.index).fillna(False).astype(bool)
+    table = pd.DataFrame(
+        np.where(ready.round(DECIMALS) >= 0, "accepts", "refuses"),
+        index=ready.index,
+        columns=ready.columns,
+        dtype=object,
+    )
+    table.loc[~judged] = "not enough evidence"
+    done = (
+        set()
+        if practice is None
+        else set(zip(practice["country_id"], practice["rung"], strict=True))
+    )
+    for state in ready.index:
+        for rung in ready.columns:
+            if np.isnan(ready.loc[state, rung]):
+                recorded = (state, rung) in done
+                table.loc[state, rung] = "already does" if recorded else "under its record"
+    return table
+
+
+def judged_answer(ready: pd.DataFrame, group: Iterable[str], evidence: pd.DataFrame) -> dict:
+    """The highest rung all judged states of the group accept, who stops it, who was not judged.
+
+    'rung' is None when no state of the group can be judged.
+    """
+    group = list(group)
+    judged = [c for c in group if bool(evidence["judged"].get(c, False))]
+    unjudged = [c for c in group if c not in judged]
+    if not judged:
+        return {"rung": None, "blockers": [], "not judged": unjudged, "judged": []}
+    return {
+        "rung": highest_common_rung(ready, judged),
+        "blockers": blockers(ready, judged),
+        "not judged": unjudged,
+        "judged": judged,
+    }
+
+
+RECORD_EVENTS = {
+    "E043": "coordination",
+    "E044": "coordination",
+    "E047": "solidarity_clause",
+    "E005": "mutual_assistance_clause",
+    "E022": "mutual_assistance_clause",
+    "E034": "military_transit",
+}
+"""Events that already did what a requirement of the ladder asks (our reading of each event).
+Exercises are found by rule instead: every event of kind 'exercise' with two or more OTS states."""
+
+
+TAKING_PART = ("party", "host", "participant")
+"""event_participants roles that count as doing what the event did."""
+
+
+def _members_on(tables: Tables, date: str) -> list[str]:
+    """The OTS members on a date (from countries.ots_since)."""
+    countries = tables.countries
+    since = countries["ots_since"].astype(str)
+    return list(
+        countries.loc[
+            (countries["ots_status"].astype(str) == "member") & (since <= str(date)), "country_id"
+        ]
+    )
+
+
+def record_practice(tables: Tables, country_ids: list[str]) -> pd.DataFrame:
+    """What each state has already signed or done that a rung requires, with the event's source.
+
+    An OTS document adopted by the heads of state counts for every member on its date; other
+    events for the states recorded as party, host or participant. 'match' says whether the
+    event is the requirement itself or only close to it (an exercise not under the OTS flag);
+    'rung' is the first rung that asks for the requirement.
+    """
+    events = tables.events.set_index("event_id")
+    people = tables.event_participants
+    ots = set(ots_states(tables.countries, include_observers=True))
+    picks = [(eid, code) for eid, code in RECORD_EVENTS.items() if eid in events.index]
+    for eid in events.index[events["kind"].astype(str) == "exercise"]:
+        taking = people[(people["event_id"] == eid) & people["role"].astype(str).isin(TAKING_PART)]
+        if len(ots & set(taking["country_id"])) >= 2:
+            picks.append((eid, "joint_exercises"))
+    rows = []
+    for eid, code in picks:
+        row = events.loc[eid]
+        ots_document = str(row["framework"]) == "OTS" and str(row["kind"]) == "document"
+        if ots_document:
+            doers = _members_on(tables, row["date"])
+        else:
+            taking = people[
+                (people["event_id"] == eid) & people["role"].astype(str).isin(TAKING_PART)
+            ]
+            doers = list(dict.fromkeys(taking["country_id"]))
+        match = "the requirement itself"
+        if code == "joint_exercises" and str(row["framework"]) != "OTS":
+            match = "close: a joint exercise of OTS states, not under the OTS flag"
+        for cid in doers:
+            if cid in country_ids:
+                rows.append(
+                    {
+                        "country_id": cid,
+                        "requirement": code,
+                        "event_id": eid,
+                        "date": row["date"],
+                        "title": row["title"],
+                        "match": match,
+                        "basis": "adopted by the OTS heads of state"
+                        if ots_document
+                        else "took part",
+                        "source_id": row["source_id"],
+                        "locator": row["locator"],
+                    }
+                )
+    columns = ["country_id", "requirement", "event_id", "date", "title", "match", "basis"]
+    found = pd.DataFrame(rows, columns=[*columns, "source_id", "locator"])
+    firsts = {code: first_rung_with(tables.scenarios, code) for code in set(found["requirement"])}
+    found.insert(2, "rung", found["requirement"].map(firsts).astype("Int64"))
+    return found.sort_values(["country_id", "rung", "date"], kind="stable").reset_index(drop=True)
+
+
+def record_floor(practice: pd.DataFrame, country_ids: list[str]) -> pd.Series:
+    """Per state, its floor: the highest rung whose new requirements it already practises (0: none).
+
+    The ladder's order is not the order things happened: the OTS members adopted a solidarity
+    clause (rung 4) before any exercise under the OTS flag (rung 2), so the floor is the highest
+    such rung, and every rung below it counts as reached.
+    """
+    highest = practice.groupby("country_id")["rung"].max()
+    return highest.reindex(country_ids).fillna(0).astype(int).rename("floor")
+
+
+def record_contradictions(
+    scenarios: pd.DataFrame, practice: pd.DataFrame, ready: pd.DataFrame
+) -> pd.DataFrame:
+    """Where a readiness table says a state would not take a rung whose requirement it practises.
+
+    'refuses the rung' means its readiness there is below 0; 'stops below it' means it refuses an
+    earlier rung, so on the ladder it never gets there. Raw readiness can contradict the record;
+    what the course shows (`above_record`) never does: this is the check of that guarantee.
+    """
+    tops = ceilings(ready)
+    rows = []
+    mine = practice[practice["country_id"].isin(ready.index)]
+    firsts = {code: first_rung_with(scenarios, code) for code in mine["requirement"].unique()}
+    for (cid, code, match), done in mine.groupby(
+        ["country_id", "requirement", "match"], sort=False
+    ):
+        rung = firsts[code]
+        value = float(ready.loc[cid, rung])
+        if (np.isnan(value) or value >= 0) and tops[cid] >= rung:
+            continue
+        rows.append(
+            {
+                "country_id": cid,
+                "already": "; ".join(
+                    f"{r.title} ({r.event_id}, {'undated' if pd.isna(r.date) else r.date})"
+                    for r in done.itertuples()
+                ),
+                "requirement": code,
+                "match": match,
+                "rung": rung,
+                "readiness there": value,
+                "model ceiling": int(tops[cid]),
+                "model says": "refuses the rung" if value < 0 else "stops below it",
+                "source_id": ", ".join(dict.fromkeys(done["source_id"])),
+            }
+        )
+    columns = ["country_id", "already", "requirement", "match", "rung", "readiness there"]
+    return pd.DataFrame(rows, columns=[*columns, "model ceiling", "model says", "source_id"])
