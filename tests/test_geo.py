@@ -91,10 +91,22 @@ def test_committed_boundaries_are_what_make_boundaries_cuts(tmp_path) -> None:
 def test_boundary_file_is_small_and_credits_natural_earth() -> None:
     collection = json.loads(geo.BOUNDARIES.read_text(encoding="utf-8"))
     assert geo.BOUNDARIES.stat().st_size < 400_000
+
     assert "Natural Earth" in collection["source"]
     readme = (DATA / "geo" / "README.md").read_text(encoding="utf-8")
     for needed in ("public domain", "world-atlas 2.0.2", "make boundaries", "Crimea", "Karabakh"):
         assert needed in readme
+
+
+def test_the_hatched_states_have_coarse_rings_written_at_cut_time(T) -> None:
+    """The hatching's rings come from the file (make boundaries), with about half the points."""
+    shapes = geo.load_shapes()
+    states = geo.shape_countries(shapes, T.countries)
+    hatched = [s for s in shapes if s.name in states]
+    assert len(hatched) == len(states) and all(s.coarse_rings for s in hatched)
+    coarse = sum(len(r) for s in hatched for r in s.coarse_rings)
+    assert coarse < 0.6 * sum(len(r) for s in hatched for r in s.rings)
+    assert all(s.coarse_path.get_extents().overlaps(s.path.get_extents()) for s in hatched)
 
 
 def test_a_broken_boundary_file_names_the_feature(tmp_path) -> None:

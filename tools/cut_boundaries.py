@@ -3,7 +3,8 @@
 Reads the TopoJSON of the npm package world-atlas 2.0.2 (Natural Earth 4.1.0, installed into
 tools/geo/node_modules by `npm ci --prefix tools/geo`), decodes its arcs in plain Python, simplifies
 them (Douglas-Peucker), clips every country and the Caspian Sea to the course's frame and writes
-data/geo/region-50m.geojson.
+data/geo/region-50m.geojson. Each country also carries coarser rings (`coarse`), simplified here
+once, over which the map lays its membership hatching.
 No GIS package and no download: the only input is the installed npm package.
 """
 
@@ -25,6 +26,9 @@ projected corners reach further west and east than its edges."""
 TOLERANCE = 0.04
 """Douglas-Peucker tolerance in degrees (about 4 km): less than a pixel on the course's map.
 Arcs are simplified once each, before rings are built, so neighbours keep a common border."""
+COARSE = 0.1
+"""Tolerance of the coarse rings in degrees (about 8-11 km, under two pixels on the course's map):
+the hatching laid over the exact fill needs no more, and its SVG is a third of the size."""
 DECIMALS = 3
 """Coordinates rounded to 0.001 degree (about 100 m), well under the data's own precision."""
 CASPIAN_BOX = (46.0, 36.0, 55.5, 47.5)
@@ -173,8 +177,14 @@ def caspian(land: dict) -> list[list[list[float]]]:
 
 
 def region(countries: dict, land: dict, frame: tuple[float, float, float, float]) -> dict:
-    """The GeoJSON FeatureCollection of the countries (and the Caspian Sea) within the frame."""
-    arcs = [simplify(arc) for arc in decode_arcs(countries)]
+    """The GeoJSON FeatureCollection of the countries (and the Caspian Sea) within the frame.
+
+    Each country also holds `coarse`, its MultiPolygon simplified to COARSE (a foreign member,
+    which GeoJSON readers that do not know it pass over).
+    """
+    decoded = decode_arcs(countries)
+    arcs = [simplify(arc) for arc in decoded]
+    coarse_arcs = [simplify(arc, COARSE) for arc in decoded]
     features = []
     for geometry in countries["objects"]["countries"]["geometries"]:
         parts = clipped(polygons_of(geometry, arcs), frame)
@@ -189,6 +199,10 @@ def region(countries: dict, land: dict, frame: tuple[float, float, float, float]
                     "ne_name": geometry["properties"]["name"],
                 },
                 "geometry": {"type": "MultiPolygon", "coordinates": parts},
+                "coarse": {
+                    "type": "MultiPolygon",
+                    "coordinates": clipped(polygons_of(geometry, coarse_arcs), frame),
+                },
             }
         )
     features.sort(key=lambda f: f["properties"]["ne_name"])

@@ -1,7 +1,8 @@
 """The map's data: boundaries, projection, places and the layers drawn on them (pure functions).
 
-The boundaries are Natural Earth's (data/geo, cut by tools/cut_boundaries.py); places and where
-events were held come from data/places.csv and data/event_places.csv. Nothing is downloaded.
+The boundaries are Natural Earth's (data/geo, cut by tools/cut_boundaries.py, which also writes
+the coarser rings the map hatches); places and where events were held come from data/places.csv
+and data/event_places.csv. Nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class Shape:
     kind: str
     iso_numeric: str | None
     rings: tuple[np.ndarray, ...]
+    coarse_rings: tuple[np.ndarray, ...] = ()
 
     @cached_property
     def path(self) -> MplPath:
@@ -65,9 +67,10 @@ class Shape:
 
     @cached_property
     def coarse_path(self) -> MplPath:
-        """The rings thinned to COARSE_KM: enough for hatching laid over the exact fill."""
-        rings = [thin(ring, COARSE_KM) for ring in self.rings]
-        return MplPath.make_compound_path(*(MplPath(r, closed=True) for r in rings if len(r) > 2))
+        """The coarse rings the boundary file holds (the exact ones where it has none), as one
+        path: enough for hatching laid over the exact fill."""
+        rings = self.coarse_rings or self.rings
+        return MplPath.make_compound_path(*(MplPath(ring, closed=True) for ring in rings))
 
     @cached_property
     def area(self) -> float:
@@ -82,38 +85,6 @@ class Shape:
     def contains(self, x: float, y: float) -> bool:
         """Whether a projected point lies inside the shape."""
         return any(MplPath(ring).contains_point((x, y)) for ring in self.rings)
-
-
-COARSE_KM = 12.0
-"""How far a thinned ring may stray from the exact one (about two pixels on the course's map)."""
-
-
-def thin(ring: np.ndarray, tolerance: float) -> np.ndarray:
-    """Douglas-Peucker on a ring of projected points: drop points closer than tolerance."""
-    keep = np.zeros(len(ring), dtype=bool)
-    keep[0] = keep[-1] = True
-    stack = [(0, len(ring) - 1)]
-    while stack:
-        first, last = stack.pop()
-        if last - first < 2:
-            continue
-        start, end = ring[first], ring[last]
-        middle = ring[first + 1 : last]
-        span = end - start
-        norm = float(np.hypot(*span))
-        if norm:
-            distance = np.abs(
-                span[0] * (middle[:, 1] - start[1]) - span[1] * (middle[:, 0] - start[0])
-            )
-            distance /= norm
-        else:
-            distance = np.hypot(*(middle - start).T)
-        far = int(np.argmax(distance))
-        if distance[far] > tolerance:
-            index = first + 1 + far
-            keep[index] = True
-            stack += [(first, index), (index, last)]
-    return ring[keep]
 
 
 def _signed_area(ring: np.ndarray) -> float:
@@ -137,6 +108,16 @@ def project(lon: np.ndarray | float, lat: np.ndarray | float) -> tuple[np.ndarra
     return rho * np.sin(theta), rho0 - rho * np.cos(theta)
 
 
+def _projected(polygons: list) -> tuple[np.ndarray, ...]:
+    """Every ring of GeoJSON polygon coordinates (lon, lat), projected to kilometres."""
+    rings = []
+    for polygon in polygons:
+        for ring in polygon:
+            lonlat = np.asarray(ring, dtype=float)
+            rings.append(np.column_stack(project(lonlat[:, 0], lonlat[:, 1])))
+    return tuple(rings)
+
+
 @lru_cache(maxsize=2)
 def load_shapes(path: Path = BOUNDARIES) -> tuple[Shape, ...]:
     """The shapes of the boundary file, projected, largest first (so enclaves draw on top)."""
@@ -157,17 +138,14 @@ def load_shapes(path: Path = BOUNDARIES) -> tuple[Shape, ...]:
             raise ValueError(
                 f"{path}, feature {number}: expected a Polygon or MultiPolygon with an 'ne_name'"
             )
-        rings = []
-        for polygon in polygons:
-            for ring in polygon:
-                lonlat = np.asarray(ring, dtype=float)
-                rings.append(np.column_stack(project(lonlat[:, 0], lonlat[:, 1])))
+        coarse = (feature.get("coarse") or {}).get("coordinates") or []
         shapes.append(
             Shape(
                 props["ne_name"],
                 props.get("kind", "country"),
                 props.get("iso_numeric"),
-                tuple(rings),
+                _projected(polygons),
+                _projected(coarse),
             )
         )
     return tuple(sorted(shapes, key=lambda s: -s.area))
