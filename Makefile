@@ -23,9 +23,14 @@ lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 		notebooks/00_start_here.ipynb
 
 # Everything, from a fresh clone (needs Debian's chromium and ../shared/seeds); a skip is a failure.
+# Three pytest-xdist workers, each running one group whole (tests/conftest.py, xdist_group): the
+# course run, website and hostile copy; JupyterLab, the hub and the hub page in Chromium; the
+# fast tests. The course's notebooks and browsers mostly wait on one another, so the groups side
+# by side fill both cores.
 test: $(VENV)/.stamp-dev $(LAB_SETTINGS) $(KERNEL_VENV)/.stamp $(NPM_PARTS)
 	$(BIN)/ruff check .
-	OTSLAB_NO_SKIP=1 OTSLAB_KERNEL_VENV=$(KERNEL_VENV) $(BIN)/python -m pytest --durations=20
+	OTSLAB_NO_SKIP=1 OTSLAB_KERNEL_VENV=$(KERNEL_VENV) $(BIN)/python -m pytest -n 3 --dist loadgroup \
+		--durations=20
 
 # The fast loop while working (about two minutes on two cores): lint, then the unit, data and
 # widget tests in two processes; no notebook runs, no browser, no website, no hub.

@@ -1,6 +1,7 @@
 """Shared paths and helpers for the test suite."""
 
 import csv
+import json
 import os
 import shutil
 import subprocess
@@ -18,8 +19,12 @@ from jupyterlab import CHROMIUM, CHROMIUM_ARGS, COPIED, Lab, LabPages, running_l
 from otslab.data import DataError
 
 # Answers and weights that tests save (tasks, quiz, commit-then-reveal) go to a scratch folder,
-# never to a student's notebooks/my_work; kernels the tests start inherit it.
-os.environ.setdefault("OTSLAB_WORK", tempfile.mkdtemp(prefix="otslab-work-"))
+# never to a student's notebooks/my_work; kernels the tests start inherit it. Each test process
+# has its own (a pytest-xdist worker inherits its controller's environment, so it makes a new
+# one): notebooks run at once in two workers never see each other's saved answers.
+if "OTSLAB_WORK" not in os.environ or os.environ.get("OTSLAB_WORK_IS_SCRATCH"):
+    os.environ["OTSLAB_WORK"] = tempfile.mkdtemp(prefix="otslab-work-")
+    os.environ["OTSLAB_WORK_IS_SCRATCH"] = "1"
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
@@ -97,11 +102,39 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
 
 IN_CHROMIUM = {"browser", "lab", "lab_pages", "hostile_lab"}
 """Fixtures that start the session's Playwright: the tests that use them run last."""
+IN_LAB = {"lab", "lab_pages", "hostile_lab", "hub_page"}
+"""Fixtures of the JupyterLab and hub group (see `xdist_group`)."""
+
+
+def group_of(item: pytest.Item) -> str:
+    """The group of tests one pytest-xdist worker runs whole under `make test` (`-n 3 --dist
+    loadgroup`): "lab" (JupyterLab, the hub and the hub page, in Chromium), "course" (the course
+    run, the website and the hostile copy), or "fast" (the rest).
+
+    Each group's session fixtures are then made once, in one process, and the three groups run
+    side by side. A worker runs only its own group, so no test of another group runs in a process
+    after its browser started (see `pytest_collection_modifyitems`).
+    """
+    names = set(getattr(item, "fixturenames", ()))
+    if names & IN_LAB or item.get_closest_marker("hub"):
+        return "lab"
+    if any(item.get_closest_marker(m) for m in ("slow", "browser", "site")):
+        return "course"
+    return "fast"
+
+
+# pytest-xdist 3.8 cannot read its xdist_group marks under pytest 9 (it renames items through an
+# attribute pytest 9 no longer has), so the workers write each test's group to this file and the
+# controller's scheduler reads it (pytest_xdist_make_scheduler). The workers inherit the path.
+os.environ.setdefault(
+    "OTSLAB_TEST_GROUPS", str(Path(tempfile.mkdtemp(prefix="otslab-groups-")) / "groups.json")
+)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark the tests that need the built website or the course run, so `make check` can leave
-    them out; run the tests that drive Chromium last, in their order.
+    them out; run the tests that drive Chromium last, in their order; in a pytest-xdist worker,
+    write down each test's group.
 
     Playwright's sync API keeps its event loop current while the session's browser is open, so
     code under test that asks for a running loop (the text box's pause before saving) would find
@@ -113,6 +146,31 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "course_run" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: bool(IN_CHROMIUM & set(getattr(item, "fixturenames", ()))))
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        groups = Path(os.environ["OTSLAB_TEST_GROUPS"])
+        mine = groups.with_name(f"{os.environ['PYTEST_XDIST_WORKER']}.json")
+        mine.write_text(json.dumps({item.nodeid: group_of(item) for item in items}))
+        mine.replace(groups)  # whole, as each worker collects the same tests
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """Under `--dist loadgroup`, send each group of tests (group_of) whole to one worker."""
+    if config.getvalue("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class GroupScheduling(LoadScopeScheduling):
+        """Each test's scope is its group, as the workers wrote them down."""
+
+        groups: dict[str, str] = {}
+
+        def _split_scope(self, nodeid: str) -> str:
+            if not self.groups:
+                path = Path(os.environ["OTSLAB_TEST_GROUPS"])
+                self.groups.update(json.loads(path.read_text(encoding="utf-8")))
+            return self.groups[nodeid]
+
+    return GroupScheduling(config, log)
 
 
 def notebooks_needed(items: list[pytest.Item]) -> list[Path] | None:
