@@ -3,6 +3,7 @@
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -63,6 +64,17 @@ def T():
     from otslab.data import load_tables
 
     return load_tables()
+
+
+def session_plans(guide: str) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Each session's plan: (start, end, mark, activity) per row, by the session's heading."""
+    plans = {}
+    for part in re.split(r"^#{2,3} (?=Session )", guide, flags=re.M)[1:]:
+        title, body = part.split("\n", 1)
+        body = re.split(r"^#{2,3} ", body, flags=re.M)[0]
+        rows = re.findall(r"^\| (\d+)-(\d+) \| (\w+) \| (.*) \|$", body, flags=re.M)
+        plans[title] = [(int(a), int(b), mark, text) for a, b, mark, text in rows]
+    return plans
 
 
 def require(condition: bool, fix: str) -> None:

@@ -20,7 +20,7 @@ from typing import Any
 
 import nbformat
 from answer_keys import COLLECT
-from run_notebook import execute
+from run_notebook import execute, printed
 
 REPO = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO / "notebooks"
@@ -130,17 +130,10 @@ class Run:
 
     def probe(self, marker: str) -> Any:
         """The JSON a probe printed after its marker; a dict also gets the probe's "stderr"."""
-        index = self.own_cells + list(PROBES).index(marker)
-        streams = [o for o in self.nb.cells[index].get("outputs", []) if "text" in o]
-        errors = [o for o in self.nb.cells[index].get("outputs", []) if o.output_type == "error"]
-        stdout = "".join(o.text for o in streams if o.name == "stdout")
-        if marker not in stdout:
-            detail = "\n".join(e.ename + ": " + e.evalue for e in errors) or stdout[-500:]
-            raise AssertionError(f"{self.path.name}: the {marker} probe printed nothing:\n{detail}")
-        result = json.loads(stdout.split(marker, 1)[1].splitlines()[0])
-        if isinstance(result, dict):
-            result["stderr"] = "".join(o.text for o in streams if o.name == "stderr")
-        return result
+        try:
+            return printed(self.nb.cells[self.own_cells + list(PROBES).index(marker)], marker)
+        except ValueError as error:
+            raise AssertionError(f"{self.path.name}: {error}") from None
 
 
 @dataclass

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import REPO, SHARED, require
+from conftest import REPO, SHARED, require, session_plans
 from otslab.data import load_tables
 from otslab.data.provenance import normalise
 
@@ -227,17 +227,6 @@ def test_instructor_guide_has_sessions_rubric_and_fallback() -> None:
     sensitive = guide.split("## Sensitive moments in class", 1)[1].split("\n## ", 1)[0]
     for topic in ["Karabakh", "Armenian", "Northern Cyprus", "blocker", "AI"]:
         assert topic in sensitive, f"the sensitive-moments section does not cover {topic}"
-
-
-def session_plans(guide: str) -> dict[str, list[tuple[int, int, str, str]]]:
-    """Each session's plan: (start, end, mark, activity) per row, by the session's heading."""
-    plans = {}
-    for part in re.split(r"^#{2,3} (?=Session )", guide, flags=re.M)[1:]:
-        title, body = part.split("\n", 1)
-        body = re.split(r"^#{2,3} ", body, flags=re.M)[0]
-        rows = re.findall(r"^\| (\d+)-(\d+) \| (\w+) \| (.*) \|$", body, flags=re.M)
-        plans[title] = [(int(a), int(b), mark, text) for a, b, mark, text in rows]
-    return plans
 
 
 def test_every_session_plan_fits_its_90_minutes() -> None:

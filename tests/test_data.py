@@ -320,7 +320,7 @@ CORRUPTIONS = [
         "scenarios.csv",
         3,
         "rung",
-        "'two'",
+        "'two' is not allowed",
     ),
     (
         "factor cites unknown claim",

@@ -181,24 +181,6 @@ def test_each_exercise_solution_states_the_answer_the_data_give(task_id: str, T)
         assert re.search(rf"\b{re.escape(part)}\b", stated), f"{task_id}: {part} not in '{stated}'"
 
 
-def test_a_defensible_self_check_answer_is_accepted_with_its_reason(work) -> None:
-    """01's 'defense Schengen' question: 'reports' is accepted as defensible, 'rejects' is not."""
-    box = quiz.question(
-        "Coding?",
-        ["adopts", "reports", "rejects"],
-        answer="adopts",
-        explanation="The rule.",
-        defensible={"reports": "Arguable."},
-    )
-    radio, button, feedback = box.children[1], box.children[2], box.children[3]
-    radio.value = "reports"
-    button.click()
-    assert "Defensible. Arguable. The rule." in feedback.value
-    radio.value = "rejects"
-    button.click()
-    assert "Not quite" in feedback.value
-
-
 @pytest.mark.parametrize("path", sorted(NOTEBOOKS.glob("0*.ipynb")), ids=lambda p: p.stem)
 def test_every_numbered_section_ends_with_a_task(path) -> None:
     """Sections 1-5 of each notebook close with a task cell (check or write) before the next one."""

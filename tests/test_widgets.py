@@ -57,15 +57,25 @@ def test_table_browser_empty_result_shows_a_hint(T) -> None:
     assert f"Table: events — {len(T.events)} rows" in shown_text(output)
 
 
-def test_quiz_gives_feedback_for_no_wrong_and_right_answers() -> None:
-    """Check with nothing picked hints; a wrong pick says so; the right one explains why."""
-    view = question("Which is a forecast?", ["A", "B"], answer="B", explanation="B looks ahead.")
+def test_quiz_gives_feedback_for_no_wrong_defensible_and_right_answers() -> None:
+    """Nothing picked hints; a wrong pick says so; a defensible one gives its reason; the right
+    one explains why (as 01's 'defense Schengen' question accepts 'reports')."""
+    view = question(
+        "Which is a forecast?",
+        ["A", "B", "C"],
+        answer="B",
+        explanation="B looks ahead.",
+        defensible={"C": "Arguable."},
+    )
     _prompt, choices, button, feedback = view.children
     button.click()
     assert "Pick an answer first" in feedback.value
     choices.value = "A"
     button.click()
     assert "Not quite" in feedback.value
+    choices.value = "C"
+    button.click()
+    assert "Defensible. Arguable. B looks ahead." in feedback.value
     choices.value = "B"
     button.click()
     assert "Correct. B looks ahead." in feedback.value

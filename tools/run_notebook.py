@@ -34,8 +34,20 @@ def probe(path: Path, code: str, marker: str, cwd: Path = NOTEBOOKS) -> Any:
     nb = nbformat.read(path, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(code))
     execute(nb, cwd)
-    streams = [o for o in nb.cells[-1].outputs if o.output_type == "stream"]
+    return printed(nb.cells[-1], marker)
+
+
+def printed(cell: nbformat.NotebookNode, marker: str) -> Any:
+    """The JSON an executed probe cell printed after marker; a dict also gets its "stderr".
+
+    ValueError naming the cell's error (or the end of what it printed) when the marker is missing.
+    """
+    outputs = cell.get("outputs", [])
+    streams = [o for o in outputs if o.output_type == "stream"]
     stdout = "".join(o.text for o in streams if o.name == "stdout")
+    if marker not in stdout:
+        errors = "\n".join(f"{o.ename}: {o.evalue}" for o in outputs if o.output_type == "error")
+        raise ValueError(f"the {marker} probe printed nothing:\n{errors or stdout[-500:]}")
     result = json.loads(stdout.split(marker, 1)[1].splitlines()[0])
     if isinstance(result, dict):
         result["stderr"] = "".join(o.text for o in streams if o.name == "stderr")
