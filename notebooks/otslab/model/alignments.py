@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from pathlib import Path
 
@@ -52,15 +53,24 @@ MONTHS = (
 
 
 def record_closes(data_dir: Path = DATA_DIR) -> str:
-    """The date the record closes: its latest dated event or publication (ISO, as given)."""
+    """The date the record closes: its latest dated event or publication (ISO, as given).
+
+    Read again only when either file changes (views ask for it at every redraw)."""
+    files = [Path(data_dir) / "events.csv", Path(data_dir) / "sources.csv"]
+    return _latest_date(tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files))
+
+
+@functools.lru_cache(maxsize=16)
+def _latest_date(files: tuple[tuple[str, int, int], ...]) -> str:
+    """The latest date in events.csv and sources.csv, given with their change time and size."""
+    (events, *_), (sources, *_) = files
     dates = [
-        *pd.read_csv(Path(data_dir) / "events.csv", usecols=["date"], dtype=str)["date"].dropna(),
-        *pd.read_csv(Path(data_dir) / "sources.csv", usecols=["published"], dtype=str)[
-            "published"
-        ].dropna(),
+        *pd.read_csv(events, usecols=["date"], dtype=str)["date"].dropna(),
+        *pd.read_csv(sources, usecols=["published"], dtype=str)["published"].dropna(),
     ]
     if not dates:
-        raise ValueError(f"no dated event or source in {data_dir}: the record has no closing date")
+        folder = Path(events).parent
+        raise ValueError(f"no dated event or source in {folder}: the record has no closing date")
     return max(dates)
 
 

@@ -169,11 +169,13 @@ def record_practice(tables: Tables, country_ids: list[str]) -> pd.DataFrame:
     """
     events = tables.events.set_index("event_id")
     people = tables.event_participants
+    taking_part = people[people["role"].astype(str).isin(TAKING_PART)]
+    # Each event's states taking part, in the order of event_participants.csv (looked up once).
+    takers = {eid: list(ids) for eid, ids in taking_part.groupby("event_id")["country_id"]}
     ots = set(ots_states(tables.countries, include_observers=True))
     picks = [(eid, code) for eid, code in RECORD_EVENTS.items() if eid in events.index]
     for eid in events.index[events["kind"].astype(str) == "exercise"]:
-        taking = people[(people["event_id"] == eid) & people["role"].astype(str).isin(TAKING_PART)]
-        if len(ots & set(taking["country_id"])) >= 2:
+        if len(ots & set(takers.get(eid, []))) >= 2:
             picks.append((eid, "joint_exercises"))
     rows = []
     for eid, code in picks:
@@ -182,10 +184,7 @@ def record_practice(tables: Tables, country_ids: list[str]) -> pd.DataFrame:
         if ots_document:
             doers = _members_on(tables, row["date"])
         else:
-            taking = people[
-                (people["event_id"] == eid) & people["role"].astype(str).isin(TAKING_PART)
-            ]
-            doers = list(dict.fromkeys(taking["country_id"]))
+            doers = list(dict.fromkeys(takers.get(eid, [])))
         match = "the requirement itself"
         if code == "joint_exercises" and str(row["framework"]) != "OTS":
             match = "close: a joint exercise of OTS states, not under the OTS flag"

@@ -409,11 +409,17 @@ def dyad_figure(tables: Tables, dyads: pd.DataFrame, state: str) -> tuple[Figure
     return fig, net.describe_partners(dyads, state, names)
 
 
-def dyad_view(tables: Tables, state: str, kinds: list[str]) -> list[object]:
-    """What the dyad explorer shows: a heatmap of all pairs or one state's partners, and rows."""
+def dyad_view(
+    tables: Tables, state: str, kinds: list[str], dyads: pd.DataFrame | None = None
+) -> list[object]:
+    """What the dyad explorer shows: a heatmap of all pairs or one state's partners, and rows.
+
+    `dyads` is `net.dyad_table` of these kinds when the caller has it already (a view keeps it).
+    """
     if not kinds:
         return [hint("Pick agreements, exercises or both.")]
-    dyads = net.dyad_table(tables.events, tables.event_participants, kinds)
+    if dyads is None:
+        dyads = net.dyad_table(tables.events, tables.event_participants, kinds)
     if state:
         dyads = dyads[(dyads["state_a"] == state) | (dyads["state_b"] == state)]
     if dyads.empty:
@@ -490,15 +496,19 @@ def dyad_matrix_html(tables: Tables, dyads: pd.DataFrame, focus: str = "TUR") ->
 
 def dyad_explorer(tables: Tables, start: str = "") -> w.VBox:
     """Dyads for one state (at first `start`; "" for all), counting agreements and/or exercises."""
-    pairs = net.dyad_table(tables.events, tables.event_participants)[["state_a", "state_b"]]
-    in_pairs = tables.countries["country_id"].isin(pairs.stack())
+    every = net.dyad_table(tables.events, tables.event_participants)
+    in_pairs = tables.countries["country_id"].isin(every[["state_a", "state_b"]].stack())
     state = state_dropdown(tables.countries[in_pairs], "all states")
     state.value = start
     kinds = CheckList(list(net.DYAD_KINDS), value=list(net.DYAD_KINDS), description="Count")
     output = w.Output(layout=OUTPUT_LAYOUT)
+    tables_of = {tuple(net.DYAD_KINDS): every}  # the dyads of each choice of kinds, once
 
     def draw() -> list[object]:
-        return dyad_view(tables, state.value, list(kinds.value))
+        chosen = tuple(kinds.value)
+        if chosen and chosen not in tables_of:
+            tables_of[chosen] = net.dyad_table(tables.events, tables.event_participants, chosen)
+        return dyad_view(tables, state.value, list(chosen), tables_of.get(chosen))
 
     redraw_on((state, kinds), output, draw)
     return w.VBox([w.HBox([state, kinds]), output])

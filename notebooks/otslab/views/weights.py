@@ -49,7 +49,9 @@ class WeightPanel:
         """The student's committed weights and reason, None before the first commit."""
         self.clashes, in_force = fz.model(tables)
         states = list(in_force.index.get_level_values("country").unique())
-        self._coefs = {False: in_force, True: fz.model(tables, count_unsure=True)[1]}
+        group = fz.ots_states(tables.countries, include_observers=True)  # as fz.model counts
+        unsure = fz.coefficients(tables.scenarios, tables.factors, self.clashes, group, True)
+        self._coefs = {False: in_force, True: unsure}  # the clashes are worked out once
         self.evidence = rec.state_evidence(tables, self.clashes, states)
         self.practice = rec.record_practice(tables, states)
         self.floors = rec.record_floor(self.practice, states)

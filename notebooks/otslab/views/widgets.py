@@ -7,6 +7,7 @@ from collections.abc import Callable
 import ipywidgets as w
 import pandas as pd
 import traitlets
+from IPython.core.interactiveshell import InteractiveShell
 from IPython.display import HTML
 
 from otslab.data import Tables
@@ -214,15 +215,19 @@ def render_into(output: w.Output, draw: Callable[[], list[object]]) -> None:
     """Replace what output shows with what draw returns; show any error as a message instead.
 
     Outputs are set directly (not captured with `with output:`), so the view is the same in
-    JupyterLab, in exported HTML and when a test reads `output.outputs`.
+    JupyterLab, in exported HTML and when a test reads `output.outputs`. They are set in one
+    go: appending one at a time sends every earlier item again and redraws it in the browser.
     """
     try:
         items = draw()
     except Exception as exc:  # noqa: BLE001 - a view must show, not swallow, any failure
         items = [hint(f"Something went wrong drawing this view: {type(exc).__name__}: {exc}")]
-    output.outputs = ()
+    formatter = InteractiveShell.instance().display_formatter
+    shown = []
     for item in with_live_summary(items):
-        output.append_display_data(item)
+        data, metadata = formatter.format(item)
+        shown.append({"output_type": "display_data", "data": data, "metadata": metadata})
+    output.outputs = tuple(shown)
 
 
 CAPTION = '<p class="otslab-caption">'
