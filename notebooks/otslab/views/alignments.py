@@ -182,12 +182,15 @@ def membership_explorer(tables: Tables, year: int | None = None) -> w.VBox:
         description="Organisations shown",
     )
     output = w.Output(layout=OUTPUT_LAYOUT)
+    changes_in: dict[int, pd.DataFrame] = {}  # a year's changes, worked out once per year
 
     def draw() -> list[object]:
         if not chosen.value:
             return [hint("Pick at least one organisation: tick its box.")]
         grid = membership_grid(tables, year_choice.value, list(chosen.value))
-        changes = al.status_changes(tables, year_choice.value)
+        if year_choice.value not in changes_in:
+            changes_in[year_choice.value] = al.status_changes(tables, year_choice.value)
+        changes = changes_in[year_choice.value]
         changes = changes[changes["organisation"].isin(short[list(chosen.value)])]
         caption = f"What changed during {year_choice.value}"
         table = (
