@@ -106,6 +106,34 @@ def drive_every_view(page: Page) -> None:
     expect(feedback).to_have_count(checks.count(), timeout=WIDGET_TIMEOUT_MS)
 
 
+TALLEST_OUTPUT_PX = 1_500
+"""No cell's output may be taller than this after Run All: about two screens of a laptop (the
+tests' window is 1280 x 720). A longer table pages, folds under a summary, or sits behind a
+chooser, so no student scrolls past thousands of pixels to reach the next task."""
+OUTPUT_HEIGHTS = """panel => [...document.querySelectorAll(panel + ' .jp-CodeCell')].map(cell => {
+    const area = cell.querySelector('.jp-Cell-outputArea');
+    const code = cell.querySelector('.jp-InputArea-editor').innerText.trim().split('\\n');
+    return [code[code.length - 1], area ? Math.round(area.getBoundingClientRect().height) : 0];
+})"""
+"""Each code cell's last line of code and the height of its outputs, in CSS pixels."""
+
+
+@pytest.mark.parametrize("notebook", notebook_paths(), ids=lambda path: path.stem)
+def test_no_output_is_taller_than_two_screens(lab_pages: LabPages, notebook: Path) -> None:
+    """After Run All in JupyterLab, every cell's output is at most TALLEST_OUTPUT_PX tall (measured
+    on the page the other browser tests share, before any view is driven)."""
+    heights = lab_pages(notebook).page.evaluate(OUTPUT_HEIGHTS, PANEL)
+    assert max(height for _code, height in heights) > 100, f"{notebook.name}: nothing measured"
+    tall = [
+        f"code cell {index}, `{code}`: {height} px"
+        for index, (code, height) in enumerate(heights, start=1)
+        if height > TALLEST_OUTPUT_PX
+    ]
+    assert not tall, f"{notebook.name}: outputs taller than {TALLEST_OUTPUT_PX} px:\n" + "\n".join(
+        tall
+    )
+
+
 @pytest.mark.parametrize("notebook", notebook_paths(), ids=lambda path: path.stem)
 def test_notebook_in_jupyterlab(lab_pages: LabPages, notebook: Path) -> None:
     """Opens with no dialog or pop-up, runs all without an error or warning, and every view

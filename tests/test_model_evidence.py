@@ -413,10 +413,13 @@ def test_commit_then_reveal_as_a_student_does(T, tmp_path) -> None:
 
 
 def labelled_sliders(widget) -> list[tuple[str, object]]:
-    """Every (label text, slider) pair under a widget: a box holding an HTML label and a slider."""
+    """Every (label text, slider) pair under a widget: a box holding a slider and an HTML label,
+    in either order."""
     kids = list(getattr(widget, "children", ()))
-    if len(kids) == 2 and isinstance(kids[0], w.HTML) and isinstance(kids[1], w.Dropdown):
-        return [(re.sub(r"<[^>]+>", "", kids[0].value), kids[1])]
+    labels = [kid for kid in kids if isinstance(kid, w.HTML)]
+    sliders = [kid for kid in kids if isinstance(kid, w.Dropdown)]
+    if len(kids) == 2 and len(labels) == len(sliders) == 1:
+        return [(re.sub(r"<[^>]+>", "", labels[0].value), sliders[0])]
     return [pair for kid in kids for pair in labelled_sliders(kid)]
 
 

@@ -124,7 +124,8 @@ COMPARISON_COLUMNS = [
 
 
 def perspective_comparison(tables: Tables) -> pd.DataFrame:
-    """Each perspective's status in the five texts alone, beside its status with public reports."""
+    """Each perspective's status in the five texts alone, beside its status with public reports;
+    voice ids are listed with a space after each semicolon, so a table can wrap them."""
     names = list(tables["perspectives"]["perspective"].astype(str))
     texts_only = tables.voices["source_id"].astype(str).str.startswith("S")
     in_texts = perspective_status(tables.voices[texts_only], names)
@@ -133,4 +134,5 @@ def perspective_comparison(tables: Tables) -> pd.DataFrame:
         on="perspective",
         suffixes=(" in the five texts", " with public reports"),
     )
-    return table[COMPARISON_COLUMNS]
+    ids = ["on the question", "own words", "reported"]
+    return table[COMPARISON_COLUMNS].assign(**{c: table[c].str.replace(";", "; ") for c in ids})

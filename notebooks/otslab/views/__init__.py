@@ -23,32 +23,60 @@ LEFT = Markup(
 """Text reads from the left: pandas and JupyterLab right-align every cell."""
 
 
-def _scroller(table: str) -> Markup:
+LONG_TEXT = 80
+"""In a table of CROWDED columns or more, the column of the longest text, past this many
+characters, gets a reading width (20em, or 30em past three times as many): otherwise a browser
+squeezes it to a word a line beside the other columns. The others keep the widths the browser
+gives them, as do all the columns of a narrower table."""
+CROWDED = 5
+
+
+def reading_widths(frame: pd.DataFrame, index: bool = False) -> tuple[str, Markup]:
+    """A class and a style giving the long-text column of frame's HTML table a reading width
+    (index: the table shows the index as its first column)."""
+    if frame.shape[1] < CROWDED or frame.empty or frame.columns.nlevels > 1:
+        return "", Markup("")
+    if index and frame.index.nlevels > 1:
+        return "", Markup("")
+    lengths = [frame.iloc[:, i].astype(str).str.len().max() for i in range(frame.shape[1])]
+    longest = max(range(len(lengths)), key=lengths.__getitem__)
+    if not lengths[longest] > LONG_TEXT:
+        return "", Markup("")
+    column = longest + (2 if index else 1)
+    em = 30 if lengths[longest] > 3 * LONG_TEXT else 20
+    scope = f"otslab-w{column}x{em}"
+    return scope, html("<style>.{} td:nth-child({}) {{min-width: {}em}}</style>", scope, column, em)
+
+
+def _scroller(table: str, scope: str = "") -> Markup:
     """An escaped pandas table in a sideways scroller the keyboard can reach."""
     return html(
-        '<div class="otslab-scroll" role="region" tabindex="0" aria-label="Table" '
+        '<div class="otslab-scroll {}" role="region" tabindex="0" aria-label="Table" '
         'style="overflow-x:auto;overflow-y:hidden;max-width:100%">{}</div>',
+        scope,
         Markup(table),  # pandas escapes every cell and heading of its HTML table
     )
 
 
 def _scrolling_table(frame: pd.DataFrame) -> str | None:
-    """A DataFrame as pandas shows it (escaped), left-aligned, scrolling sideways; a long one
-    shows its first rows and folds the rest."""
+    """A DataFrame as pandas shows it (escaped), left-aligned, scrolling sideways, long text
+    given room to read; a long one shows its first rows and folds the rest."""
     table = frame._repr_html_()
     if table is None:
         return None
+    scope, widths = reading_widths(frame, index=True)
     if len(frame) <= FOLD_ROWS:
-        return str(html("{}{}", LEFT, _scroller(table)))
+        return str(html("{}{}{}", LEFT, widths, _scroller(table, scope)))
     return str(
         html(
-            '{}{}<details class="otslab-fold"><summary>The first {} of {} rows are shown: open '
+            '{}{}{}<details class="otslab-fold"><summary>The first {} of {} rows are shown: open '
             "the whole table</summary>{}</details>",
             LEFT,
-            _scroller(frame.head(SHOWN_ROWS)._repr_html_()),
+            widths,
+            _scroller(frame.head(SHOWN_ROWS)._repr_html_(), scope),
             SHOWN_ROWS,
             len(frame),
-            _scroller(table),
+            _scroller(table, scope),
         )
     )
 

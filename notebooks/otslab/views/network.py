@@ -356,7 +356,7 @@ def network_view(
     if away.empty:
         items.append(hint("No state is recorded as absent from the selected events."))
     else:
-        items.append(table_html(away, "States recorded as absent (not dropped)"))
+        items.append(table_html(away, "States recorded as absent (not dropped)", compact=True))
     ties = net.tie_table(graph)
     items.append(
         folded_table(ties, f"Ties: which events link each pair of states ({len(ties)} pairs)")

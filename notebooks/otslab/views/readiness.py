@@ -33,7 +33,7 @@ READINESS_CMAP = "PuOr"
 RECORD_COLOUR = "#d9ead3"
 """Cells the record already fills (at or below a state's floor): pale green, with words."""
 
-RECORD_EVENTS_SHOWN = 3
+RECORD_EVENTS_SHOWN = 2
 """A record cell names this many events in full, then the ids of the others."""
 
 
@@ -561,6 +561,7 @@ def evidence_table(panel: WeightPanel) -> HTML:
         frame.drop(columns="country_id"),
         f"How much evidence each verdict rests on (judged: at least one factor names the state "
         f"and at least {rec.MIN_SOURCES} sources speak about it)",
+        fold=("source ids", "Each state's sources, by id"),  # as a column: 2,700 px of ids
     )
 
 

@@ -38,7 +38,7 @@ from otslab.views.plots import (
     shorten,
     source_ids_of,
 )
-from otslab.views.widgets import OUTPUT_LAYOUT, CheckList, hint, redraw_on, table_html
+from otslab.views.widgets import OUTPUT_LAYOUT, CheckList, folded_table, hint, redraw_on, table_html
 
 TREATMENT_COLOURS = {"adopts": COLOURS[0], "reports": COLOURS[2], "rejects": COLOURS[3]}
 ALL_STANCES = "all stances"
@@ -333,8 +333,16 @@ def source_card(
     else:
         which = ("" if stance == ALL_STANCES else f" it {stance}") + only
         n = len(claims)
+        counts = claims["stance"].value_counts()
+        by_stance = ", ".join(f"{counts[s]} {s}" for s in STANCES if s in counts)
+        # Folded: a long card's claims are thousands of pixels; the summary gives their count.
         items.append(
-            table_html(claims, f"{n} claim{'s' * (n != 1)}{which} (data/claim_sources.csv)")
+            folded_table(
+                claims,
+                f"{n} claim{'s' * (n != 1)}{which} ({by_stance}), each with its statement and "
+                "the quotation that locates it",
+                f"{n} claim{'s' * (n != 1)}{which} (data/claim_sources.csv)",
+            )
         )
     shown = "no claim" if claims.empty else f"{len(claims)} claim{'s' * (len(claims) != 1)}"
     which = ("" if stance == ALL_STANCES else f" it {stance}") + only

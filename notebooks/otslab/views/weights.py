@@ -1,4 +1,4 @@
-"""Notebook 04's weight panel: the model's weights, each under its full name, its two switches,
+"""Notebook 04's weight panel: the model's weights, each beside its full name, its two switches,
 and the student's commitment, shared by every view of the model (otslab.views.readiness)."""
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ class WeightPanel:
 
 def weight_input(name: str, value: float) -> w.Dropdown:
     """A weight chosen from its grid in a dropdown labelled with its name, which a screen reader
-    speaks (ipywidgets' slider handles carry no name); its full name is the label above it."""
+    speaks (ipywidgets' slider handles carry no name); its full name is the label beside it."""
     grid = fz.weight_grid(name)
     return w.Dropdown(
         options=[(f"{v:.1f}", v) for v in grid],
@@ -151,17 +151,19 @@ def weight_input(name: str, value: float) -> w.Dropdown:
 
 
 def weight_columns(inputs: dict[str, w.Dropdown], factors: pd.DataFrame) -> w.HBox:
-    """Drivers, constraints and clash effects in groups, each weight under its full name."""
+    """Drivers, constraints and clash effects in groups, each weight beside its full name."""
     direction = factors.set_index("factor_id")["direction"].astype(str)
 
-    def labelled(name: str) -> w.VBox:
+    def labelled(name: str) -> w.HBox:
         label = w.HTML(
             html(
-                "<span style='font-size:90%;line-height:1.2'>{}</span>", weight_label(name, factors)
+                "<div style='font-size:90%;line-height:1.2'>{}</div>",
+                weight_label(name, factors),
             ),
-            layout={"width": "340px", "margin": "4px 0 0 0"},
+            layout={"width": "250px", "margin": "0 0 0 4px"},
         )
-        return w.VBox([label, inputs[name]])
+        # The full name beside the control, not above it: the panel takes half the height.
+        return w.HBox([inputs[name], label], layout={"align_items": "center"})
 
     def column(title: str, names: list[str]) -> w.VBox:
         return w.VBox([w.HTML(html("<b>{}</b>", title)), *(labelled(n) for n in names)])

@@ -14,6 +14,7 @@ from otslab.data import Tables
 from otslab.model import alignments as al
 from otslab.model.network import default_years
 from otslab.model.overview import search_rows
+from otslab.views import reading_widths
 from otslab.views.markup import Markup, html, rendered
 from otslab.views.plots import scroll_region
 
@@ -291,32 +292,53 @@ def table_markup(
             classes="otslab-table otslab-compact" if compact else "otslab-table",
         )
     )
+    scope, widths = reading_widths(shown)
     return html(
-        '{}<p class="otslab-caption"><b>{}</b>{}</p>{}',
+        '{}{}<p class="otslab-caption"><b>{}</b>{}</p><div class="{}">{}</div>',
         TABLE_STYLE,
+        widths,
         caption,
         note,
+        scope,
         scroll_region(caption, table),
+    )
+
+
+def folded_markup(frame: pd.DataFrame, summary: str, caption: str = "") -> Markup:
+    """A table folded under a one-line summary (text, escaped) that opens it, as markup."""
+    return html(
+        '<details class="otslab-fold"><summary>{}: open the table</summary>{}</details>',
+        summary,
+        table_markup(frame, caption or summary),
     )
 
 
 def folded_table(frame: pd.DataFrame, summary: str, caption: str = "") -> HTML:
     """A table folded under a one-line summary (text, escaped) that opens it: long evidence a
     student reads on request, not a wall to scroll past."""
-    return rendered(
-        html(
-            '<details class="otslab-fold"><summary>{}: open the table</summary>{}</details>',
-            summary,
-            table_markup(frame, caption or summary),
-        )
-    )
+    return rendered(folded_markup(frame, summary, caption))
 
 
 def table_html(
-    frame: pd.DataFrame, caption: str, max_rows: int = 200, compact: bool = False
+    frame: pd.DataFrame,
+    caption: str,
+    max_rows: int = 200,
+    compact: bool = False,
+    fold: tuple[str, str] | None = None,
 ) -> HTML:
-    """An HTML table with a caption (text, escaped), cut to max_rows with a note."""
-    return rendered(table_markup(frame, caption, max_rows, compact))
+    """An HTML table with a caption (text, escaped), cut to max_rows with a note. fold=(column,
+    summary) moves a column of long lists out of the table into a fold below it, each list
+    beside the row's first cell."""
+    if fold is None:
+        return rendered(table_markup(frame, caption, max_rows, compact))
+    column, summary = fold
+    return rendered(
+        html(
+            "{}{}",
+            table_markup(frame.drop(columns=column), caption, max_rows, compact),
+            folded_markup(frame[[frame.columns[0], column]], summary),
+        )
+    )
 
 
 PAGE_ROWS = 25
