@@ -54,6 +54,7 @@ html_theme = "sphinx_book_theme"
 html_title = project
 html_static_path = ["_static"]
 html_css_files = ["otslab.css"]
+html_js_files = ["otslab.js"]
 html_last_updated_fmt = None
 html_theme_options = {
     "home_page_in_toc": True,

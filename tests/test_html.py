@@ -364,7 +364,8 @@ def test_pdfs_of_the_course_each_notebook_and_the_workbook_open(site: Site) -> N
 @pytest.mark.slow
 @pytest.mark.browser
 def test_site_works_offline_in_chromium(site: Site, browser: Browser) -> None:
-    """Pages load nothing from outside; search finds a term; a term link and a widget work."""
+    """Pages load nothing from outside; search finds a term; a term link works; a view's controls
+    are drawn, and disabled beside a note that says it is a snapshot."""
     from build_html import serve
     from playwright.sync_api import expect
 
@@ -402,11 +403,17 @@ def test_site_works_offline_in_chromium(site: Site, browser: Browser) -> None:
         expect(tab).to_have_url(re.compile(r"GLOSSARY\.html#term-CSTO"))
         expect(tab.locator("dt#term-CSTO-Collective-Security-Treaty-Organization")).to_be_visible()
 
+        # A view is a snapshot: its controls are drawn, disabled, with a note beside them.
         tab.goto(f"{base}/notebooks/02_member_alignments.html", wait_until="networkidle")
         year = tab.get_by_label("Year", exact=True).first
-        before = int(year.input_value())
-        year.select_option(str(before - 1))
-        assert int(year.input_value()) == before - 1
+        expect(year).to_be_disabled(timeout=20_000)
+        assert int(year.input_value()) > 2000
+        view = tab.locator(".cell_output", has=year)
+        note = view.locator(".otslab-inert")
+        expect(note).to_have_text(re.compile(r"Snapshot controls disabled: launch to explore"))
+        assert note.locator("a").get_attribute("href").startswith("https://mybinder.org/")
+        enabled = tab.locator(".otslab-inert-view").locator("input:enabled, select:enabled")
+        assert enabled.count() == 0, "a snapshot view's control can still be moved"
 
         # The hub form: the student types the hub's address and goes on to its nbgitpuller link.
         tab.goto(f"{base}/notebooks/01_sources.html", wait_until="networkidle")

@@ -19,8 +19,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from print_pdf import printer
+from print_pdf import lay_out, printer
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 REPO = Path(__file__).resolve().parents[1]
 PORTS = range(18100, 18200)
@@ -42,6 +46,13 @@ WIDGETS_DRAWN = """() => {
   const views = document.querySelectorAll(`script[type="${type}"]`);
   return [...views].every((v) => v.previousElementSibling?.classList.contains("widget-subarea"));
 }"""
+
+PAPER_MARGIN = {"top": "14mm", "bottom": "14mm", "left": "12mm", "right": "12mm"}
+PRINT_AREA = {"width": 703, "height": 1016}
+"""An A4 page less PAPER_MARGIN in CSS pixels (96 to the inch): the width a printed page is laid
+out at, and the height of what one page holds."""
+PRINT_LAYOUT = "window.otslabPrintLayout()"
+"""Marks the tables wider than the paper to print as records (book/_static/otslab.js)."""
 
 
 def build_site(out: Path) -> None:
@@ -83,15 +94,23 @@ def serve(site: Path) -> Iterator[str]:
         server.server_close()
 
 
+def lay_out_for_print(tab: Page, url: str) -> None:
+    """Open a page in tab as a printed page lays it out: widgets drawn, print media, the paper's
+    width, and tables wider than the paper marked to print as records (book/_static/otslab.js)."""
+    tab.set_viewport_size(PRINT_AREA)
+    lay_out(tab, url, ready=WIDGETS_DRAWN, prepare=PRINT_LAYOUT)
+
+
 def print_pdfs(site: Path, out: Path) -> list[Path]:
     """Print the PDFs of PRINTS from the built site into out; return their paths."""
     from pypdf import PdfWriter
 
     out.mkdir(parents=True, exist_ok=True)
     pages: dict[str, bytes] = {}
-    with serve(site) as base, printer(base) as print_page:
+    with serve(site) as base, printer(base, PRINT_AREA, PAPER_MARGIN) as print_page:
         for page in sorted({p for group in PRINTS.values() for p in group}):
-            pages[page] = print_page(f"{base}/{page}.html", ready=WIDGETS_DRAWN)
+            url = f"{base}/{page}.html"
+            pages[page] = print_page(url, ready=WIDGETS_DRAWN, prepare=PRINT_LAYOUT)
     written = []
     for name, group in PRINTS.items():
         writer = PdfWriter()

@@ -14,6 +14,10 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 """Debian's Chromium (`apt-get install chromium`); Playwright drives it, downloads no browser."""
@@ -21,12 +25,27 @@ CHROMIUM = Path("/usr/bin/chromium")
 Printer = Callable[..., bytes]
 
 
+def lay_out(tab: Page, url: str, ready: str | None = None, prepare: str | None = None) -> None:
+    """Open url in tab as it prints: `ready` (a JavaScript function) true, print media, then
+    `prepare` (JavaScript, e.g. the website's print layout of wide tables) run."""
+    tab.goto(url, wait_until="networkidle")
+    if ready:
+        tab.wait_for_function(ready, timeout=30_000)
+    tab.emulate_media(media="print")
+    if prepare:
+        tab.evaluate(prepare)
+
+
 @contextmanager
-def printer(allowed: str) -> Iterator[Printer]:
-    """One headless Chromium; yields print(url, ready=None) -> PDF bytes (A4, with backgrounds).
+def printer(
+    allowed: str, viewport: dict[str, int] | None = None, margin: dict[str, str] | None = None
+) -> Iterator[Printer]:
+    """One headless Chromium; yields print(url, ready=None, prepare=None) -> PDF bytes (A4, with
+    backgrounds, the page's own margins unless `margin` is given; `viewport`, when given, is the
+    window's size while the page loads).
 
     Only addresses starting with `allowed` load: a page cannot fetch anything from elsewhere.
-    `ready` is a JavaScript function that must return true before the page is printed.
+    `ready` and `prepare` are as for lay_out.
     """
     from playwright.sync_api import sync_playwright
 
@@ -36,18 +55,17 @@ def printer(allowed: str) -> Iterator[Printer]:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"]
         )
-        tab = browser.new_page()
+        tab = browser.new_page(**({"viewport": viewport} if viewport else {}))
         tab.route(
             "**/*", lambda r: r.continue_() if r.request.url.startswith(allowed) else r.abort()
         )
 
-        def print_page(url: str, ready: str | None = None) -> bytes:
+        def print_page(url: str, ready: str | None = None, prepare: str | None = None) -> bytes:
             """The page at url as PDF bytes, printed as the browser's Print to PDF does."""
-            tab.goto(url, wait_until="networkidle")
-            if ready:
-                tab.wait_for_function(ready, timeout=30_000)
-            tab.emulate_media(media="print")
-            return tab.pdf(format="A4", print_background=True, outline=True, tagged=True)
+            lay_out(tab, url, ready, prepare)
+            return tab.pdf(
+                format="A4", margin=margin, print_background=True, outline=True, tagged=True
+            )
 
         try:
             yield print_page

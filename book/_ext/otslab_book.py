@@ -54,8 +54,8 @@ LATE_SOLUTION = re.compile(
 WORKBOOK_MARK = "<!-- otslab: workbook tasks -->"
 VIEW_NOTE = (
     ":::{{note}}\nThis page was run when the website was built. Each interactive view shows its "
-    "default content; its controls can be moved, but nothing recomputes without Python behind the "
-    "page. To use the views, open the notebook live: {how}.\n:::"
+    "default content; nothing recomputes without Python behind the page, so its controls are "
+    "disabled. To use the views, open the notebook live: {how}.\n:::"
 )
 LAUNCH_HOW = (
     "with the launch button (the rocket at the top of the page), or in JupyterLab (`make lab`)"
