@@ -408,7 +408,7 @@ def test_site_works_offline_in_chromium(site: Site, browser: Browser) -> None:
         year = tab.get_by_label("Year", exact=True).first
         expect(year).to_be_disabled(timeout=20_000)
         assert int(year.input_value()) > 2000
-        view = tab.locator(".cell_output", has=year)
+        view = tab.locator(".otslab-inert-view").filter(has=year).first
         note = view.locator(".otslab-inert")
         expect(note).to_have_text(re.compile(r"Snapshot controls disabled: launch to explore"))
         assert note.locator("a").get_attribute("href").startswith("https://mybinder.org/")
