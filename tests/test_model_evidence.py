@@ -348,7 +348,7 @@ def test_the_record_view_comes_first_with_its_events(T) -> None:
     nb = nbformat.read(NOTEBOOKS / "04_feasibility_debate.ipynb", as_version=4)
     sources = [c.source for c in nb.cells if c.cell_type == "code"]
     assert sources.index("record_html(panel)") < next(
-        i for i, s in enumerate(sources) if "readiness_explorer" in s
+        i for i, s in enumerate(sources) if "readiness_explorer(panel)" in s
     )
 
 
