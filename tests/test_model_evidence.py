@@ -369,6 +369,17 @@ def test_commit_needs_a_reason_and_a_broken_file_is_named(tmp_path) -> None:
         cm.load_commitment(path)
 
 
+def test_a_broken_commitment_file_does_not_stop_notebook_04(T, tmp_path, capsys) -> None:
+    """The first cell still builds the panel: it says the file cannot be read and leaves it."""
+    path = tmp_path / "w.json"
+    path.write_text("{not json", encoding="utf-8")
+    panel = cm.weight_panel(T, path)
+    assert panel.committed() is None
+    said = capsys.readouterr().out
+    assert "could not be read" in said and str(path) in said and "Commit them again" in said
+    assert path.read_text(encoding="utf-8") == "{not json"
+
+
 def test_commit_then_reveal_as_a_student_does(T, tmp_path) -> None:
     panel = cm.weight_panel(T, tmp_path / "my_work" / "04_my_weights.json")
     reveal = cm.reveal_view(panel)

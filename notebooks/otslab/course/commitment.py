@@ -185,9 +185,15 @@ def reveal_view(panel: WeightPanel) -> w.VBox:
 
 def weight_panel(tables: Tables, path: Path | None = None) -> WeightPanel:
     """The model's weight panel for notebook 04, holding the student's saved commitment (from
-    path, by default my_work/04_my_weights.json) if there is one."""
+    path, by default my_work/04_my_weights.json) if there is one. A file that cannot be read is
+    reported and left as it is: the notebook goes on as if nothing were committed."""
     path = Path(path) if path else my_weights_path()
-    return WeightPanel(tables, path, load_commitment(path))
+    try:
+        saved = load_commitment(path)
+    except ValueError as error:
+        print(f"Your committed weights could not be read: {error}. Commit them again.")
+        saved = None
+    return WeightPanel(tables, path, saved)
 
 
 def commit_weights(panel: WeightPanel, weights: Mapping[str, float], reason: str) -> dict:
