@@ -56,9 +56,17 @@ def _source_ids(cells: pd.DataFrame) -> list[str]:
     return source_ids_of(cells.dropna(subset=["source_id"]))
 
 
-def membership_grid(tables: Tables, year: int, org_ids: list[str] | None = None) -> HTML:
-    """The membership matrix at the end of a year (optionally only some organisations)."""
-    cells = al.matrix_cells(tables, year)
+def membership_grid(
+    tables: Tables,
+    year: int,
+    org_ids: list[str] | None = None,
+    cells: pd.DataFrame | None = None,
+) -> HTML:
+    """The membership matrix at the end of a year (optionally only some organisations).
+
+    `cells` is `al.matrix_cells(tables, year)` when the caller has it already (a view keeps it).
+    """
+    cells = al.matrix_cells(tables, year) if cells is None else cells
     if org_ids is not None:
         cells = cells[cells["org_id"].isin(org_ids)]
     return matrix_html(
@@ -92,7 +100,7 @@ def matrix_html(
     """
     states = cells.drop_duplicates("country_id")
     orgs = cells.drop_duplicates("org_id")
-    by_cell = cells.set_index(["country_id", "org_id"])
+    by_cell = {(c["country_id"], c["org_id"]): c for c in cells.to_dict("records")}
     details = DetailGrid(("state", "organisation"))
     head = join(
         html(
@@ -110,7 +118,7 @@ def matrix_html(
         previous = state.role
         tds = []
         for org in orgs["org_id"]:
-            cell = by_cell.loc[(state.country_id, org)]
+            cell = by_cell[(state.country_id, org)]
             status = cell["status"]
             colour = STATUS_COLOURS.get(status, (1, 1, 1))
             style = f"{_TD}{border}{on_colour(colour)}"
@@ -183,11 +191,16 @@ def membership_explorer(tables: Tables, year: int | None = None) -> w.VBox:
     )
     output = w.Output(layout=OUTPUT_LAYOUT)
     changes_in: dict[int, pd.DataFrame] = {}  # a year's changes, worked out once per year
+    cells_in: dict[int, pd.DataFrame] = {}  # a year's matrix cells, worked out once per year
 
     def draw() -> list[object]:
         if not chosen.value:
             return [hint("Pick at least one organisation: tick its box.")]
-        grid = membership_grid(tables, year_choice.value, list(chosen.value))
+        if year_choice.value not in cells_in:
+            cells_in[year_choice.value] = al.matrix_cells(tables, year_choice.value)
+        grid = membership_grid(
+            tables, year_choice.value, list(chosen.value), cells_in[year_choice.value]
+        )
         if year_choice.value not in changes_in:
             changes_in[year_choice.value] = al.status_changes(tables, year_choice.value)
         changes = changes_in[year_choice.value]

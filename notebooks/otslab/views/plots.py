@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import base64
+import codecs
 import textwrap
 from dataclasses import dataclass, field
+from functools import lru_cache
 from io import BytesIO, StringIO
+from typing import IO
 
 import pandas as pd
 import seaborn as sns
 from IPython.display import HTML, display
-from matplotlib import rc_context
+from matplotlib import cbook, rc_context
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties, fontManager, get_font
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import MaxNLocator
 
 from otslab.data import Tables
@@ -22,6 +29,74 @@ PALETTE = "colorblind"
 """Seaborn's colour-blind-safe palette, used for every categorical colour in the course."""
 COLOURS = sns.color_palette(PALETTE, 10)
 """The palette's ten colours, which the views pick by index."""
+
+
+_TEXT_TO_PATH = TextToPath()
+
+
+@lru_cache(maxsize=8192)
+def _svg_text_extent(text: str, prop: FontProperties, ismath: bool | str) -> tuple:
+    """Width, height and descent of a text in SVG points, as matplotlib's SVG renderer measures
+    it, but once per process: matplotlib's own cache lives and dies with each drawing, so every
+    redraw of a view measured every label again."""
+    return _TEXT_TO_PATH.get_text_width_height_descent(text, prop, ismath)
+
+
+@lru_cache(maxsize=256)
+def _svg_font_heights(prop: FontProperties) -> tuple[float, float, float] | tuple[None, None, None]:
+    """A font's ascent, descent and line gap in SVG points (72 dpi), read from its tables as
+    matplotlib's `Text._get_layout` reads them for every text it lays out, but once per font."""
+    font = get_font(fontManager._find_fonts_by_props(prop))
+    for table_name, gap, ascent, descent in [
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ]:
+        table = font.get_sfnt_table(table_name)
+        if table is not None:
+            units_per_em = font.get_sfnt_table("head")["unitsPerEm"]
+            scale = 1 / units_per_em * prop.get_size_in_points() * 72 / 72  # matplotlib's sum
+            return table[ascent] * scale, -table[descent] * scale, table[gap] * scale
+    return None, None, None
+
+
+class _SVGRenderer(RendererSVG):
+    """Matplotlib's SVG renderer with its text measured through process-wide caches."""
+
+    def get_text_width_height_descent(self, s: str, prop: FontProperties, ismath: bool | str):
+        """The size of a text, as RendererSVG gives it (prop copied: it is mutable)."""
+        return _svg_text_extent(s, prop.copy(), ismath)
+
+    def _get_font_height_metrics(self, prop: FontProperties) -> tuple:
+        """The hook `Text._get_layout` asks a renderer first for a font's vertical extent."""
+        return _svg_font_heights(prop.copy())
+
+
+class _SVGCanvas(FigureCanvasSVG):
+    """Matplotlib's SVG canvas drawing with `_SVGRenderer`: the same SVG, byte for byte
+    (tests/test_pictures.py compares them), its text measured once per process."""
+
+    def print_svg(
+        self,
+        filename: IO,
+        *,
+        bbox_inches_restore: object = None,
+        metadata: dict | None = None,
+        **_set_by_savefig: object,
+    ) -> None:
+        """`FigureCanvasSVG.print_svg` with the caching renderer (dpi and colours: savefig has
+        set them on the figure already; matplotlib drops them for its SVG canvas too)."""
+        with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
+            if not cbook.file_requires_unicode(fh):
+                fh = codecs.getwriter("utf-8")(fh)
+            dpi = self.figure.dpi
+            self.figure.dpi = 72  # as matplotlib's SVG canvas; savefig restores it
+            width, height = self.figure.get_size_inches()
+            svg = _SVGRenderer(width * 72, height * 72, fh, image_dpi=dpi, metadata=metadata)
+            renderer = MixedModeRenderer(
+                self.figure, width, height, dpi, svg, bbox_inches_restore=bbox_inches_restore
+            )
+            self.figure.draw(renderer)
+            renderer.finalize()
 
 
 def new_figure(width: float = 9, height: float = 4.5, *, fixed: bool = False) -> Figure:
@@ -271,8 +346,13 @@ def to_png(fig: Figure, dpi: int = 100) -> bytes:
 def to_svg(fig: Figure) -> str:
     """Render a figure to SVG with its words kept as text: about a third of the PNG time."""
     buffer = StringIO()
+    canvas = fig.canvas
     with rc_context({"svg.fonttype": "none", "svg.hashsalt": "otslab"}):
-        fig.savefig(buffer, format="svg")
+        _SVGCanvas(fig)  # for the drawing only, as savefig itself switches canvases
+        try:
+            fig.savefig(buffer, format="svg")
+        finally:
+            fig.set_canvas(canvas)
     return buffer.getvalue()
 
 
