@@ -19,6 +19,7 @@ from playwright.sync_api import Browser
 
 from conftest import NOTEBOOKS, REPO, REPOSITORY, Site, notebook_paths
 from course_run import CourseRun
+from jupyterlab import ARTIFACTS
 
 sys.path.insert(0, str(REPO / "book" / "_ext"))
 import otslab_book  # noqa: E402
@@ -427,6 +428,63 @@ def test_site_works_offline_in_chromium(site: Site, browser: Browser) -> None:
         assert query["urlpath"] == ["lab/tree/otslab-course/notebooks/01_sources.ipynb"]
         assert not outside and not errors, (outside, errors)
         context.close()
+
+
+OUTPUT_CONTROLS = """() => [...document.querySelectorAll('.cell_output')]
+  .filter(output => output.querySelector('input, select, button, textarea'))
+  .map(output => ({
+    code: output.closest('.cell').querySelector('.cell_input').innerText.trim(),
+    enabled: output.querySelectorAll(
+      'input:enabled, select:enabled, button:enabled, textarea:enabled').length,
+    notes: [...output.querySelectorAll('.otslab-inert')].map(note => ({
+      text: note.textContent, href: note.querySelector('a')?.getAttribute('href') || ''})),
+  }))"""
+"""Every cell output with controls: its code, how many controls still work, its notes."""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_every_control_on_the_website_is_disabled_beside_a_launch_link(
+    site: Site, browser: Browser
+) -> None:
+    """Nothing on a notebook's page looks live where nothing answers: every control of every
+    cell's output (a view's, a question's, an answer box's) is disabled, beside one note saying
+    what it is (a view's snapshot or a self-check) with the notebook's Binder link."""
+    from build_html import serve
+    from playwright.sync_api import expect
+
+    problems, kinds = [], {"Snapshot": 0, "Self-check": 0}
+    binder = "https://mybinder.org/v2/gh/" + REPOSITORY.split("github.com/")[1]
+    with serve(site.html) as base:
+        tab = browser.new_page(viewport={"width": 1300, "height": 900})
+        try:
+            for notebook in notebook_paths():
+                tab.goto(f"{base}/notebooks/{notebook.stem}.html", wait_until="networkidle")
+                expect(tab.locator(".otslab-inert").first).to_be_attached(timeout=30_000)
+                for output in tab.evaluate(OUTPUT_CONTROLS):
+                    where = f"{notebook.stem}: {output['code'].splitlines()[0][:60]}"
+                    view = otslab_book.is_view(nbformat.v4.new_code_cell(output["code"]))
+                    kind = "Snapshot" if view else "Self-check"
+                    expected = re.compile(rf"^{kind}( controls)? disabled: launch to ")
+                    texts = [note["text"] for note in output["notes"]]
+                    if output["enabled"]:
+                        problems.append(f"{where}: {output['enabled']} controls still work")
+                    if len(texts) != 1 or not expected.match(texts[0]):
+                        problems.append(f"{where}: notes {texts}, expected one {kind} note")
+                    elif not output["notes"][0]["href"].startswith(binder):
+                        problems.append(f"{where}: launch link {output['notes'][0]['href']}")
+                    kinds[kind] += 1
+                if notebook.stem == "00_start_here":
+                    box = tab.get_by_role("textbox").first
+                    expect(box).to_be_disabled()
+                    tab.locator(".otslab-inert", has_text="launch to answer").first.screenshot(
+                        path=ARTIFACTS / "site-self-check.png"
+                    )
+        finally:
+            tab.close()
+    assert not problems, "\n".join(problems[:30])
+    # Both kinds are there: views in every notebook, questions and answer boxes in most.
+    assert kinds["Snapshot"] >= 15 and kinds["Self-check"] >= 15, kinds
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""The printed course (`make pdf`): whole columns, whole figures, no empty pages.
+"""The printed course (`make pdf`): whole columns, whole figures, folds open, no empty pages.
 
 Each printed page is laid out again in Chromium exactly as tools/build_html.py prints it (print
 media, the paper's width, tables too wide for it marked to print as records) and measured there;
@@ -7,8 +7,15 @@ the PDFs the session's one site build printed are read page by page.
 
 from __future__ import annotations
 
+import html
+import re
+import unicodedata
+from pathlib import Path
+
 import pytest
+from build_html import PRINTS
 from playwright.sync_api import Browser
+from pypdf import PageObject, PdfReader
 
 from conftest import Site
 
@@ -76,7 +83,7 @@ def test_every_printed_page_shows_whole_columns_and_whole_figures(
     """Every page a PDF holds, laid out as `make pdf` prints it: no table, figure, code block or
     view is wider than the paper or cut inside its box, no column is narrower than its longest
     word, and no figure is taller than a page."""
-    from build_html import PRINT_AREA, PRINTS, lay_out_for_print, serve
+    from build_html import PRINT_AREA, lay_out_for_print, serve
 
     problems: list[str] = []
     stacked = 0
@@ -95,15 +102,191 @@ def test_every_printed_page_shows_whole_columns_and_whole_figures(
     assert stacked > 0, "no table was wide enough to print as records: is otslab.js loaded?"
 
 
-@pytest.mark.slow
-def test_no_page_of_any_pdf_is_empty(site: Site) -> None:
-    """Every page of every PDF carries text or a picture: no blank page where a block too tall
-    to break was pushed on to the next."""
-    from pypdf import PdfReader
+MIN_LINES = 5
+"""A page before a document's last holds at least this many lines of text, unless it is a
+drawing: fewer is a stray tail (a paragraph's last line, a table's last row) pushed over."""
+DRAWING = 100
+"""Drawn paths (PDF path operators) from which a page counts as a drawing, i.e. a whole figure;
+a page of text with code boxes and table rules has fewer than this per line of text."""
 
-    empty = []
+
+def page_lines(page: PageObject) -> int:
+    """How many lines of text a PDF page holds."""
+    return sum(1 for line in page.extract_text().splitlines() if line.strip())
+
+
+def is_drawing(page: PageObject, reader: PdfReader) -> bool:
+    """True for a page that holds a picture, or many drawn paths for its few lines (a figure)."""
+    from pypdf.generic import ContentStream
+
+    if page.images:
+        return True
+    content = page.get_contents()
+    operations = ContentStream(content, reader).operations if content is not None else []
+    paths = sum(1 for _, operator in operations if operator in {b"m", b"l", b"c", b"re"})
+    return paths >= DRAWING
+
+
+def sparse_pages(reader: PdfReader, starts: list[int]) -> list[str]:
+    """The pages of a PDF that are empty, or (but for the last of each document, whose first
+    pages are `starts`) hold fewer than MIN_LINES lines and are no drawing."""
+    count = len(reader.pages)
+    lasts = {start - 1 for start in starts[1:]} | {count - 1}
+    found = []
+    for number, page in enumerate(reader.pages):
+        lines = page_lines(page)
+        fewest = 1 if number in lasts else MIN_LINES
+        if lines < fewest and not is_drawing(page, reader):
+            found.append(f"page {number + 1} of {count} holds {lines} lines")
+    return found
+
+
+def document_starts(site: Site, name: str, reader: PdfReader) -> list[int]:
+    """Where each page printed into a PDF begins in it (0-based). The course's notebooks are
+    found by the first pages of their own PDFs (the same pages); a page printed only into this
+    PDF (the index, the glossary) begins where the one before it ends."""
+    starts, at = [], 0
+    for page in PRINTS[name]:
+        if pdf_of(page) == name:
+            starts.append(at)
+            continue
+        own = PdfReader(site.pdf / f"{pdf_of(page)}.pdf")
+        first = own.pages[0].extract_text()
+        texts = (reader.pages[i].extract_text() for i in range(at, len(reader.pages)))
+        at += next(i for i, text in enumerate(texts) if text == first)
+        starts.append(at)
+        at += len(own.pages)
+    return starts
+
+
+HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S)
+PERMALINK = re.compile(r'<a class="headerlink".*?</a>', re.S)
+
+
+def headings(site: Site, name: str) -> set[str]:
+    """The text of every heading on the pages printed into a PDF."""
+    found = set()
+    for page in PRINTS[name]:
+        for heading in HEADING.findall(site.page(page)):
+            text = html.unescape(re.sub(r"<[^>]+>", "", PERMALINK.sub("", heading)))
+            found.add(" ".join(text.split()))
+    return found
+
+
+@pytest.mark.slow
+def test_no_page_of_any_pdf_is_empty_a_stray_tail_or_ends_with_a_heading(site: Site) -> None:
+    """Every page of every PDF carries text or a drawing; no page but a document's last holds
+    only a few lines (MIN_LINES) unless it is a whole figure, and none ends with a heading whose
+    section starts on the next: nothing is pushed over alone, nothing left behind alone."""
+    found = []
     for pdf in sorted(site.pdf.glob("*.pdf")):
-        for number, page in enumerate(PdfReader(pdf).pages, start=1):
-            if not page.extract_text().strip() and not page.images:
-                empty.append(f"{pdf.name} page {number}")
-    assert not empty, "empty pages: " + ", ".join(empty)
+        reader = PdfReader(pdf)
+        starts = document_starts(site, pdf.stem, reader)
+        found += [f"{pdf.name} {problem}" for problem in sparse_pages(reader, starts)]
+        titles = headings(site, pdf.stem)
+        for number, page in enumerate(reader.pages[:-1], start=1):
+            lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+            if lines and lines[-1] in titles:
+                found.append(f"{pdf.name} page {number} ends with the heading {lines[-1]!r}")
+    assert len(found) == 0, "pages that print badly:\n" + "\n".join(found)
+    assert titles, "no heading found in the pages: is the site's HTML read?"
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_sparse_page_check_finds_a_line_pushed_over(browser: Browser) -> None:
+    """The check above fails a page that holds one line pushed over from the page before (and an
+    empty last page), and passes the same document when its first page holds the line."""
+    import io
+
+    tab = browser.new_page()
+    margin = {side: "10mm" for side in ("top", "bottom", "left", "right")}
+    try:
+        found = {}
+        # An A4 page less 10 mm margins holds 1,046 CSS px: 52 lines of 20 px.
+        for first_page in (53, 52):
+            line = "<p style='margin:0;line-height:20px'>Line {}</p>"
+            body = "".join(line.format(i) for i in range(first_page))
+            body += "<div style='break-before:page'>" + line.format("after") * 10 + "</div>"
+            body += "<div style='break-before:page'></div>"
+            tab.set_content(f"<body style='margin:0;font:14px sans-serif'>{body}</body>")
+            reader = PdfReader(io.BytesIO(tab.pdf(format="A4", margin=margin)))
+            found[first_page] = sparse_pages(reader, [0])
+    finally:
+        tab.close()
+    assert found[53] == ["page 2 of 4 holds 1 lines", "page 4 of 4 holds 0 lines"], found
+    assert found[52] == ["page 3 of 3 holds 0 lines"], found
+
+
+FOLDED_TEXTS = r"""() => [...document.querySelectorAll('.bd-article details:not([open])')]
+  .map(fold => {
+    const texts = [];
+    for (const part of fold.childNodes) {
+      if (part.nodeName === 'SUMMARY') continue;
+      const walk = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
+      for (let t = part.nodeType === 3 ? part : walk.nextNode(); t; t = walk.nextNode()) {
+        if (!t.parentElement.closest('style, script') && t.data.trim().length >= 12) {
+          texts.push(t.data.trim());
+        }
+        if (part.nodeType === 3) break;
+      }
+    }
+    return texts;
+  })"""
+"""The text (runs of 12 characters or more) inside each closed <details> of a page, summary
+excepted: what a reader sees only after unfolding it."""
+
+
+def squeezed(text: str) -> str:
+    """Text without any white space, in compatibility form (a PDF's ligatures and line breaks
+    do not change it)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def pdf_of(page: str) -> str:
+    """The PDF `make pdf` prints a page into: its own if it has one, else the course's."""
+    own = [name for name, group in PRINTS.items() if group == [page]]
+    return (own or ["course"])[0]
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_folded_content_prints_unfolded(site: Site, browser: Browser) -> None:
+    """Whatever a page folds away (a long table, an evidence sheet, a model answer) is in its PDF:
+    every text of every closed <details> on screen is found in the printed text. Printing opens
+    the folds (`beforeprint`) and folds them again after (`afterprint`)."""
+    from build_html import WIDGETS_DRAWN, serve
+
+    pdfs: dict[str, str] = {}
+    missing, checked, folds = [], 0, 0
+    with serve(site.html) as base:
+        tab = browser.new_page(viewport={"width": 1300, "height": 900})
+        try:
+            for page in sorted({page for group in PRINTS.values() for page in group}):
+                tab.goto(f"{base}/{page}.html", wait_until="networkidle")
+                tab.wait_for_function(WIDGETS_DRAWN, timeout=30_000)
+                found = tab.evaluate(FOLDED_TEXTS)
+                if not found:
+                    continue
+                folds += len(found)
+                name = pdf_of(page)
+                if name not in pdfs:
+                    reader = PdfReader(site.pdf / f"{name}.pdf")
+                    pdfs[name] = squeezed("".join(p.extract_text() for p in reader.pages))
+                for text in (text for texts in found for text in texts):
+                    checked += 1
+                    if squeezed(text) not in pdfs[name]:
+                        missing.append(f"{Path(page).name} ({name}.pdf): {text[:80]!r}")
+                closed = "document.querySelectorAll('details:not([open])').length"
+                before = tab.evaluate(closed)
+                tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+                assert tab.evaluate(closed) < before, f"{page}: no fold opens for print"
+                tab.evaluate("window.dispatchEvent(new Event('afterprint'))")
+                assert tab.evaluate(closed) == before, f"{page}: folds stay open after printing"
+        finally:
+            tab.close()
+    assert not missing, f"{len(missing)} of {checked} folded texts not printed:\n" + "\n".join(
+        missing[:30]
+    )
+    # Folds there are: the notebooks fold long tables, evidence sheets and model answers.
+    assert folds > 100 and checked > 500, (folds, checked)

@@ -26,11 +26,16 @@ Printer = Callable[..., bytes]
 
 
 def lay_out(tab: Page, url: str, ready: str | None = None, prepare: str | None = None) -> None:
-    """Open url in tab as it prints: `ready` (a JavaScript function) true, print media, then
-    `prepare` (JavaScript, e.g. the website's print layout of wide tables) run."""
+    """Open url in tab as it prints: `ready` (a JavaScript function) true, `beforeprint` fired
+    (as a browser's Print does: the website opens its folds), print media, then `prepare`
+    (JavaScript, e.g. the website's print layout of wide tables) run.
+
+    Chromium fires `beforeprint` and `afterprint` itself around tab.pdf(), but only then, after
+    `prepare` measured the page: fired here first, what it unfolds is measured too."""
     tab.goto(url, wait_until="networkidle")
     if ready:
         tab.wait_for_function(ready, timeout=30_000)
+    tab.evaluate("window.dispatchEvent(new Event('beforeprint'))")
     tab.emulate_media(media="print")
     if prepare:
         tab.evaluate(prepare)

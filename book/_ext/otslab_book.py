@@ -55,7 +55,8 @@ WORKBOOK_MARK = "<!-- otslab: workbook tasks -->"
 VIEW_NOTE = (
     ":::{{note}}\nThis page was run when the website was built. Each interactive view shows its "
     "default content; nothing recomputes without Python behind the page, so its controls are "
-    "disabled. To use the views, open the notebook live: {how}.\n:::"
+    "disabled, and so are the self-checks (questions and answer boxes), which nothing here can "
+    "answer or save. To use them, open the notebook live: {how}.\n:::"
 )
 LAUNCH_HOW = (
     "with the launch button (the rocket at the top of the page), or in JupyterLab (`make lab`)"
