@@ -118,11 +118,19 @@ def requirement_meanings(readme: Path = DATA_DIR / "README.md") -> dict[str, str
 
 def first_rung_with(scenarios: pd.DataFrame, code: str) -> int:
     """The lowest rung whose requirements include code."""
+    return first_rungs(scenarios, [code])[code]
+
+
+def first_rungs(scenarios: pd.DataFrame, codes: Iterable[str]) -> dict[str, int]:
+    """The lowest rung whose requirements include each code (the ladder worked out once)."""
     steps = ladder(scenarios)
-    found = [rung for rung, codes in steps["requirements"].items() if code in codes]
-    if not found:
-        raise ValueError(f"no rung of scenarios requires '{code}'")
-    return min(found)
+    firsts = {}
+    for code in codes:
+        found = [rung for rung, needs in steps["requirements"].items() if code in needs]
+        if not found:
+            raise ValueError(f"no rung of scenarios requires '{code}'")
+        firsts[code] = min(found)
+    return firsts
 
 
 # --- voices on the ladder ---------------------------------------------------------------------

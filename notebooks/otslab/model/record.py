@@ -14,7 +14,7 @@ from otslab.model.feasibility import (
     blockers,
     ceilings,
     country_row,
-    first_rung_with,
+    first_rungs,
     highest_common_rung,
     mentions,
     ots_states,
@@ -171,15 +171,18 @@ def record_practice(tables: Tables, country_ids: list[str]) -> pd.DataFrame:
     people = tables.event_participants
     taking_part = people[people["role"].astype(str).isin(TAKING_PART)]
     # Each event's states taking part, in the order of event_participants.csv (looked up once).
-    takers = {eid: list(ids) for eid, ids in taking_part.groupby("event_id")["country_id"]}
+    takers: dict[str, list[str]] = {}
+    for eid, cid in zip(taking_part["event_id"], taking_part["country_id"], strict=True):
+        takers.setdefault(eid, []).append(cid)
     ots = set(ots_states(tables.countries, include_observers=True))
     picks = [(eid, code) for eid, code in RECORD_EVENTS.items() if eid in events.index]
     for eid in events.index[events["kind"].astype(str) == "exercise"]:
         if len(ots & set(takers.get(eid, []))) >= 2:
             picks.append((eid, "joint_exercises"))
+    by_id = events.to_dict("index")  # one lookup a pick, not a pandas row each time
     rows = []
     for eid, code in picks:
-        row = events.loc[eid]
+        row = by_id[eid]
         ots_document = str(row["framework"]) == "OTS" and str(row["kind"]) == "document"
         if ots_document:
             doers = _members_on(tables, row["date"])
@@ -207,7 +210,7 @@ def record_practice(tables: Tables, country_ids: list[str]) -> pd.DataFrame:
                 )
     columns = ["country_id", "requirement", "event_id", "date", "title", "match", "basis"]
     found = pd.DataFrame(rows, columns=[*columns, "source_id", "locator"])
-    firsts = {code: first_rung_with(tables.scenarios, code) for code in set(found["requirement"])}
+    firsts = first_rungs(tables.scenarios, set(found["requirement"]))
     found.insert(2, "rung", found["requirement"].map(firsts).astype("Int64"))
     return found.sort_values(["country_id", "rung", "date"], kind="stable").reset_index(drop=True)
 
@@ -235,7 +238,7 @@ def record_contradictions(
     tops = ceilings(ready)
     rows = []
     mine = practice[practice["country_id"].isin(ready.index)]
-    firsts = {code: first_rung_with(scenarios, code) for code in mine["requirement"].unique()}
+    firsts = first_rungs(scenarios, mine["requirement"].unique())
     for (cid, code, match), done in mine.groupby(
         ["country_id", "requirement", "match"], sort=False
     ):
