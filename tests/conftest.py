@@ -114,23 +114,31 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
 
 IN_CHROMIUM = {"browser", "lab", "lab_pages", "hostile_lab"}
 """Fixtures that start the session's Playwright: the tests that use them run last."""
-IN_LAB = {"lab", "lab_pages", "hostile_lab", "hub_page"}
-"""Fixtures of the JupyterLab and hub group (see `xdist_group`)."""
+IN_LAB = {"lab", "lab_pages", "hostile_lab"}
+"""Fixtures of the JupyterLab group (see `group_of`)."""
 
 
 def group_of(item: pytest.Item) -> str:
-    """The group of tests one pytest-xdist worker runs whole under `make test` (`-n 3 --dist
-    loadgroup`): "lab" (JupyterLab, the hub and the hub page, in Chromium), "course" (the course
-    run, the website and the hostile copy), or "fast" (the rest).
+    """The group of tests one pytest-xdist worker runs whole under `make test` (`-n 6 --dist
+    loadgroup`), by the session fixture it needs: "lab" (JupyterLab in Chromium), "hub" (a real
+    JupyterHub and the hub page), "hostile" (the hostile copy), "site" (the built website and
+    PDFs), "course" (the course run and the other slow tests), or "fast" (the rest).
 
-    Each group's session fixtures are then made once, in one process, and the three groups run
-    side by side. A worker runs only its own group, so no test of another group runs in a process
-    after its browser started (see `pytest_collection_modifyitems`).
+    Each group's session fixtures are then made once, in one process, and the six groups run side
+    by side: they mostly wait on kernels, servers and browsers, so together they fill both cores,
+    and no group holds the others up. A worker runs only its own group, so no test of another
+    group runs in a process after its browser started (see `pytest_collection_modifyitems`).
     """
     names = set(getattr(item, "fixturenames", ()))
-    if names & IN_LAB or item.get_closest_marker("hub"):
+    if names & IN_LAB:
         return "lab"
-    if any(item.get_closest_marker(m) for m in ("slow", "browser", "site")):
+    if "hub_page" in names or item.get_closest_marker("hub"):
+        return "hub"
+    if "hostile_repo" in names:
+        return "hostile"
+    if "site" in names:
+        return "site"
+    if any(item.get_closest_marker(m) for m in ("slow", "browser")):
         return "course"
     return "fast"
 

@@ -209,6 +209,7 @@ def edit_first_code_cell(page: Page, course: Course) -> None:
     editor = page.locator(f"{PANEL} .jp-CodeCell .cm-content").first
     expect(editor).to_be_visible()
     editor.click()
+    expect(editor).to_be_focused()  # on a loaded machine, typing can start before the click lands
     page.keyboard.press("Control+Home")
     page.keyboard.type(STUDENT_NOTE + "\n")
     expect(editor).to_contain_text(STUDENT_NOTE)
