@@ -110,9 +110,9 @@ DRAWING = 100
 a page of text with code boxes and table rules has fewer than this per line of text."""
 
 
-def page_lines(page: PageObject) -> int:
-    """How many lines of text a PDF page holds."""
-    return sum(1 for line in page.extract_text().splitlines() if line.strip())
+def text_lines(text: str) -> list[str]:
+    """The lines of a PDF page's text that hold something, stripped."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def is_drawing(page: PageObject, reader: PdfReader) -> bool:
@@ -127,21 +127,22 @@ def is_drawing(page: PageObject, reader: PdfReader) -> bool:
     return paths >= DRAWING
 
 
-def sparse_pages(reader: PdfReader, starts: list[int]) -> list[str]:
+def sparse_pages(reader: PdfReader, starts: list[int], texts: list[str]) -> list[str]:
     """The pages of a PDF that are empty, or (but for the last of each document, whose first
-    pages are `starts`) hold fewer than MIN_LINES lines and are no drawing."""
+    pages are `starts`) hold fewer than MIN_LINES lines and are no drawing (texts: each page's
+    text, extracted once: pypdf takes about half a second a page)."""
     count = len(reader.pages)
     lasts = {start - 1 for start in starts[1:]} | {count - 1}
     found = []
     for number, page in enumerate(reader.pages):
-        lines = page_lines(page)
+        lines = len(text_lines(texts[number]))
         fewest = 1 if number in lasts else MIN_LINES
         if lines < fewest and not is_drawing(page, reader):
             found.append(f"page {number + 1} of {count} holds {lines} lines")
     return found
 
 
-def document_starts(site: Site, name: str, reader: PdfReader) -> list[int]:
+def document_starts(site: Site, name: str, texts: list[str]) -> list[int]:
     """Where each page printed into a PDF begins in it (0-based). The course's notebooks are
     found by the first pages of their own PDFs (the same pages); a page printed only into this
     PDF (the index, the glossary) begins where the one before it ends."""
@@ -152,8 +153,7 @@ def document_starts(site: Site, name: str, reader: PdfReader) -> list[int]:
             continue
         own = PdfReader(site.pdf / f"{pdf_of(page)}.pdf")
         first = own.pages[0].extract_text()
-        texts = (reader.pages[i].extract_text() for i in range(at, len(reader.pages)))
-        at += next(i for i, text in enumerate(texts) if text == first)
+        at += next(i for i, text in enumerate(texts[at:]) if text == first)
         starts.append(at)
         at += len(own.pages)
     return starts
@@ -181,11 +181,12 @@ def test_no_page_of_any_pdf_is_empty_a_stray_tail_or_ends_with_a_heading(site: S
     found = []
     for pdf in sorted(site.pdf.glob("*.pdf")):
         reader = PdfReader(pdf)
-        starts = document_starts(site, pdf.stem, reader)
-        found += [f"{pdf.name} {problem}" for problem in sparse_pages(reader, starts)]
+        texts = [page.extract_text() for page in reader.pages]
+        starts = document_starts(site, pdf.stem, texts)
+        found += [f"{pdf.name} {problem}" for problem in sparse_pages(reader, starts, texts)]
         titles = headings(site, pdf.stem)
-        for number, page in enumerate(reader.pages[:-1], start=1):
-            lines = [line.strip() for line in page.extract_text().splitlines() if line.strip()]
+        for number, text in enumerate(texts[:-1], start=1):
+            lines = text_lines(text)
             if lines and lines[-1] in titles:
                 found.append(f"{pdf.name} page {number} ends with the heading {lines[-1]!r}")
     assert len(found) == 0, "pages that print badly:\n" + "\n".join(found)
@@ -211,7 +212,8 @@ def test_the_sparse_page_check_finds_a_line_pushed_over(browser: Browser) -> Non
             body += "<div style='break-before:page'></div>"
             tab.set_content(f"<body style='margin:0;font:14px sans-serif'>{body}</body>")
             reader = PdfReader(io.BytesIO(tab.pdf(format="A4", margin=margin)))
-            found[first_page] = sparse_pages(reader, [0])
+            texts = [page.extract_text() for page in reader.pages]
+            found[first_page] = sparse_pages(reader, [0], texts)
     finally:
         tab.close()
     assert found[53] == ["page 2 of 4 holds 1 lines", "page 4 of 4 holds 0 lines"], found
