@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from playwright.sync_api import Browser, ConsoleMessage, Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
 
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,11 +54,17 @@ ALL_PROMPTS_NUMBERED = """panel => Array
 
 @dataclass(frozen=True)
 class Lab:
-    """A running JupyterLab server: where it listens, its token and the folder it serves."""
+    """A running JupyterLab server: where it listens, its token, the folder it serves, its log."""
 
     url: str
     token: str
     root: Path
+    log: Path
+
+    def log_tail(self, lines: int = 80) -> str:
+        """The server log's last lines, for a failure message."""
+        text = self.log.read_text(encoding="utf-8", errors="replace").splitlines()
+        return "\n".join(text[-lines:])
 
 
 def free_port() -> int:
@@ -86,7 +92,9 @@ def running_lab(tmp: Path) -> Iterator[Lab]:
     root, settings, home = tmp / "course", tmp / "app-settings", tmp / "jupyter"
     settings.mkdir()
     shutil.copy(REPO / "binder" / "overrides.json", settings / "overrides.json")
-    lab = Lab(url=f"http://127.0.0.1:{free_port()}", token=secrets.token_hex(16), root=root)
+    log = tmp / "jupyterlab.log"
+    url = f"http://127.0.0.1:{free_port()}"
+    lab = Lab(url=url, token=secrets.token_hex(16), root=root, log=log)
     env = {
         **os.environ,
         # Keep the tester's own Jupyter config, user settings and workspaces out of the run.
@@ -104,7 +112,6 @@ def running_lab(tmp: Path) -> Iterator[Lab]:
         f"--ServerApp.root_dir={root}",
         f"--LabApp.app_settings_dir={settings}",
     ]
-    log = tmp / "jupyterlab.log"
     with log.open("w") as log_file:
         server = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     try:
@@ -117,6 +124,9 @@ def running_lab(tmp: Path) -> Iterator[Lab]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        # Kept for whoever reads a failure: CI uploads test-artifacts/.
+        ARTIFACTS.mkdir(exist_ok=True)
+        shutil.copy(log, ARTIFACTS / f"{tmp.name}-jupyterlab.log")
 
 
 def quiet_problems(page: Page) -> list[str]:
@@ -160,6 +170,7 @@ class RunPage:
     notebook: Path
     page: Page
     console_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
     stderr: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
 
@@ -185,7 +196,13 @@ class LabPages:
             if message.type == "error":
                 run.console_errors.append(message.text)
 
+        def record_server_error(response: Response) -> None:
+            if response.status >= 500:
+                request = response.request
+                run.failed_requests.append(f"{response.status} {request.method} {response.url}")
+
         page.on("console", record_console_error)
+        page.on("response", record_server_error)
         page.on("pageerror", lambda error: run.console_errors.append(str(error)))
         try:
             # ?reset starts from an empty workspace, so only this notebook is open.

@@ -148,7 +148,11 @@ def test_notebook_in_jupyterlab(lab_pages: LabPages, notebook: Path) -> None:
         )
         drive_every_view(run.page)
         assert_quiet(run.page)
-        assert not run.console_errors, f"browser console errors: {run.console_errors}"
+        assert not run.console_errors, (
+            f"browser console errors: {run.console_errors}\n"
+            f"server errors: {run.failed_requests}\n"
+            f"JupyterLab's log ends:\n{lab_pages.lab.log_tail()}"
+        )
         run.page.screenshot(path=ARTIFACTS / f"{notebook.stem}.png")
     except Exception:
         run.page.screenshot(path=ARTIFACTS / f"{notebook.stem}-failure.png")
