@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from build_html import PRINTS
+from pdf_text import page_texts, printed_texts
 from playwright.sync_api import Browser
 from pypdf import PageObject, PdfReader
 
@@ -130,7 +131,7 @@ def is_drawing(page: PageObject, reader: PdfReader) -> bool:
 def sparse_pages(reader: PdfReader, starts: list[int], texts: list[str]) -> list[str]:
     """The pages of a PDF that are empty, or (but for the last of each document, whose first
     pages are `starts`) hold fewer than MIN_LINES lines and are no drawing (texts: each page's
-    text, extracted once: pypdf takes about half a second a page)."""
+    text)."""
     count = len(reader.pages)
     lasts = {start - 1 for start in starts[1:]} | {count - 1}
     found = []
@@ -151,11 +152,10 @@ def document_starts(site: Site, name: str, texts: list[str]) -> list[int]:
         if pdf_of(page) == name:
             starts.append(at)
             continue
-        own = PdfReader(site.pdf / f"{pdf_of(page)}.pdf")
-        first = own.pages[0].extract_text()
-        at += next(i for i, text in enumerate(texts[at:]) if text == first)
+        own = printed_texts(site.pdf / f"{pdf_of(page)}.pdf")
+        at += next(i for i, text in enumerate(texts[at:]) if text == own[0])
         starts.append(at)
-        at += len(own.pages)
+        at += len(own)
     return starts
 
 
@@ -181,7 +181,7 @@ def test_no_page_of_any_pdf_is_empty_a_stray_tail_or_ends_with_a_heading(site: S
     found = []
     for pdf in sorted(site.pdf.glob("*.pdf")):
         reader = PdfReader(pdf)
-        texts = [page.extract_text() for page in reader.pages]
+        texts = list(printed_texts(pdf))
         starts = document_starts(site, pdf.stem, texts)
         found += [f"{pdf.name} {problem}" for problem in sparse_pages(reader, starts, texts)]
         titles = headings(site, pdf.stem)
@@ -211,8 +211,8 @@ def test_the_sparse_page_check_finds_a_line_pushed_over(browser: Browser) -> Non
             body += "<div style='break-before:page'>" + line.format("after") * 10 + "</div>"
             body += "<div style='break-before:page'></div>"
             tab.set_content(f"<body style='margin:0;font:14px sans-serif'>{body}</body>")
-            reader = PdfReader(io.BytesIO(tab.pdf(format="A4", margin=margin)))
-            texts = [page.extract_text() for page in reader.pages]
+            printed = tab.pdf(format="A4", margin=margin)
+            reader, texts = PdfReader(io.BytesIO(printed)), page_texts(printed)
             found[first_page] = sparse_pages(reader, [0], texts)
     finally:
         tab.close()
@@ -273,6 +273,8 @@ def test_folded_content_prints_unfolded(site: Site, browser: Browser) -> None:
                 folds += len(found)
                 name = pdf_of(page)
                 if name not in pdfs:
+                    # pypdf, not PDFium: it reads right-to-left text (the Arabic quotation) in
+                    # its logical order, as the page's HTML holds it.
                     reader = PdfReader(site.pdf / f"{name}.pdf")
                     pdfs[name] = squeezed("".join(p.extract_text() for p in reader.pages))
                 for text in (text for texts in found for text in texts):
