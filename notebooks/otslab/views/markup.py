@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import cache
+from typing import TYPE_CHECKING
 
-import jinja2
-import mistune
 from IPython.display import HTML
 from markupsafe import Markup, escape
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["Markup", "escape", "html", "join", "rendered", "md_text", "markdown_html"]
 __all__ += ["json_script", "from_template"]
@@ -26,15 +29,31 @@ __all__ += ["json_script", "from_template"]
 NO_MATH = "otslab-output mathjax_ignore tex2jax_ignore"
 """Classes that keep MathJax 3 (JupyterLab) and MathJax 2 (nbconvert pages) off our outputs."""
 
-_TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("otslab", "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-)
-"""The whole-page templates (otslab/templates/*.html.j2): values escaped unless Markup."""
 
-_MARKDOWN = mistune.create_markdown(escape=True, plugins=["table"])
-"""Markdown to HTML with raw HTML shown as text (never passed through)."""
+
+@cache
+def _templates() -> jinja2.Environment:
+    """The whole-page templates (otslab/templates/*.html.j2): values escaped unless Markup.
+
+    Built on first use, as Jinja2 itself is imported then: only the hand-in page and the
+    role-play kit need it, not a notebook's first cell (about 30 ms less for every notebook).
+    """
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("otslab", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+@cache
+def _markdown() -> Callable[[str], str]:
+    """Markdown to HTML with raw HTML shown as text (never passed through); built on first use,
+    as only notebook 04's views and the role-play kit render Markdown."""
+    import mistune
+
+    return mistune.create_markdown(escape=True, plugins=["table"])
 
 # Inline syntax (emphasis, code, links, HTML, entities, math, tables) anywhere in a value...
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$]|&(?=#?\w+;))")
@@ -49,7 +68,7 @@ def html(template: str, /, *args: object, **values: object) -> Markup:
 
 def from_template(template: str, /, **values: object) -> Markup:
     """A whole page from a template in otslab/templates, each value escaped unless it is Markup."""
-    return Markup(_TEMPLATES.get_template(template).render(**values))
+    return Markup(_templates().get_template(template).render(**values))
 
 
 def join(parts: Iterable[object], separator: str = "") -> Markup:
@@ -75,7 +94,7 @@ def md_text(value: object) -> str:
 
 def markdown_html(markdown: str) -> Markup:
     """Markdown (ours, with data escaped by `md_text`) as HTML; raw HTML in it stays text."""
-    return Markup(_MARKDOWN(markdown))
+    return Markup(_markdown()(markdown))
 
 
 _JSON_IN_HTML = {ord("<"): "\\u003c", ord(">"): "\\u003e", ord("&"): "\\u0026"}
