@@ -668,6 +668,24 @@ def test_figures_have_titles_labels_and_source_notes(T) -> None:
         assert to_png(fig).startswith(b"\x89PNG")
 
 
+def test_term_heatmap_is_drawn_once_when_saved(T, monkeypatch) -> None:
+    """Building the term heatmap draws nothing (seaborn's draw to check its tick labels is
+    skipped); its labels stand upright and seaborn's own check is back in place afterwards."""
+    import seaborn.matrix
+    from matplotlib.figure import Figure
+
+    before = seaborn.matrix._draw_figure
+    draws = []
+    monkeypatch.setattr(Figure, "draw", lambda fig, renderer: draws.append(fig))
+    fig, _ = term_heatmap(T, ["NATO", "China", "Russia"])
+    assert draws == []
+    assert seaborn.matrix._draw_figure is before
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["NATO", "China", "Russia"]
+    assert {t.get_rotation() for t in ax.get_xticklabels() + ax.get_yticklabels()} == {0.0}
+    assert len(ax.texts) == 3 * len(ax.get_xticklabels())  # every cell annotated
+
+
 def test_label_grid_figure_writes_each_treatment(T) -> None:
     """The grid shows the coded treatments as words, and 'not used' elsewhere."""
     treatments, mentions = label_grid(T)
