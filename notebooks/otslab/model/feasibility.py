@@ -25,7 +25,13 @@ import numpy as np
 import pandas as pd
 
 from otslab.data import DATA_DIR, Tables
-from otslab.model.alignments import commitment_parties, cross_pressures_by_state, current_year
+from otslab.model.alignments import (
+    check_country,
+    commitment_parties,
+    current_year,
+    foreign_bases,
+    pressures_by_state,
+)
 
 COLLECTIVE_DEFENCE = "collective_defence_clause"
 """The requirement every row of commitments.csv is judged against (its `effect`)."""
@@ -205,10 +211,14 @@ def requirement_clashes(
     (otslab.model.alignments); commitment_requirements.csv adds the other requirements each touches.
     """
     year = current_year() if year is None else year
+    for country_id in country_ids:
+        check_country(tables, country_id)
     cols = ["commitment_id", "name", "requirement", "effect", "reason", "source_id", "locator"]
+    parties = commitment_parties(tables, year)  # worked out once for both kinds of clash
+    pressures = pressures_by_state(parties, foreign_bases(tables, year), country_ids)
     parts = [
         rows.assign(country_id=cid, requirement=COLLECTIVE_DEFENCE, reason=lambda f: f["conflict"])
-        for cid, rows in cross_pressures_by_state(tables, country_ids, year).items()
+        for cid, rows in pressures.items()
     ]
     further = tables.commitment_requirements
     if (further["requirement"].astype(str) == COLLECTIVE_DEFENCE).any():
@@ -216,7 +226,6 @@ def requirement_clashes(
             f"commitment_requirements.csv repeats '{COLLECTIVE_DEFENCE}': "
             "commitments.effect already covers it"
         )
-    parties = commitment_parties(tables, year)
     parties = parties[parties["country_id"].isin(country_ids)]
     mapped = parties[["commitment_id", "country_id", "name", "source_id", "locator"]].merge(
         further, on="commitment_id", suffixes=("_commitment", "")
