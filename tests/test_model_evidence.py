@@ -446,6 +446,34 @@ def test_every_slider_carries_its_factors_full_name(T) -> None:
         assert any(label.endswith(effect) for label in labels)
 
 
+def test_weight_controls_share_one_layout_and_style_and_move_alone(T) -> None:
+    """The twenty weight dropdowns share a layout and a style, as do their labels (fewer widgets
+    to send); each still holds its own value, and each label its own full name."""
+    panel = WeightPanel(T)
+    inputs = panel.weight_inputs
+    assert len({id(i.layout) for i in inputs.values()}) == 1
+    assert len({id(i.style) for i in inputs.values()}) == 1
+    first = next(iter(inputs.values()))
+    assert first.layout.width == "max-content" and first.style.description_width == "initial"
+    pairs = _label_widgets(panel.controls())
+    assert len({id(label.layout) for label, _ in pairs}) == 1
+    assert len({id(label.style) for label, _ in pairs}) == 1
+    assert len({label.value for label, _ in pairs}) == len(pairs) == len(inputs)
+    first.value = 2.5
+    others = {name: i.value for name, i in inputs.items() if i is not first}
+    assert others == {n: v for n, v in panel.defaults.items() if n in others}
+
+
+def _label_widgets(widget) -> list[tuple[w.HTML, w.Dropdown]]:
+    """Every (label widget, dropdown) pair under a widget."""
+    kids = list(getattr(widget, "children", ()))
+    labels = [kid for kid in kids if isinstance(kid, w.HTML)]
+    sliders = [kid for kid in kids if isinstance(kid, w.Dropdown)]
+    if len(kids) == 2 and len(labels) == len(sliders) == 1:
+        return [(labels[0], sliders[0])]
+    return [pair for kid in kids for pair in _label_widgets(kid)]
+
+
 @pytest.mark.slow
 def test_run_all_commits_nothing_and_names_no_state(T, tmp_path, monkeypatch) -> None:
     """Run All in a fresh work folder: nothing is committed, and no output names a state as

@@ -15,7 +15,7 @@ from otslab.course.work import save_file
 from otslab.data import Tables
 from otslab.model import feasibility as fz
 from otslab.views.markup import Markup, html, join, rendered
-from otslab.views.weights import WeightPanel, names_list, weight_columns, weight_input
+from otslab.views.weights import WeightPanel, names_list, weight_columns, weight_inputs
 from otslab.views.widgets import button, hint, render_into, table_html
 
 
@@ -65,10 +65,9 @@ def commit_view(panel: WeightPanel) -> w.VBox:
     """
     saved = panel.committed()
     start = saved["weights"] if saved else dict(panel.defaults)
-    inputs = {
-        name: weight_input(name, float(start.get(name, panel.defaults[name])))
-        for name in panel.defaults.index
-    }
+    inputs = weight_inputs(
+        {name: float(start.get(name, panel.defaults[name])) for name in panel.defaults.index}
+    )
     reason = w.Textarea(
         value=saved["reason"] if saved else "",
         description="Why",

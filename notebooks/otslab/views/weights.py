@@ -3,11 +3,13 @@ and the student's commitment, shared by every view of the model (otslab.views.re
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import ipywidgets as w
 import pandas as pd
+from ipywidgets.widgets.widget_description import DescriptionStyle
+from ipywidgets.widgets.widget_string import HTMLStyle
 
 from otslab.data import Tables
 from otslab.model import feasibility as fz
@@ -59,7 +61,7 @@ class WeightPanel:
         self.defaults = fz.default_weights(tables.factors)
         self.robust: dict[tuple, dict] = {}  # robustness per (control, group): see group_robustness
         self._rung_clashes: dict[bool, pd.DataFrame] = {}
-        self.weight_inputs = {name: weight_input(name, v) for name, v in self.defaults.items()}
+        self.weight_inputs = weight_inputs(self.defaults)
         self.unsure = w.Checkbox(value=False, description=UNSURE_LABEL, indent=False)
         self.unsure.layout.width = "auto"
         self.observers = w.Checkbox(
@@ -137,33 +139,57 @@ class WeightPanel:
         )
 
 
-def weight_input(name: str, value: float) -> w.Dropdown:
+def weight_input(
+    name: str,
+    value: float,
+    layout: w.Layout | None = None,
+    style: DescriptionStyle | None = None,
+) -> w.Dropdown:
     """A weight chosen from its grid in a dropdown labelled with its name, which a screen reader
-    speaks (ipywidgets' slider handles carry no name); its full name is the label beside it."""
+    speaks (ipywidgets' slider handles carry no name); its full name is the label beside it.
+
+    A layout and style given are shared (as `weight_inputs` does), not copied."""
     grid = fz.weight_grid(name)
     return w.Dropdown(
         options=[(f"{v:.1f}", v) for v in grid],
         value=min(grid, key=lambda v: abs(v - value)),
         description=name,
-        style={"description_width": "initial"},
-        layout={"width": "max-content"},
+        style=style or {"description_width": "initial"},
+        layout=layout or {"width": "max-content"},
     )
 
 
+def weight_inputs(values: Mapping[str, float] | pd.Series) -> dict[str, w.Dropdown]:
+    """A weight_input for each weight, all with one layout and one style.
+
+    Layouts and styles are widgets of their own, each sent to the page when made: shared, the
+    twenty controls make 22 widgets instead of 60 (ipywidgets lets views share a layout).
+    """
+    layout = w.Layout(width="max-content")
+    style = DescriptionStyle(description_width="initial")
+    return {name: weight_input(name, value, layout, style) for name, value in values.items()}
+
+
 def weight_columns(inputs: dict[str, w.Dropdown], factors: pd.DataFrame) -> w.HBox:
-    """Drivers, constraints and clash effects in groups, each weight beside its full name."""
+    """Drivers, constraints and clash effects in groups, each weight beside its full name.
+
+    The labels share one layout and one style, and the rows one layout (see `weight_inputs`).
+    """
     direction = factors.set_index("factor_id")["direction"].astype(str)
+    named = factors.set_index("factor_id")["name"]
+    label_layout = w.Layout(width="250px", margin="0 0 0 4px")
+    label_style = HTMLStyle()
+    row_layout = w.Layout(align_items="center")
 
     def labelled(name: str) -> w.HBox:
+        words = f"{name} {named[name]}" if name in named.index else weight_label(name, factors)
         label = w.HTML(
-            html(
-                "<div style='font-size:90%;line-height:1.2'>{}</div>",
-                weight_label(name, factors),
-            ),
-            layout={"width": "250px", "margin": "0 0 0 4px"},
+            html("<div style='font-size:90%;line-height:1.2'>{}</div>", words),
+            layout=label_layout,
+            style=label_style,
         )
         # The full name beside the control, not above it: the panel takes half the height.
-        return w.HBox([inputs[name], label], layout={"align_items": "center"})
+        return w.HBox([inputs[name], label], layout=row_layout)
 
     def column(title: str, names: list[str]) -> w.VBox:
         return w.VBox([w.HTML(html("<b>{}</b>", title)), *(labelled(n) for n in names)])
