@@ -23,13 +23,13 @@ lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 		notebooks/00_start_here.ipynb
 
 # Everything, from a fresh clone (needs Debian's chromium and ../shared/seeds); a skip is a failure.
-# Six pytest-xdist workers, each running one group whole (tests/conftest.py, group_of): the course
-# run; the website; the hostile copy; JupyterLab in Chromium; the hub and the hub page; the fast
-# tests. The groups mostly wait on kernels, servers and browsers, so side by side they fill both
-# cores and none holds the others up.
+# Seven pytest-xdist workers, each running one group whole (tests/conftest.py, worker_groups): the
+# course run; the website; the hostile copy; JupyterLab in Chromium; the hub and the hub page; the
+# fast tests, in two halves. The groups mostly wait on kernels, servers and browsers, so side by
+# side they fill both cores and none holds the others up.
 test: $(VENV)/.stamp-dev $(LAB_SETTINGS) $(KERNEL_VENV)/.stamp $(NPM_PARTS)
 	$(BIN)/ruff check .
-	OTSLAB_NO_SKIP=1 OTSLAB_KERNEL_VENV=$(KERNEL_VENV) $(BIN)/python -m pytest -n 6 --dist loadgroup \
+	OTSLAB_NO_SKIP=1 OTSLAB_KERNEL_VENV=$(KERNEL_VENV) $(BIN)/python -m pytest -n 7 --dist loadgroup \
 		--durations=20
 
 # The fast loop while working (about two minutes on two cores): lint, then the unit, data and

@@ -119,12 +119,13 @@ IN_LAB = {"lab", "lab_pages", "hostile_lab"}
 
 
 def group_of(item: pytest.Item) -> str:
-    """The group of tests one pytest-xdist worker runs whole under `make test` (`-n 6 --dist
-    loadgroup`), by the session fixture it needs: "lab" (JupyterLab in Chromium), "hub" (a real
-    JupyterHub and the hub page), "hostile" (the hostile copy), "site" (the built website and
-    PDFs), "course" (the course run and the other slow tests), or "fast" (the rest).
+    """The group of tests one pytest-xdist worker runs whole under `make test` (`-n 7 --dist
+    loadgroup`; see worker_groups), by the session fixture it needs: "lab" (JupyterLab in
+    Chromium), "hub" (a real JupyterHub and the hub page), "hostile" (the hostile copy), "site"
+    (the built website and PDFs), "course" (the course run and the other slow tests), or "fast"
+    (the rest).
 
-    Each group's session fixtures are then made once, in one process, and the six groups run side
+    Each group's session fixtures are then made once, in one process, and the groups run side
     by side: they mostly wait on kernels, servers and browsers, so together they fill both cores,
     and no group holds the others up. A worker runs only its own group, so no test of another
     group runs in a process after its browser started (see `pytest_collection_modifyitems`).
@@ -141,6 +142,18 @@ def group_of(item: pytest.Item) -> str:
     if any(item.get_closest_marker(m) for m in ("slow", "browser")):
         return "course"
     return "fast"
+
+
+def worker_groups(items: list[pytest.Item]) -> dict[str, str]:
+    """Each test's worker group under `make test`: its group_of, but the fast tests (CPU-bound,
+    one thread, starved beside the others' browsers and kernels) in two, "fast-1" and "fast-2",
+    their modules taken alternately in order of name."""
+    groups = {item.nodeid: group_of(item) for item in items}
+    fast = sorted({item.path.name for item in items if groups[item.nodeid] == "fast"})
+    for item in items:
+        if groups[item.nodeid] == "fast":
+            groups[item.nodeid] = f"fast-{fast.index(item.path.name) % 2 + 1}"
+    return groups
 
 
 # pytest-xdist 3.8 cannot read its xdist_group marks under pytest 9 (it renames items through an
@@ -169,12 +182,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if os.environ.get("PYTEST_XDIST_WORKER"):
         groups = Path(os.environ["OTSLAB_TEST_GROUPS"])
         mine = groups.with_name(f"{os.environ['PYTEST_XDIST_WORKER']}.json")
-        mine.write_text(json.dumps({item.nodeid: group_of(item) for item in items}))
+        mine.write_text(json.dumps(worker_groups(items)))
         mine.replace(groups)  # whole, as each worker collects the same tests
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    """Under `--dist loadgroup`, send each group of tests (group_of) whole to one worker."""
+    """Under `--dist loadgroup`, send each group of tests (worker_groups) whole to one worker."""
     if config.getvalue("dist") != "loadgroup":
         return None
     from xdist.scheduler import LoadScopeScheduling
