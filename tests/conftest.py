@@ -4,10 +4,12 @@ import csv
 import json
 import os
 import re
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,26 +92,59 @@ def require(condition: bool, fix: str) -> None:
 SKIPPED: list[str] = []
 
 
+# Under `make test`, each worker reports its group's tests, wall time and CPU (its own and its
+# finished children's: kernels, servers, browsers), and the run prints them at its end.
+STARTED = time.monotonic()
+GROUPS: dict[str, str] = {}
+RAN: set[str] = set()
+WORKERS: list[dict] = []
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
-    """Remember every skipped test."""
+    """Remember every skipped test, and every test this process ran."""
+    RAN.add(report.nodeid)
     if report.skipped and not hasattr(report, "wasxfail"):
         SKIPPED.append(f"{report.nodeid}: {report.longrepr[-1] if report.longrepr else ''}")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Under `make test` (OTSLAB_NO_SKIP), any skip fails the run."""
+    """Under `make test` (OTSLAB_NO_SKIP), any skip fails the run; a worker reports its group."""
     if os.environ.get("OTSLAB_NO_SKIP") and SKIPPED and exitstatus == 0:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None and RAN:
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        output["otslab_group"] = {
+            "group": ", ".join(sorted({GROUPS.get(nodeid, "?") for nodeid in RAN})),
+            "tests": len(RAN),
+            "wall": time.monotonic() - STARTED,
+            "cpu": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime,
+        }
+
+
+def pytest_testnodedown(node: object, error: object) -> None:
+    """Keep a finished worker's report (pytest-xdist)."""
+    report = getattr(node, "workeroutput", {}).get("otslab_group")
+    if report:
+        WORKERS.append(report)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int) -> None:
-    """Say why the run failed when it failed only on skips."""
+    """Say why the run failed when it failed only on skips; print each worker's group."""
     if os.environ.get("OTSLAB_NO_SKIP") and SKIPPED:
         terminalreporter.write_line(
             f"make test skips nothing: {len(SKIPPED)} test(s) skipped:", red=True
         )
         for line in SKIPPED:
             terminalreporter.write_line(f"  {line}", red=True)
+    if WORKERS:
+        terminalreporter.section("groups, in the order they finished")
+        for report in sorted(WORKERS, key=lambda report: report["wall"]):
+            terminalreporter.write_line(
+                f"{report['group']:>8}: {report['tests']:>3} tests, {report['wall']:4.0f} s, "
+                f"{report['cpu']:4.0f} s of CPU"
+            )
 
 
 IN_CHROMIUM = {"browser", "lab", "lab_pages", "hostile_lab"}
@@ -182,7 +217,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     if os.environ.get("PYTEST_XDIST_WORKER"):
         groups = Path(os.environ["OTSLAB_TEST_GROUPS"])
         mine = groups.with_name(f"{os.environ['PYTEST_XDIST_WORKER']}.json")
-        mine.write_text(json.dumps(worker_groups(items)))
+        GROUPS.update(worker_groups(items))
+        mine.write_text(json.dumps(GROUPS))
         mine.replace(groups)  # whole, as each worker collects the same tests
 
 
