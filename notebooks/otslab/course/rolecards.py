@@ -11,6 +11,7 @@ locators are on the card's evidence sheet.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -331,14 +332,42 @@ def pressure_lines(tables: Tables, country_id: str) -> list[str]:
     ]
 
 
+class CardFacts(NamedTuple):
+    """What a card's options and its instructions both rest on, worked out once per card."""
+
+    practice: pd.DataFrame
+    """The state's record (record_practice)."""
+    floor: int
+    """The highest rung the state already does (0: none)."""
+    found: pd.DataFrame
+    """The state's clashes at the first rung asking for each requirement (state_clashes)."""
+    blocks: dict[int, dict[str, list[str]]]
+    """Per rung, what each commitment in force rules out (see _rung_blocks)."""
+
+
+def card_facts(tables: Tables, clashes: pd.DataFrame, country_id: str) -> CardFacts:
+    """A state's record, clashes and blocked rungs, for its options and its instructions."""
+    practice = rec.record_practice(tables, [country_id])
+    found = state_clashes(tables, clashes, country_id)
+    floor = int(practice["rung"].max()) if len(practice) else 0
+    return CardFacts(practice, floor, found, _blocks(tables, practice, found))
+
+
 def _rung_blocks(
     tables: Tables, clashes: pd.DataFrame, country_id: str
 ) -> dict[int, dict[str, list[str]]]:
     """Per rung: commitment in force -> what it rules out of the rung's requirements that the
     state does not already do."""
+    return card_facts(tables, clashes, country_id).blocks
+
+
+def _blocks(
+    tables: Tables, practice: pd.DataFrame, found: pd.DataFrame
+) -> dict[int, dict[str, list[str]]]:
+    """_rung_blocks from the state's record and its clashes (state_clashes)."""
     steps = fz.ladder(tables.scenarios)
-    done = set(rec.record_practice(tables, [country_id])["requirement"])
-    found = fz.binding(state_clashes(tables, clashes, country_id))
+    done = set(practice["requirement"])
+    found = fz.binding(found)
     ruled = found[(found["effect"] == "rules out") & ~found["requirement"].isin(done)]
     blocks: dict[int, dict[str, list[str]]] = {}
     for rung, step in steps.iterrows():
@@ -357,17 +386,16 @@ def _ruled_words(block: dict[str, list[str]]) -> str:
     )
 
 
-def option_lines(tables: Tables, clashes: pd.DataFrame, country_id: str) -> list[str]:
+def option_lines(
+    tables: Tables, clashes: pd.DataFrame, country_id: str, facts: CardFacts | None = None
+) -> list[str]:
     """'Your options': from the record and the commitments in force only.
 
     A rung a commitment in force rules out is never offered as one to support, and a rung the
-    state already does is never one to refuse.
+    state already does is never one to refuse. `facts`: card_facts, if already worked out.
     """
     steps = fz.ladder(tables.scenarios)
-    practice = rec.record_practice(tables, [country_id])
-    floor = int(practice["rung"].max()) if len(practice) else 0
-    blocks = _rung_blocks(tables, clashes, country_id)
-    found = state_clashes(tables, clashes, country_id)
+    practice, floor, found, blocks = facts or card_facts(tables, clashes, country_id)
     soft = fz.binding(found)
     soft = soft[soft["effect"] != "rules out"]
     lines = []
@@ -421,9 +449,12 @@ def option_lines(tables: Tables, clashes: pd.DataFrame, country_id: str) -> list
     return lines
 
 
-def instruction_lines(tables: Tables, clashes: pd.DataFrame, country_id: str) -> list[str]:
+def instruction_lines(
+    tables: Tables, clashes: pd.DataFrame, country_id: str, facts: CardFacts | None = None
+) -> list[str]:
     """Confidential instructions, invented, built only from commitments in force and official
-    voices; never to refuse what the state already does, never from a treaty not in force."""
+    voices; never to refuse what the state already does, never from a treaty not in force.
+    `facts`: card_facts, if already worked out."""
     status = str(fz.country_row(tables, country_id)["ots_status"])
     if country_id in fz.OUTSIDE_POWERS:
         return _outside_instructions(tables, clashes, country_id)
@@ -433,9 +464,7 @@ def instruction_lines(tables: Tables, clashes: pd.DataFrame, country_id: str) ->
             "this card gives it, and ask what each question would ask of an observer."
         ]
     out = []
-    blocks = _rung_blocks(tables, clashes, country_id)
-    practice = rec.record_practice(tables, [country_id])
-    floor = int(practice["rung"].max()) if len(practice) else 0
+    _practice, floor, _found, blocks = facts or card_facts(tables, clashes, country_id)
     above = [r for r in blocks if r > floor and blocks[r]]
     if above:
         rung = above[0]
@@ -549,16 +578,17 @@ def role_card(tables: Tables, country_id: str, clashes: pd.DataFrame) -> str:
         *pressure_lines(tables, country_id),
         "",
     ]
+    facts = None if outside else card_facts(tables, clashes, country_id)
     if outside:
         out += ["## What you can do", "", *outside_lines(tables, country_id), ""]
     else:
-        out += ["## Your options", "", *option_lines(tables, clashes, country_id), ""]
+        out += ["## Your options", "", *option_lines(tables, clashes, country_id, facts), ""]
     out += [
         "## Confidential instructions",
         "",
         f"*{INVENTED}*",
         "",
-        *instruction_lines(tables, clashes, country_id),
+        *instruction_lines(tables, clashes, country_id, facts),
         "",
         PREPARE_OUTSIDE if outside else PREPARE,
     ]
