@@ -170,18 +170,28 @@ def split_ids(cell: object) -> list[str]:
 def factor_support(factors: pd.DataFrame, claim_sources: pd.DataFrame) -> pd.DataFrame:
     """Per factor: its claims, the distinct sources asserting them, and those disputing them."""
     rows = []
+    by_claim: dict[tuple[str, str], set[str]] = {}  # (claim, stance) -> its sources, read once
+    for claim, stance, source in zip(
+        claim_sources["claim_id"],
+        claim_sources["stance"].astype(str),
+        claim_sources["source_id"],
+        strict=True,
+    ):
+        by_claim.setdefault((claim, stance), set()).add(source)
+
+    def sources(claims: list[str], stance: str) -> list[str]:
+        return sorted({s for c in claims for s in by_claim.get((c, stance), ())})
+
     for row in factors.itertuples():
         claims = split_ids(row.evidence)
-        links = claim_sources[claim_sources["claim_id"].isin(claims)]
-        stance = links["stance"].astype(str)
         rows.append(
             {
                 "factor_id": row.factor_id,
                 "name": row.name,
                 "direction": str(row.direction),
                 "claims": len(claims),
-                "asserting_sources": sorted(set(links.loc[stance == "asserts", "source_id"])),
-                "disputing_sources": sorted(set(links.loc[stance == "disputes", "source_id"])),
+                "asserting_sources": sources(claims, "asserts"),
+                "disputing_sources": sources(claims, "disputes"),
             }
         )
     frame = pd.DataFrame(rows)

@@ -46,17 +46,39 @@ def state_evidence(tables: Tables, clashes: pd.DataFrame, country_ids: list[str]
     the absence of constraints would read as readiness: it is shown as 'not enough evidence'.
     """
     rows = []
+    # What does not depend on the state, worked out once for all of them, as plain Python: a
+    # pandas row selection per state and table cost more than the rest of the loop together.
+    applies_to = [split_ids(c) for c in tables.factors["applies_to"]]
+    general = pd.Series([not ids for ids in applies_to], index=tables.factors.index)
+    sources_of_claim: dict[str, set[str]] = {}
+    for claim, source in zip(
+        tables.claim_sources["claim_id"], tables.claim_sources["source_id"], strict=True
+    ):
+        sources_of_claim.setdefault(claim, set()).add(source)
+    names = dict(zip(tables.countries["country_id"], tables.countries["name"], strict=True))
+    statements = list(zip(tables.claims["claim_id"], tables.claims["statement"], strict=True))
+    voice_sources: dict[str, list[str]] = {}
+    for country, source in zip(
+        tables.voices["country_id"], tables.voices["source_id"], strict=True
+    ):
+        voice_sources.setdefault(country, []).append(source)
+    clash_rows: dict[str, list[tuple]] = {}
+    for country, commitment, source in zip(
+        clashes["country_id"], clashes["commitment_id"], clashes["source_id"], strict=True
+    ):
+        clash_rows.setdefault(country, []).append((commitment, source))
     for cid in country_ids:
-        own = tables.factors[[cid in split_ids(c) for c in tables.factors["applies_to"]]]
-        general = tables.factors["applies_to"].map(lambda c: not split_ids(c))
-        mine = clashes[clashes["country_id"] == cid]
-        claims = claims_naming(tables, cid)
+        if cid not in names:
+            country_row(tables, cid)  # raises, naming the unknown state
+        own = tables.factors[[cid in ids for ids in applies_to]]
+        commitments = [c for c, _ in clash_rows.get(cid, [])]
+        claims = [c for c, text in statements if mentions(text, names[cid])]
         factor_claims = {c for cell in own["evidence"] for c in split_ids(cell)}
-        links = tables.claim_sources[
-            tables.claim_sources["claim_id"].isin(set(claims["claim_id"]) | factor_claims)
-        ]
-        voices = tables.voices[tables.voices["country_id"] == cid]
-        sources = set(links["source_id"]) | set(voices["source_id"]) | set(mine["source_id"])
+        voices = voice_sources.get(cid, [])
+        sources = {
+            s for claim in set(claims) | factor_claims for s in sources_of_claim.get(claim, ())
+        }
+        sources |= set(voices) | {s for _, s in clash_rows.get(cid, [])}
         direction = own["direction"].astype(str)
         why = []
         if own.empty:
@@ -70,8 +92,8 @@ def state_evidence(tables: Tables, clashes: pd.DataFrame, country_ids: list[str]
                 "own drivers": int((direction == "driver").sum()),
                 "own constraints": int((direction == "constraint").sum()),
                 "general factors": int(general.sum()),
-                "commitments": mine["commitment_id"].replace("", pd.NA).nunique()
-                + int((mine["commitment_id"].fillna("") == "").any()),
+                "commitments": len({c for c in commitments if not pd.isna(c) and c != ""})
+                + int(any(pd.isna(c) or c == "" for c in commitments)),
                 "claims": len(claims),
                 "voices": len(voices),
                 "sources": len(sources),

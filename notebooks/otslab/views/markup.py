@@ -30,7 +30,6 @@ NO_MATH = "otslab-output mathjax_ignore tex2jax_ignore"
 """Classes that keep MathJax 3 (JupyterLab) and MathJax 2 (nbconvert pages) off our outputs."""
 
 
-
 @cache
 def _templates() -> jinja2.Environment:
     """The whole-page templates (otslab/templates/*.html.j2): values escaped unless Markup.
@@ -54,6 +53,7 @@ def _markdown() -> Callable[[str], str]:
     import mistune
 
     return mistune.create_markdown(escape=True, plugins=["table"])
+
 
 # Inline syntax (emphasis, code, links, HTML, entities, math, tables) anywhere in a value...
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$]|&(?=#?\w+;))")
