@@ -209,6 +209,7 @@ def clash_grid_html(
     mine = clashes[clashes["country_id"].isin(states)].drop_duplicates(
         ["country_id", "commitment_id", "name", "requirement"]
     )
+    by_cell = dict(iter(mine.groupby(["country_id", "requirement"], sort=False, observed=True)))
     head = join(html("<th style='{}'>{}</th>", _CELL, c.replace("_", " ")) for c in codes)
     details = DetailGrid(("state", "requirement"))
     body = []
@@ -227,7 +228,7 @@ def clash_grid_html(
                 )
                 continue
             colour = EFFECT_COLOURS[effect]
-            rows = mine[(mine["country_id"] == state) & (mine["requirement"] == code)]
+            rows = by_cell[(state, code)]
             title = _clash_title(rows, f"{names[state]} – {code.replace('_', ' ')}")
             cells.append(
                 html(
