@@ -138,7 +138,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         )
         for line in SKIPPED:
             terminalreporter.write_line(f"  {line}", red=True)
-    if WORKERS:
+    if WORKERS and terminalreporter.config.getvalue("dist") == "loadgroup":
         terminalreporter.section("groups, in the order they finished")
         for report in sorted(WORKERS, key=lambda report: report["wall"]):
             terminalreporter.write_line(

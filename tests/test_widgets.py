@@ -3,13 +3,17 @@
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 import traitlets
 
 import otslab
+from otslab.course.questionbank import QUESTIONS, ask
 from otslab.course.quiz import asked_questions, question
 from otslab.views.markup import Markup, html, join, markdown_html, md_text, rendered
 from otslab.views.widgets import PAGE_ROWS, YearPicker, YearRange, shown_text, table_browser
+
+NOTEBOOKS = Path(otslab.__file__).resolve().parents[1]
 
 
 def controls(view):
@@ -100,6 +104,40 @@ def test_quiz_remembers_the_questions_it_asked() -> None:
             "explanation": "X can be checked.",
         }
     ]
+
+
+def test_every_question_in_the_bank_is_asked_with_its_answer_among_its_options(T) -> None:
+    """Each question builds (the quiz refuses an answer that is not an option), and the one
+    whose answer the data decide takes it from them: Uzbekistan's CSTO row for 2010."""
+    before = len(asked_questions())
+    for question_id in QUESTIONS:
+        choices = ask(question_id, T).children[1]
+        assert asked_questions()[-1]["answer"] in choices.options, question_id
+    asked = asked_questions()[before:]
+    assert [q["prompt"] for q in asked] == [q.prompt for q in QUESTIONS.values()]
+    # The row of memberships.csv in force at the end of 2010 says what the answer is.
+    end_of_2010 = "2010-12-31"
+    rows = T.memberships.query("country_id == 'UZB' and org_id == 'CSTO'")
+    rows = rows[
+        (rows["start"].astype(str) <= end_of_2010) & ~(rows["end"].astype(str) <= end_of_2010)
+    ]
+    assert (
+        len(rows) == 1 and asked[list(QUESTIONS).index("02.q1")]["answer"] == rows["status"].item()
+    )
+    with pytest.raises(KeyError, match="the questions are 00.q1, 00.q2"):
+        ask("02.q9", T)
+
+
+def test_notebooks_ask_their_questions_by_id_and_show_no_answer_above_the_buttons(T) -> None:
+    """Each notebook asks its own questions, in order, each once; no code cell a student reads
+    holds a question's answer (it stays in otslab.course.questionbank)."""
+    answers = {q.answer for q in QUESTIONS.values() if isinstance(q.answer, str)}
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        cells = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        asked = [m for source in cells for m in re.findall(r'ask\("([^"]+)", T\)', source)]
+        assert asked == [q for q in QUESTIONS if q.startswith(path.name[:2])], path.name
+        shown = [a for a in answers for source in cells if a in source or "answer=" in source]
+        assert not shown, f"{path.name} shows answers in its code: {shown}"
 
 
 PAYLOAD = "<img src=x onerror=alert(1)> *b* [l](javascript:alert(2)) $x$ & \"'"
@@ -203,6 +241,7 @@ def test_a_long_table_shows_its_first_rows_and_folds_the_rest() -> None:
     import pandas as pd
 
     from otslab.views import _scrolling_table
+
     short = _scrolling_table(pd.DataFrame({"a": range(5)}))
     assert "<details" not in short and "text-align: left" in short
     long = _scrolling_table(pd.DataFrame({"a": ["<b>x</b>"] * 30}))

@@ -158,7 +158,7 @@ def floor(path: str | Path) -> Floor:
         last = _last_statement(source)
         if isinstance(last, ast.Expr) and isinstance(last.value, ast.Call):
             call = ast.get_source_segment(source, last.value) or ""
-            if call.startswith("question("):
+            if call.startswith(("ask(", "question(")):
                 add("questions", 1)
             elif VIEW_CALL.match(call):
                 add("views", 1)
