@@ -41,6 +41,15 @@ def data_rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def claim_asserters() -> dict[str, set[str]]:
+    """Claim id -> the sources that assert it, from claim_sources.csv."""
+    found: dict[str, set[str]] = {}
+    for row in data_rows("claim_sources"):
+        if row["stance"] == "asserts":
+            found.setdefault(row["claim_id"], set()).add(row["source_id"])
+    return found
+
+
 def read_rows(path: Path) -> list[list[str]]:
     """A CSV file's rows as lists, header first (line n of an editor is rows[n - 1])."""
     with path.open(encoding="utf-8", newline="") as handle:

@@ -1,19 +1,18 @@
 """Unit tests of otslab.model.network and its views; widget tests driven against the CSV rows."""
 
-import csv
 import re
 from collections.abc import Callable
 from html import escape
-from html.parser import HTMLParser
 from itertools import combinations
 
 import grid_cells
 import networkx as nx
 import pandas as pd
 import pytest
+from html_tables import html_tables
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from conftest import REPO
+from conftest import data_rows
 from otslab.data import load_tables
 from otslab.model import network as net
 from otslab.views import network as views
@@ -23,7 +22,6 @@ from otslab.views.widgets import YearRange, shown_text
 
 KINDS = ["agreement", "ratification", "meeting", "exercise", "proposal", "conflict"]
 FRAMEWORKS = ["bilateral", "multilateral", "OTS", "other"]
-DATA = REPO / "data"
 
 
 # --- small hand-built tables -------------------------------------------------------------------
@@ -366,52 +364,13 @@ def test_dyad_grid_and_partner_bars_show_the_counts(T) -> None:
 # --- widgets, with expectations derived from the CSV rows ---------------------------------------
 
 
-def read_csv(name: str) -> list[dict[str, str]]:
-    """Rows of a data CSV as dicts of strings."""
-    with (DATA / name).open(encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-class _Tables(HTMLParser):
-    """Collects the cell texts of every HTML table, row by row."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[list[list[str]]] = []
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs) -> None:
-        if tag == "table":
-            self.tables.append([])
-        elif tag == "tr":
-            self.tables[-1].append([])
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag) -> None:
-        if tag in ("td", "th") and self._cell is not None:
-            self.tables[-1][-1].append("".join(self._cell).strip())
-            self._cell = None
-
-    def handle_data(self, data) -> None:
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def html_tables(html: str) -> list[pd.DataFrame]:
-    """Every HTML table in a view's output as a DataFrame of strings (first row = header)."""
-    parser = _Tables()
-    parser.feed(html)
-    return [pd.DataFrame(t[1:], columns=t[0]) for t in parser.tables if t]
-
-
 def expected_events(years, kinds, country, undated=True) -> list[str]:
     """Event ids the timeline should show, computed from the CSV rows alone."""
     involved = {
-        r["event_id"] for r in read_csv("event_participants.csv") if r["country_id"] == country
+        r["event_id"] for r in data_rows("event_participants") if r["country_id"] == country
     }
     chosen = []
-    for row in read_csv("events.csv"):
+    for row in data_rows("events"):
         year = int(row["date"][:4]) if row["date"] else None
         in_years = (year is None and undated) or (year is not None and years[0] <= year <= years[1])
         if in_years and row["kind"] in kinds and (not country or row["event_id"] in involved):
@@ -465,12 +424,12 @@ def test_timeline_grid_puts_each_event_under_its_kind_and_year(T) -> None:
     shown = expected_events(years.value, list(kinds.options), "")
     want = [
         (r["event_id"], r["kind"], r["date"][:4] or "date not stated")
-        for r in read_csv("events.csv")
+        for r in data_rows("events")
         if r["event_id"] in shown
     ]
     assert sorted(placed) == sorted(want)
     assert list(grid.columns) == [*map(str, range(2018, 2026)), "date not stated"]
-    e034 = next(r for r in read_csv("events.csv") if r["event_id"] == "E034")
+    e034 = next(r for r in data_rows("events") if r["event_id"] == "E034")
     chips = dict(grid_cells.panels(shown_text(output)))
     assert escape(e034["title"]) in chips["E034"]  # in the details the chip opens
 
@@ -482,16 +441,16 @@ def test_timeline_shows_absent_states_and_a_source_for_every_event(T) -> None:
     country.value = "TUR"
     absent = {
         r["event_id"]
-        for r in read_csv("event_participants.csv")
+        for r in data_rows("event_participants")
         if r["country_id"] == "TUR" and r["role"] == "absent"
     }
     table = shown_events(output).set_index("event")
     assert absent and absent <= set(table.index)
     for event_id in absent:
         assert "absent: " in table.loc[event_id, "states and roles"]
-    own = {r["event_id"]: r["source_id"] for r in read_csv("events.csv")}
+    own = {r["event_id"]: r["source_id"] for r in data_rows("events")}
     further: dict[str, set[str]] = {}
-    for r in read_csv("event_sources.csv"):
+    for r in data_rows("event_sources"):
         further.setdefault(r["event_id"], set()).add(r["source_id"])
     for event_id, cited in table["sources"].items():
         named = set(re.findall(r"[SR]\d{3}", cited))
@@ -533,9 +492,9 @@ def tie_pair_events(keep) -> set[tuple[str, str, str]]:
     """Pairs of states tied in the CSV events for which keep(row) holds, by the tie rule: in
     agreements, ratifications and documents the parties; otherwise everyone taking part; never in
     a conflict."""
-    kind_of = {r["event_id"]: r["kind"] for r in read_csv("events.csv") if keep(r)}
+    kind_of = {r["event_id"]: r["kind"] for r in data_rows("events") if keep(r)}
     tied: dict[str, set[str]] = {}
-    for r in read_csv("event_participants.csv"):
+    for r in data_rows("event_participants"):
         kind = kind_of.get(r["event_id"])
         if kind is None or kind == "conflict":
             continue
@@ -593,12 +552,12 @@ def test_network_explorer_shows_the_right_edges_for_a_period_and_kinds(T) -> Non
     assert {(a, b): n for a, b, n in shown_ties} == weights
     chosen = {
         r["event_id"]
-        for r in read_csv("events.csv")
+        for r in data_rows("events")
         if dated_within(2024, years.years[-1], ["exercise"])(r)
     }
     absent = {
         (r["event_id"], r["country_id"])
-        for r in read_csv("event_participants.csv")
+        for r in data_rows("event_participants")
         if r["role"] == "absent" and r["event_id"] in chosen
     }
     assert absent and set(zip(away["event_id"], away["absent state"], strict=True)) == absent
@@ -664,8 +623,8 @@ def test_dyad_explorer_for_one_state_lists_only_its_pairs(T) -> None:
 
 def test_default_years_run_from_the_ots_founding_to_the_last_event(T) -> None:
     """The default period starts the year the OTS was founded and ends with the record."""
-    founded = next(r["founded"] for r in read_csv("organisations.csv") if r["org_id"] == "OTS")
-    last = max(int(r["date"][:4]) for r in read_csv("events.csv") if r["date"])
+    founded = next(r["founded"] for r in data_rows("organisations") if r["org_id"] == "OTS")
+    last = max(int(r["date"][:4]) for r in data_rows("events") if r["date"])
     assert net.default_years(T) == (int(founded[:4]), last)
 
 
@@ -675,10 +634,10 @@ def test_figure_helpers_cite_every_source_of_the_events_drawn(T) -> None:
     table = net.timeline_table(shown, T.event_participants, T.event_sources)
     grid = tl.timeline_grid_html(T, table, net.default_years(T)).data
     note = re.search(r"Source: ([^<]*)", grid).group(1)
-    own = {r["event_id"]: r["source_id"] for r in read_csv("events.csv")}
+    own = {r["event_id"]: r["source_id"] for r in data_rows("events")}
     wanted = {own[e] for e in shown["event_id"]} | {
         r["source_id"]
-        for r in read_csv("event_sources.csv")
+        for r in data_rows("event_sources")
         if r["event_id"] in set(own) & set(shown["event_id"])
     }
     assert set(re.findall(r"[SR]\d{3}", note)) == wanted

@@ -1,6 +1,5 @@
 """Unit and widget tests for otslab.model.sources and otslab.views.sources (notebook 01)."""
 
-import csv
 import re
 from collections import Counter
 from pathlib import Path
@@ -8,14 +7,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import REPO, SHARED, require
+from conftest import REPO, SHARED, claim_asserters, data_rows, require
 from otslab.data import Tables, load_tables
-from otslab.model.perspectives import (
-    RECENT_FROM,
-    perspective_gap,
-    perspective_status,
-    perspective_table,
-)
 from otslab.model.sources import (
     CUTS,
     VOCABULARY,
@@ -23,12 +16,10 @@ from otslab.model.sources import (
     Term,
     card_section,
     claim_support,
-    corroboration_matrix,
     count_terms,
     coverage_spans,
     describe_label_grid,
     describe_publication_timeline,
-    describe_support_profile,
     describe_term_heatmap,
     label_coverage_problems,
     label_grid,
@@ -46,12 +37,9 @@ from otslab.model.sources import (
     term_rates,
     tokenise,
     vocabulary_table,
-    voices_by_country,
-    voices_table,
 )
 from otslab.views.plots import to_png
 from otslab.views.sources import (
-    corroboration_explorer,
     plot_label_grid,
     plot_publication_timeline,
     plot_support_profile,
@@ -71,20 +59,6 @@ def T() -> Tables:
     """The loaded tables."""
     return load_tables()
 
-
-def asserters() -> dict[str, set[str]]:
-    """Claim id -> the sources that assert it, from claim_sources.csv."""
-    found: dict[str, set[str]] = {}
-    for r in rows("claim_sources"):
-        if r["stance"] == "asserts":
-            found.setdefault(r["claim_id"], set()).add(r["source_id"])
-    return found
-
-
-def rows(name: str) -> list[dict[str, str]]:
-    """A data CSV read with the csv module, independently of otslab."""
-    with (DATA / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
 
 
 # --- tokenising and counting -------------------------------------------------------------------
@@ -271,17 +245,19 @@ def test_describe_term_heatmap_names_the_peak_and_the_unused() -> None:
 def test_source_overview_matches_the_csv_files(T) -> None:
     """Each seed's row counts its body words, asserted claims and voices from the CSV files."""
     overview = source_overview(T).set_index("source")
-    seeds = [r["source_id"] for r in rows("sources") if r["seed_file"]]
+    seeds = [r["source_id"] for r in data_rows("sources") if r["seed_file"]]
     assert overview.index.tolist() == sorted(seeds)
     for sid in seeds:
-        body = next(r for r in rows("term_counts") if r["source_id"] == sid and r["part"] == "body")
-        asserted = [r for r in rows("claim_sources") if r["source_id"] == sid]
+        body = next(
+            r for r in data_rows("term_counts") if r["source_id"] == sid and r["part"] == "body"
+        )
+        asserted = [r for r in data_rows("claim_sources") if r["source_id"] == sid]
         asserted = [r for r in asserted if r["stance"] == "asserts"]
-        voices = [r for r in rows("voices") if r["source_id"] == sid]
+        voices = [r for r in data_rows("voices") if r["source_id"] == sid]
         assert overview.loc[sid, "words (body)"] == int(body["words"])
         assert overview.loc[sid, "claims asserted"] == len(asserted)
         assert overview.loc[sid, "voices quoted"] == len(voices)
-    published = {r["source_id"]: r["published"] or "not stated" for r in rows("sources")}
+    published = {r["source_id"]: r["published"] or "not stated" for r in data_rows("sources")}
     assert overview["published"].to_dict() == {s: published[s] for s in seeds}
 
 
@@ -330,9 +306,9 @@ def test_coverage_spans_bound_an_undated_text_by_its_last_event() -> None:
 def test_coverage_spans_of_the_real_sources(T) -> None:
     """S003, undated, reports events up to its last one; dated sources get no 'not before'."""
     spans = coverage_spans(T).set_index("source")
-    s003 = {r["event_id"] for r in rows("events") if r["source_id"] == "S003"}
-    s003 |= {r["event_id"] for r in rows("event_sources") if r["source_id"] == "S003"}
-    dates = [r["date"] for r in rows("events") if r["event_id"] in s003 and r["date"]]
+    s003 = {r["event_id"] for r in data_rows("events") if r["source_id"] == "S003"}
+    s003 |= {r["event_id"] for r in data_rows("event_sources") if r["source_id"] == "S003"}
+    dates = [r["date"] for r in data_rows("events") if r["event_id"] in s003 and r["date"]]
     last = max(dates, key=lambda d: d + "-01" * ((10 - len(d)) // 3))
     assert spans.loc["S003", "not before"] == last
     assert spans.loc["S004", "not before"] is None or pd.isna(spans.loc["S004", "not before"])
@@ -351,12 +327,12 @@ def test_card_section_reads_a_card_and_reports_what_is_missing(tmp_path: Path) -
 def test_source_metadata_and_claims(T) -> None:
     """Metadata spells unknowns out; claims follow claim_sources, filtered by stance."""
     meta = source_metadata(T, "S003").set_index("field")["value"]
-    row = next(r for r in rows("sources") if r["source_id"] == "S003")
+    row = next(r for r in data_rows("sources") if r["source_id"] == "S003")
     assert meta["title"] == row["title"]
     assert meta["published"] == (row["published"] or "not stated")
     with pytest.raises(ValueError, match="'S999' is not in sources.csv"):
         source_metadata(T, "S999")
-    links = [r for r in rows("claim_sources") if r["source_id"] == "S001"]
+    links = [r for r in data_rows("claim_sources") if r["source_id"] == "S001"]
     claims = source_claims(T, "S001")
     assert sorted(claims["claim"]) == sorted(r["claim_id"] for r in links)
     order = ["asserts", "qualifies", "disputes"]
@@ -365,7 +341,7 @@ def test_source_metadata_and_claims(T) -> None:
     assert set(disputes["claim"]) == {r["claim_id"] for r in links if r["stance"] == "disputes"}
     with pytest.raises(ValueError, match="stance must be one of"):
         source_claims(T, "S001", "denies")
-    alone = {c for c, who in asserters().items() if who == {"S001"}}
+    alone = {c for c, who in claim_asserters().items() if who == {"S001"}}
     assert set(source_claims(T, "S001", alone=True)["claim"]) == alone
     assert source_claims(T, "S001", "disputes", alone=True).empty
 
@@ -395,251 +371,17 @@ def test_label_grid_joins_treatments_and_counts(T) -> None:
     """Each cell lists the coded treatments; mentions are the body counts of the label."""
     treatments, mentions = label_grid(T)
     coded: dict[tuple[str, str], set[str]] = {}
-    for r in rows("labels"):
+    for r in data_rows("labels"):
         coded.setdefault((r["source_id"], r["term"]), set()).add(r["treatment"])
     for (source, term), expected in coded.items():
         assert set(treatments.loc[source, term].split(", ")) == expected
-    for r in rows("term_counts"):
+    for r in data_rows("term_counts"):
         if r["part"] == "body" and r["term"] in treatments.columns:
             assert mentions.loc[r["source_id"], r["term"]] == int(r["count"])
     uncoded = {s for s in treatments.index if not any(k[0] == s for k in coded)}
     text = describe_label_grid(treatments, mentions)
     assert all(s in text for s in uncoded) and "use none of them" in text
-    assert len(label_uses(T)) == len(rows("labels"))
-
-
-# --- claims --------------------------------------------------------------------------------------
-
-
-def claim_tables() -> Tables:
-    """Four claims, four sources (A and B Azerbaijani, C unknown, D Russian)."""
-    t = Tables()
-    t["sources"] = pd.DataFrame(
-        {
-            "source_id": ["A", "B", "C", "D"],
-            "outlet_country_id": ["AZE", "AZE", None, "RUS"],
-            "seed_file": ["a.txt", "b.txt", "c.txt", None],
-        }
-    )
-    t["claims"] = pd.DataFrame(
-        {
-            "claim_id": ["C1", "C2", "C3", "C4"],
-            "statement": ["one", "two", "three", "four"],
-            "claim_type": pd.Categorical(
-                ["fact", "forecast", "fact", "fact"], categories=["fact", "forecast"]
-            ),
-            "topic": pd.Categorical(["x", "x", "y", "y"], categories=["x", "y"]),
-        }
-    )
-    links = [
-        ("C1", "A", "asserts"),
-        ("C1", "B", "asserts"),
-        ("C2", "A", "asserts"),
-        ("C2", "C", "disputes"),
-        ("C3", "A", "asserts"),
-        ("C3", "C", "asserts"),
-        ("C4", "A", "asserts"),
-        ("C4", "D", "asserts"),
-        ("C4", "B", "qualifies"),
-    ]
-    t["claim_sources"] = pd.DataFrame(
-        {
-            "claim_id": [c for c, _, _ in links],
-            "source_id": [s for _, s, _ in links],
-            "stance": pd.Categorical(
-                [st for _, _, st in links], categories=["asserts", "disputes", "qualifies"]
-            ),
-        }
-    )
-    return t
-
-
-def test_claim_support_flags() -> None:
-    """Single-source, contested and one-country flags follow their definitions."""
-    support = claim_support(claim_tables())
-    assert support["asserts"].tolist() == [2, 1, 2, 2]
-    assert support["single_source"].tolist() == [False, True, False, False]
-    assert support["contested"].tolist() == [False, True, False, False]
-    assert support["one_country"].fillna("none").tolist() == ["AZE", "AZE", "none", "none"]
-    assert support.loc["C4", "asserted by"] == "A, D"
-    assert support.loc["C4", "qualifies"] == 1
-
-
-def test_texts_only_leaves_out_references() -> None:
-    """Without the reference D, C4 rests on A alone and D's column goes."""
-    t = claim_tables()
-    support = claim_support(t, texts_only=True)
-    assert support["asserts"].tolist() == [2, 1, 2, 1]
-    assert support.loc["C4", "one_country"] == "AZE"
-    matrix = corroboration_matrix(t, texts_only=True)
-    assert matrix.columns.tolist()[-3:] == ["A", "B", "C"] and "D" not in matrix.columns
-    single = corroboration_matrix(t, show="single-source", texts_only=True)
-    assert single["claim"].tolist() == ["C2", "C4"]
-
-
-def test_corroboration_matrix_filters_and_cells() -> None:
-    """Filters by type, topic and status; cells give each source's stance."""
-    t = claim_tables()
-    full = corroboration_matrix(t)
-    assert full.columns.tolist()[-4:] == ["A", "B", "C", "D"]
-    assert full.set_index("claim").loc["C2", "C"] == "disputes"
-    assert full.set_index("claim").loc["C1", "D"] == ""
-    assert corroboration_matrix(t, claim_type="fact")["claim"].tolist() == ["C1", "C3", "C4"]
-    assert corroboration_matrix(t, topic="y", show="one outlet country").empty
-    assert corroboration_matrix(t, show="one outlet country")["claim"].tolist() == ["C1", "C2"]
-    assert corroboration_matrix(t, show="contested")["claim"].tolist() == ["C2"]
-    assert corroboration_matrix(t, show="single-source")["claim"].tolist() == ["C2"]
-
-
-@pytest.mark.parametrize(
-    "kwargs, message",
-    [
-        ({"claim_type": "rumour"}, "claim_type must be 'all' or one of fact, forecast"),
-        ({"topic": "z"}, "topic must be 'all' or one of x, y"),
-        ({"show": "famous"}, "show must be one of"),
-    ],
-)
-def test_corroboration_matrix_rejects_bad_filters(kwargs: dict, message: str) -> None:
-    """A wrong filter value names the allowed ones."""
-    with pytest.raises(ValueError, match=re.escape(message)):
-        corroboration_matrix(claim_tables(), **kwargs)
-
-
-def test_support_profile_and_description() -> None:
-    """Claims are counted by number of asserting sources and type."""
-    support = claim_support(claim_tables())
-    profile = support_profile(support)
-    assert profile.index.tolist() == [1, 2]
-    assert profile.loc[2, "fact"] == 3 and profile.loc[1, "forecast"] == 1
-    text = describe_support_profile(support)
-    assert "4 claims" in text and "1 claims rest on a single source (1 forecast)" in text
-
-
-def test_claim_support_of_the_real_data_matches_the_csv(T) -> None:
-    """Counts per claim equal the rows of claim_sources.csv."""
-    support = claim_support(T)
-    links = rows("claim_sources")
-    for claim in ("C011", "C045", "C054"):
-        stances = Counter(r["stance"] for r in links if r["claim_id"] == claim)
-        assert support.loc[claim, ["asserts", "qualifies", "disputes"]].tolist() == [
-            stances["asserts"],
-            stances["qualifies"],
-            stances["disputes"],
-        ]
-
-
-# --- voices --------------------------------------------------------------------------------------
-
-
-def test_voices_table_and_counts(T) -> None:
-    """Every voice appears once; unknown countries read 'not stated'; the crosstab adds up."""
-    table = voices_table(T)
-    raw = rows("voices")
-    assert len(table) == len(raw)
-    unknown = sum(1 for r in raw if not r["country_id"])
-    assert (table["country"] == "not stated").sum() == unknown
-    assert (table["said"] == "not stated").sum() == sum(1 for r in raw if not r["said"])
-    assert set(table["on the question"]) == {"yes", "no"}
-    counts = voices_by_country(T)
-    assert counts.to_numpy().sum() == len(raw)
-    russian = [r for r in raw if r["country_id"] == "RUS"]
-    assert counts.loc["Russia"].sum() == len(russian)
-
-
-def test_perspective_status_from_voices() -> None:
-    """Only a recent own-words statement on the question makes a perspective heard.
-
-    Old or undated statements on the question are 'dated', own words on something else are 'off
-    the question', reported words 'second-hand', no voice 'missing' (issue: recent voices).
-    """
-    voices = pd.DataFrame(
-        {
-            "voice_id": ["V02", "V01", "V03", "V04", "V05", "V06", "V07"],
-            "perspective": [
-                "Russian",
-                "Russian",
-                "Chinese",
-                "Western",
-                "Turkish",
-                "Hungarian",
-                "Kazakh",
-            ],
-            "words": ["reported", "own", "reported", "reported", "own", "own", "own"],
-            "stance": [
-                "hostile to the project",
-                "not stated",
-                "favours alliance",
-                "not stated",
-                "not stated",
-                "not stated",
-                "not stated",
-            ],
-            "on_question": [True, True, True, True, True, False, True],
-            "said": ["2025", "2024-03", "", "", "2021-07-29", "2025", ""],
-        }
-    )
-    names = ["Russian", "Chinese", "Iranian", "Turkish", "Hungarian", "Kazakh"]
-    table = perspective_status(voices, names).set_index("perspective")
-    assert table["status"].tolist() == [
-        "heard",
-        "second-hand",
-        "missing",
-        "dated",
-        "off the question",
-        "dated",
-    ]
-    assert table.loc["Russian", "own words"] == "V01"
-    assert table.loc["Russian", "reported"] == "V02"
-    assert table.loc["Russian", "latest"] == "2024-03"
-    assert table.loc["Turkish", "latest"] == "2021-07-29"
-    assert table.loc["Iranian", "own words"] == table.loc["Iranian", "reported"] == ""
-    assert table.loc["Russian", "takes a stance"] == "V02"
-    assert table.loc["Chinese", "takes a stance"] == "V03"
-    assert perspective_gap("dated", "2021-07-29") == (
-        "no statement on the question in its own words found since 2021"
-    )
-    assert perspective_gap("off the question", "") == (
-        "no statement on the question in its own words found"
-    )
-    assert perspective_gap("heard", "2025") == ""
-    with pytest.raises(ValueError, match="voices.words"):
-        perspective_status(voices.assign(words="quoted"), ["Russian"])
-
-
-def test_perspectives_table_matches_the_voices(T) -> None:
-    """perspectives.csv lists every perspective once, with the status and voices the voices give."""
-    stored = rows("perspectives")
-    table = perspective_table(T).set_index("perspective")
-    assert len(table) == len(stored) == len({r["perspective"] for r in stored})
-    for r in stored:
-        computed = table.loc[r["perspective"]]
-        assert r["status"] == computed["status"], r["perspective"]
-        assert r["latest"] == computed["latest"], r["perspective"]
-        ids = ";".join(i for i in (computed["own words"], computed["reported"]) if i)
-        assert sorted(r["voice_ids"].split(";")) == sorted(ids.split(";")), r["perspective"]
-        if computed["status"] != "heard":
-            # a perspective not heard on the question says so in its note, with a date
-            assert "no " in r["note"].lower() and "as of" in r["note"], r["perspective"]
-    named = {r["perspective"] for r in rows("voices")} - {"not stated"}
-    assert named <= set(table.index), "a voice names a perspective perspectives.csv lacks"
-
-
-def test_recent_voices_for_the_outside_perspectives(T) -> None:
-    """Russian and Western perspectives are never counted heard on an old or off-topic voice.
-
-    Issue 24: Russia was 'heard' only through Peskov (2021) and the West through a 2014 NATO
-    office opening. Every perspective counted heard has an own-words statement on the question
-    from RECENT_FROM on; the others show their gap in words.
-    """
-    table = perspective_table(T).set_index("perspective")
-    for name, row in table.iterrows():
-        if row["status"] == "heard":
-            assert int(row["latest"][:4]) >= RECENT_FROM, name
-            assert row["gap"] == ""
-        else:
-            assert row["gap"].startswith("no "), name
-    assert table.loc["Western", "status"] != "heard"
-    assert "V35" not in table.loc["Western", "on the question"]
+    assert len(label_uses(T)) == len(data_rows("labels"))
 
 
 # --- figures -------------------------------------------------------------------------------------
@@ -707,20 +449,22 @@ def test_source_card_viewer_follows_source_and_stance(T) -> None:
     assert "S000: what sources.csv records" in shown_text(output)
     source.value = "S003"
     text = shown_text(output)
-    s003 = next(r for r in rows("sources") if r["source_id"] == "S003")
-    n = sum(1 for r in rows("claim_sources") if r["source_id"] == "S003")
+    s003 = next(r for r in data_rows("sources") if r["source_id"] == "S003")
+    n = sum(1 for r in data_rows("claim_sources") if r["source_id"] == "S003")
     assert "S003: what sources.csv records" in text and "S000: what" not in text
     assert s003["outlet"] in text and f"{n} claims (data/claim_sources.csv)" in text
     assert len(re.findall(r"<td>C\d{3}</td>", text)) == n
     stance.value = "disputes"
-    links = rows("claim_sources")
+    links = data_rows("claim_sources")
     n = sum(1 for r in links if r["source_id"] == "S003" and r["stance"] == "disputes")
     assert f"{n} claim{'s' * (n != 1)} it disputes" in shown_text(output)
     assert shown_text(output).count("<td>disputes</td>") == n
     never = next(
         s
         for s in ("S000", "S001", "S002", "S003", "S004")
-        if not any(r["source_id"] == s and r["stance"] == "disputes" for r in rows("claim_sources"))
+        if not any(
+            r["source_id"] == s and r["stance"] == "disputes" for r in data_rows("claim_sources")
+        )
     )
     source.value = never
     assert "otslab-hint" in shown_text(output) and f"{never} disputes no claim" in shown_text(
@@ -733,7 +477,7 @@ def test_source_card_viewer_can_show_only_claims_no_other_source_asserts(T) -> N
     view = source_card_viewer(T)
     alone, source, output = view.children[0], view.children[1].children[0], view.children[2]
     source.value = "S001"
-    expected = sorted(c for c, who in asserters().items() if who == {"S001"})
+    expected = sorted(c for c, who in claim_asserters().items() if who == {"S001"})
     assert len(re.findall(r"<td>C\d{3}</td>", shown_text(output))) > len(expected)
     alone.value = True
     text = shown_text(output)
@@ -762,7 +506,7 @@ def expected_rates(term: str, whole: bool) -> list[str]:
     """The per-1,000-word rates of a term, computed from term_counts.csv by hand."""
     values = []
     for sid in ("S000", "S001", "S002", "S003", "S004"):
-        mine = [r for r in rows("term_counts") if r["source_id"] == sid]
+        mine = [r for r in data_rows("term_counts") if r["source_id"] == sid]
         mine = mine if whole else [r for r in mine if r["part"] == "body"]
         count = sum(int(r["count"]) for r in mine if r["term"] == term)
         words = sum(int(r["words"]) for r in mine if r["term"] == term)
@@ -782,7 +526,7 @@ def test_term_explorer_redraws_for_terms_measure_and_scope(T) -> None:
     assert heatmap_cells(shown_text(output)) == {"Russia": expected_rates("Russia", whole=True)}
     assert "(whole text)" in shown_text(output)
     measure.value = "count"
-    russia = [r for r in rows("term_counts") if r["term"] == "Russia"]
+    russia = [r for r in data_rows("term_counts") if r["term"] == "Russia"]
     counts = [
         str(sum(int(r["count"]) for r in russia if r["source_id"] == s))
         for s in ("S000", "S001", "S002", "S003", "S004")
@@ -791,71 +535,3 @@ def test_term_explorer_redraws_for_terms_measure_and_scope(T) -> None:
     picker.value = ()
     text = shown_text(output)
     assert "otslab-hint" in text and "Pick at least one term" in text and "<table" not in text
-
-
-def test_corroboration_explorer_filters_the_matrix(T) -> None:
-    """Type, topic and status filters change the rows; an empty combination shows a hint."""
-    view = corroboration_explorer(T)
-    (claim_type, topic, status), output = view.children[1].children, view.children[2]
-    shown = lambda: re.findall(r"<td>(C\d{3})</td>", shown_text(output))  # noqa: E731
-    disputed = {r["claim_id"] for r in rows("claim_sources") if r["stance"] == "disputes"}
-    assert set(shown()) == disputed
-    status.value = "all claims"
-    claim_type.value = "forecast"
-    forecasts = [r["claim_id"] for r in rows("claims") if r["claim_type"] == "forecast"]
-    assert shown() == forecasts
-    topic.value = "costs"
-    costs = [r["claim_id"] for r in rows("claims") if r["topic"] == "costs"]
-    assert shown() == [c for c in forecasts if c in costs]
-    present = {(r["claim_type"], r["topic"]) for r in rows("claims")}
-    empty = next(
-        (kind, subject)
-        for kind in claim_type.options[1:]
-        for subject in topic.options[1:]
-        if (kind, subject) not in present
-    )
-    claim_type.value, topic.value = empty
-    assert "otslab-hint" in shown_text(output) and shown() == []
-    claim_type.value, topic.value, status.value = "all", "all", "one outlet country"
-    country = {r["source_id"]: r["outlet_country_id"] for r in rows("sources")}
-    asserting: dict[str, set[str]] = {}
-    for r in rows("claim_sources"):
-        if r["stance"] == "asserts":
-            asserting.setdefault(r["claim_id"], set()).add(country[r["source_id"]])
-    one = sorted(c for c, found in asserting.items() if len(found) == 1 and "" not in found)
-    assert sorted(shown()) == one
-    assert f"{len(one)} claims shown" in shown_text(output)
-
-
-def test_corroboration_explorer_can_leave_out_the_reference_file(T) -> None:
-    """With 'five texts only', the references' columns go; claims may become single-source."""
-    view = corroboration_explorer(T)
-    texts_only, status, output = view.children[0], view.children[1].children[2], view.children[2]
-    status.value = "all claims"
-    seeds = {r["source_id"] for r in rows("sources") if r["seed_file"]}
-    references = {r["source_id"] for r in rows("claim_sources")} - seeds
-    assert references, "no claim cites a public reference"
-    columns = set(re.findall(r"<th>([SR]\d{3})</th>", shown_text(output)))
-    assert references <= columns
-    status.value = "single-source"
-    texts_only.value = True
-    expected = sorted(c for c, who in asserters().items() if len(who & seeds) == 1)
-    text = shown_text(output)
-    assert not set(re.findall(r"<th>([SR]\d{3})</th>", text)) & references
-    assert sorted(re.findall(r"<td>(C\d{3})</td>", text)) == expected
-
-
-def test_perspective_comparison_sets_the_texts_beside_the_public_reports(T) -> None:
-    """Notebook 01's one-line table: the five texts' status beside the status with R sources."""
-    from otslab.model.perspectives import (
-        COMPARISON_COLUMNS,
-        perspective_comparison,
-        perspective_table,
-    )
-
-    table = perspective_comparison(T)
-    assert list(table.columns) == COMPARISON_COLUMNS and len(table) == len(T.perspectives)
-    full = perspective_table(T).set_index("perspective")["status"]
-    assert (table.set_index("perspective")["status with public reports"] == full).all()
-    texts = table.set_index("perspective")["status in the five texts"]
-    assert (texts != full).any(), "the public reports change at least one perspective's status"
