@@ -436,10 +436,12 @@ OUTPUT_CONTROLS = """() => [...document.querySelectorAll('.cell_output')]
     code: output.closest('.cell').querySelector('.cell_input').innerText.trim(),
     enabled: output.querySelectorAll(
       'input:enabled, select:enabled, button:enabled, textarea:enabled').length,
+    inviting: output.querySelectorAll('[placeholder]:not([placeholder=""])').length,
     notes: [...output.querySelectorAll('.otslab-inert')].map(note => ({
       text: note.textContent, href: note.querySelector('a')?.getAttribute('href') || ''})),
   }))"""
-"""Every cell output with controls: its code, how many controls still work, its notes."""
+"""Every cell output with controls: its code, how many controls still work or still invite
+typing (a placeholder), its notes."""
 
 
 @pytest.mark.slow
@@ -469,6 +471,8 @@ def test_every_control_on_the_website_is_disabled_beside_a_launch_link(
                     texts = [note["text"] for note in output["notes"]]
                     if output["enabled"]:
                         problems.append(f"{where}: {output['enabled']} controls still work")
+                    if output["inviting"]:
+                        problems.append(f"{where}: {output['inviting']} boxes invite typing")
                     if len(texts) != 1 or not expected.match(texts[0]):
                         problems.append(f"{where}: notes {texts}, expected one {kind} note")
                     elif not output["notes"][0]["href"].startswith(binder):

@@ -135,6 +135,7 @@
       const snapshot = Boolean(label?.matches(".otslab-snapshot"));
       for (const control of controls) {
         control.disabled = true;
+        control.removeAttribute("placeholder"); // "Write here…" would invite typing
         disabled += 1;
       }
       for (const handle of output.querySelectorAll(".noUi-handle")) {
