@@ -1,6 +1,7 @@
 """Shared paths and helpers for the test suite."""
 
 import csv
+import fcntl
 import json
 import os
 import re
@@ -163,11 +164,11 @@ IN_LAB = {"lab", "lab_pages", "hostile_lab"}
 
 
 def group_of(item: pytest.Item) -> str:
-    """The group of tests one pytest-xdist worker runs whole under `make test` (`-n 7 --dist
-    loadgroup`; see worker_groups), by the session fixture it needs: "lab" (JupyterLab in
-    Chromium), "hub" (a real JupyterHub and the hub page), "hostile" (the hostile copy), "site"
-    (the built website and PDFs), "course" (the course run and the other slow tests), or "fast"
-    (the rest).
+    """The group of tests one pytest-xdist worker runs whole under `make test` (`-n 9 --dist
+    loadgroup`; see worker_groups), by the session fixture it needs: "hostile-lab" (JupyterLab
+    in Chromium on the hostile copy), "lab" (JupyterLab in Chromium), "hub" (a real JupyterHub
+    and the hub page), "hostile" (the hostile copy), "site" (the built website and PDFs),
+    "course" (the course run and the other slow tests), or "fast" (the rest).
 
     Each group's session fixtures are then made once, in one process, and the groups run side
     by side: they mostly wait on kernels, servers and browsers, so together they fill both cores,
@@ -175,6 +176,8 @@ def group_of(item: pytest.Item) -> str:
     group runs in a process after its browser started (see `pytest_collection_modifyitems`).
     """
     names = set(getattr(item, "fixturenames", ()))
+    if "hostile_lab" in names:
+        return "hostile-lab"
     if names & IN_LAB:
         return "lab"
     if "hub_page" in names or item.get_closest_marker("hub"):
@@ -188,15 +191,21 @@ def group_of(item: pytest.Item) -> str:
     return "fast"
 
 
+HALVED = ("fast", "site")
+"""Groups run by two workers, their modules taken alternately in order of name: the fast tests
+(CPU-bound in one thread, starved beside the others' browsers and kernels) and the website's
+(one page at a time in Chromium, after the build; the site fixture builds it once for both)."""
+
+
 def worker_groups(items: list[pytest.Item]) -> dict[str, str]:
-    """Each test's worker group under `make test`: its group_of, but the fast tests (CPU-bound,
-    one thread, starved beside the others' browsers and kernels) in two, "fast-1" and "fast-2",
-    their modules taken alternately in order of name."""
+    """Each test's worker group under `make test`: its group_of, the HALVED ones in two halves
+    ("fast-1", "fast-2", "site-1", "site-2")."""
     groups = {item.nodeid: group_of(item) for item in items}
-    fast = sorted({item.path.name for item in items if groups[item.nodeid] == "fast"})
-    for item in items:
-        if groups[item.nodeid] == "fast":
-            groups[item.nodeid] = f"fast-{fast.index(item.path.name) % 2 + 1}"
+    for name in HALVED:
+        modules = sorted({item.path.name for item in items if groups[item.nodeid] == name})
+        for item in items:
+            if groups[item.nodeid] == name:
+                groups[item.nodeid] = f"{name}-{modules.index(item.path.name) % 2 + 1}"
     return groups
 
 
@@ -305,7 +314,8 @@ class Site:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
-    """The website and PDFs, built by tools/build_html.py as `make html` and `make pdf` do."""
+    """The website and PDFs, built by tools/build_html.py as `make html` and `make pdf` do:
+    once per run, by the first worker that asks; the others wait for it (see worker_groups)."""
     require(
         (REPO / "book" / "node_modules" / "@jupyter-widgets").exists(),
         "book/node_modules (the site's widgets): make book/node_modules/.package-lock.json",
@@ -314,15 +324,25 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
         Path("/usr/bin/chromium").exists(),
         "/usr/bin/chromium (prints the PDFs): apt-get install chromium",
     )
-    out = tmp_path_factory.mktemp("site")
-    result = subprocess.run(
-        [sys.executable, "tools/build_html.py", "--out", out / "html", "--pdf", out / "pdf"],
-        cwd=REPO,
-        env={**os.environ, "OTSLAB_REPOSITORY": REPOSITORY, "OTSLAB_HUB": ""},
-        capture_output=True,
-        text=True,
-    )
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-5000:]
+    # Under pytest-xdist the workers' temporary folders share a parent that is this run's own.
+    base = tmp_path_factory.getbasetemp()
+    out = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "site"
+    with open(f"{out}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (out / "built.txt").exists():
+            out.mkdir(exist_ok=True)
+            command = [sys.executable, "tools/build_html.py", "--out", out / "html"]
+            result = subprocess.run(
+                [*command, "--pdf", out / "pdf"],
+                cwd=REPO,
+                env={**os.environ, "OTSLAB_REPOSITORY": REPOSITORY, "OTSLAB_HUB": ""},
+                capture_output=True,
+                text=True,
+            )
+            report = result.stdout[-3000:] + result.stderr[-5000:]
+            (out / "built.txt").write_text(f"{result.returncode}\n{report}", encoding="utf-8")
+    returncode, report = (out / "built.txt").read_text(encoding="utf-8").split("\n", 1)
+    assert returncode == "0", report
     return Site(out / "html", out / "pdf")
 
 
