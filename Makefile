@@ -35,8 +35,8 @@ test: $(VENV)/.stamp-dev $(LAB_SETTINGS) $(KERNEL_VENV)/.stamp $(NPM_PARTS)
 
 # The fast loop while working (about two minutes on two cores): lint, then the unit, data and
 # widget tests in two processes; no notebook runs, no browser, no website, no hub. It installs
-# the one npm part its data tests read (the map's boundary source, from its lock file).
-check: $(VENV)/.stamp-dev tools/geo/node_modules/.package-lock.json
+# what those read: the dev environment with its lab settings, and the map's boundary source.
+check: $(VENV)/.stamp-dev $(LAB_SETTINGS) tools/geo/node_modules/.package-lock.json
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -m "not slow and not browser and not hub and not site" -q -n 2
 

@@ -218,9 +218,9 @@ os.environ.setdefault(
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the tests that need the built website or the course run, so `make check` can leave
-    them out; run the tests that drive Chromium last, in their order; in a pytest-xdist worker,
-    write down each test's group.
+    """Mark the tests that need the built website, the hub page or the course run, so `make
+    check` can leave them out; run the tests that drive Chromium last, in their order; in a
+    pytest-xdist worker, write down each test's group.
 
     Playwright's sync API keeps its event loop current while the session's browser is open, so
     code under test that asks for a running loop (the text box's pause before saving) would find
@@ -229,6 +229,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "site" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.site)
+        if "hub_page" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.hub)
         if "course_run" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.slow)
     items.sort(key=lambda item: bool(IN_CHROMIUM & set(getattr(item, "fixturenames", ()))))

@@ -173,6 +173,7 @@ def binder_python() -> Path:
     return python
 
 
+@pytest.mark.slow  # the Binder environment is built by `make test`, not by `make check`
 def test_the_binder_environment_is_exactly_the_lock(binder_python: Path) -> None:
     """What the tests' kernels run from holds the runtime lock's packages and nothing else."""
     frozen = subprocess.run(
