@@ -152,7 +152,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatu
         terminalreporter.section("groups, in the order they finished")
         for report in sorted(WORKERS, key=lambda report: report["wall"]):
             terminalreporter.write_line(
-                f"{report['group']:>8}: {report['tests']:>3} tests, {report['wall']:4.0f} s, "
+                f"{report['group']:>11}: {report['tests']:>3} tests, {report['wall']:4.0f} s, "
                 f"{report['cpu']:4.0f} s of CPU"
             )
 

@@ -14,7 +14,7 @@ import pypdfium2 as pdfium
 
 
 def page_texts(pdf: Path | bytes) -> list[str]:
-    """Each page's text, in reading order, its lines ending with a newline."""
+    """Each page's text, its lines ending with a newline (what it is good for: see above)."""
     document = pdfium.PdfDocument(pdf)
     try:
         texts = []
