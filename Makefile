@@ -23,14 +23,14 @@ lab: $(VENV)/.stamp-runtime $(LAB_SETTINGS)
 		notebooks/00_start_here.ipynb
 
 # Everything, from a fresh clone (needs Debian's chromium and ../shared/seeds); a skip is a failure.
-# Nine pytest-xdist workers, each running one group whole (tests/conftest.py, worker_groups): the
+# Ten pytest-xdist workers, each running one group whole (tests/conftest.py, worker_groups): the
 # course run; the website, in two halves (built once); the hostile copy; JupyterLab in Chromium, on
-# the course and on the hostile copy; the hub and the hub page; the fast tests, in two halves. The
-# groups mostly wait on kernels, servers and browsers, so side by side they fill both cores and
-# none holds the others up.
+# the course and on the hostile copy; the hub; the website's hub page; the fast tests, in two
+# halves. The groups mostly wait on kernels, servers and browsers, so side by side they fill both
+# cores and none holds the others up.
 test: $(VENV)/.stamp-dev $(LAB_SETTINGS) $(KERNEL_VENV)/.stamp $(NPM_PARTS)
 	$(BIN)/ruff check .
-	OTSLAB_NO_SKIP=1 OTSLAB_KERNEL_VENV=$(KERNEL_VENV) $(BIN)/python -m pytest -n 9 --dist loadgroup \
+	OTSLAB_NO_SKIP=1 OTSLAB_KERNEL_VENV=$(KERNEL_VENV) $(BIN)/python -m pytest -n 10 --dist loadgroup \
 		--durations=20
 
 # The fast loop while working (about two minutes on two cores): lint, then the unit, data and

@@ -164,11 +164,11 @@ IN_LAB = {"lab", "lab_pages", "hostile_lab"}
 
 
 def group_of(item: pytest.Item) -> str:
-    """The group of tests one pytest-xdist worker runs whole under `make test` (`-n 9 --dist
+    """The group of tests one pytest-xdist worker runs whole under `make test` (`-n 10 --dist
     loadgroup`; see worker_groups), by the session fixture it needs: "hostile-lab" (JupyterLab
-    in Chromium on the hostile copy), "lab" (JupyterLab in Chromium), "hub" (a real JupyterHub
-    and the hub page), "hostile" (the hostile copy), "site" (the built website and PDFs),
-    "course" (the course run and the other slow tests), or "fast" (the rest).
+    in Chromium on the hostile copy), "lab" (JupyterLab in Chromium), "hub-page" (the website's
+    hub page), "hub" (a real JupyterHub), "hostile" (the hostile copy), "site" (the built website
+    and PDFs), "course" (the course run and the other slow tests), or "fast" (the rest).
 
     Each group's session fixtures are then made once, in one process, and the groups run side
     by side: they mostly wait on kernels, servers and browsers, so together they fill both cores,
@@ -180,7 +180,9 @@ def group_of(item: pytest.Item) -> str:
         return "hostile-lab"
     if names & IN_LAB:
         return "lab"
-    if "hub_page" in names or item.get_closest_marker("hub"):
+    if "hub_page" in names:
+        return "hub-page"
+    if item.get_closest_marker("hub"):
         return "hub"
     if "hostile_repo" in names:
         return "hostile"
