@@ -14,17 +14,11 @@ from conftest import REPO, require
 from otslab.course import rolecards as rc
 from otslab.course import roleplay as rp
 from otslab.course import roleplay_views as rv
-from otslab.data import Tables, load_tables
+from otslab.data import Tables
 from otslab.model import feasibility as fz
 from otslab.model import record as rec
 from otslab.views.markup import markdown_html
 from otslab.views.widgets import shown_text
-
-
-@pytest.fixture(scope="module")
-def T():
-    """The course tables, loaded once."""
-    return load_tables()
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +81,7 @@ def test_no_card_both_rules_out_and_supports_the_same_rung(T, clashes, cards) ->
         if cid in fz.OUTSIDE_POWERS:
             continue
         floor = int(rec.record_floor(rec.record_practice(T, [cid]), [cid])[cid])
-        blocks = rc._rung_blocks(T, clashes, cid)
+        blocks = rc.card_facts(T, clashes, cid).blocks
         for line in option_lines(card):
             if "rules out" in line:
                 assert "support" not in line, (cid, line)

@@ -342,7 +342,7 @@ class CardFacts(NamedTuple):
     found: pd.DataFrame
     """The state's clashes at the first rung asking for each requirement (state_clashes)."""
     blocks: dict[int, dict[str, list[str]]]
-    """Per rung, what each commitment in force rules out (see _rung_blocks)."""
+    """Per rung, what each commitment in force rules out (see _blocks)."""
 
 
 def card_facts(tables: Tables, clashes: pd.DataFrame, country_id: str) -> CardFacts:
@@ -353,18 +353,11 @@ def card_facts(tables: Tables, clashes: pd.DataFrame, country_id: str) -> CardFa
     return CardFacts(practice, floor, found, _blocks(tables, practice, found))
 
 
-def _rung_blocks(
-    tables: Tables, clashes: pd.DataFrame, country_id: str
-) -> dict[int, dict[str, list[str]]]:
-    """Per rung: commitment in force -> what it rules out of the rung's requirements that the
-    state does not already do."""
-    return card_facts(tables, clashes, country_id).blocks
-
-
 def _blocks(
     tables: Tables, practice: pd.DataFrame, found: pd.DataFrame
 ) -> dict[int, dict[str, list[str]]]:
-    """_rung_blocks from the state's record and its clashes (state_clashes)."""
+    """Per rung: commitment in force -> what it rules out of the rung's requirements that the
+    state does not already do (its record), from the state's clashes (state_clashes)."""
     steps = fz.ladder(tables.scenarios)
     done = set(practice["requirement"])
     found = fz.binding(found)
