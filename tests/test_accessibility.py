@@ -27,7 +27,6 @@ from jupyterlab import (
     WIDGET_TIMEOUT_MS,
     LabPages,
 )
-from otslab.data import load_tables
 from otslab.views import alignments as alignments_views
 from otslab.views import feasibility as feasibility_views
 from otslab.views import network as network_views
@@ -98,11 +97,6 @@ def test_our_own_text_colours_reach_aa_on_white() -> None:
 
 # --- details without hovering, and no meaning by colour alone -------------------------------
 
-
-@pytest.fixture(scope="module")
-def T():
-    """The loaded tables."""
-    return load_tables()
 
 
 def test_every_grid_cell_with_details_opens_them_and_reads_as_a_table(T) -> None:

@@ -16,18 +16,13 @@ import pandas as pd
 import pytest
 
 from conftest import REPO
-from otslab.data import Tables, load_tables
+from otslab.data import Tables
 from otslab.model import alignments as al
 from otslab.views import alignments as views
 from otslab.views.widgets import shown_text
 
 DATA = REPO / "data"
 
-
-@pytest.fixture(scope="module")
-def T() -> Tables:
-    """The loaded tables."""
-    return load_tables()
 
 
 def csv_rows(table: str) -> list[dict[str, str]]:

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from conftest import claim_asserters, data_rows
-from otslab.data import Tables, load_tables
+from otslab.data import Tables
 from otslab.model.sources import (
     claim_support,
     corroboration_matrix,
@@ -19,14 +19,6 @@ from otslab.views.sources import (
     corroboration_explorer,
 )
 from otslab.views.widgets import shown_text
-
-
-@pytest.fixture(scope="module")
-def T() -> Tables:
-    """The loaded tables."""
-    return load_tables()
-
-
 
 # --- claims --------------------------------------------------------------------------------------
 

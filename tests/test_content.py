@@ -6,7 +6,6 @@ import re
 import pytest
 
 from conftest import REPO, SHARED, require, session_plans
-from otslab.data import load_tables
 from otslab.data.provenance import normalise
 
 SEEDS = SHARED / "seeds"
@@ -24,11 +23,6 @@ PROSE_SECTIONS = ["## Genre and voice", "## Summary", "## Perspective"]
 COPY_WINDOW = 9
 """A run of this many words shared with a seed text counts as copied prose."""
 
-
-@pytest.fixture(scope="module")
-def T():
-    """The loaded tables."""
-    return load_tables()
 
 
 def words(text: str) -> list[str]:

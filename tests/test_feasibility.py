@@ -10,7 +10,7 @@ import pytest
 from otslab.course import commitment as cm
 from otslab.course import roleplay as rp
 from otslab.course import roleplay_views as rv
-from otslab.data import DATA_DIR, Tables, load_tables
+from otslab.data import DATA_DIR, Tables
 from otslab.model import feasibility as fz
 from otslab.views import feasibility as fv
 from otslab.views import readiness as mv
@@ -320,11 +320,6 @@ def test_names_and_mentions() -> None:
 
 # --- the real data ----------------------------------------------------------------------------
 
-
-@pytest.fixture(scope="module")
-def T() -> Tables:
-    """The loaded tables."""
-    return load_tables()
 
 
 @pytest.fixture(scope="module")

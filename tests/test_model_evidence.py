@@ -15,19 +15,13 @@ from run_notebook import execute
 
 from conftest import NOTEBOOKS
 from otslab.course import commitment as cm
-from otslab.data import Tables, load_tables
+from otslab.data import Tables
 from otslab.model import feasibility as fz
 from otslab.model import record as rec
 from otslab.views import feasibility as fv
 from otslab.views import readiness as mv
 from otslab.views.weights import WeightPanel
 from otslab.views.widgets import shown_text
-
-
-@pytest.fixture(scope="module")
-def T():
-    """The course tables, loaded once."""
-    return load_tables()
 
 
 @pytest.fixture(scope="module")

@@ -311,11 +311,6 @@ def overlapping_labels(fig, axes_texts) -> list[tuple[str, str]]:
     return [(a, b) for (a, box_a), (b, box_b) in combinations(boxes, 2) if box_a.overlaps(box_b)]
 
 
-@pytest.fixture(scope="module")
-def T():
-    """The loaded tables."""
-    return load_tables()
-
 
 @pytest.mark.parametrize("first", [None, 2009, 2024])
 def test_network_figure_labels_every_state_without_overlap(T, first) -> None:

@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 
 from conftest import data_rows
-from otslab.data import Tables, load_tables
 from otslab.model.perspectives import (
     RECENT_FROM,
     perspective_gap,
@@ -16,13 +15,6 @@ from otslab.model.sources import (
     voices_by_country,
     voices_table,
 )
-
-
-@pytest.fixture(scope="module")
-def T() -> Tables:
-    """The loaded tables."""
-    return load_tables()
-
 
 # --- voices --------------------------------------------------------------------------------------
 

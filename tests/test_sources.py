@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from conftest import REPO, SHARED, claim_asserters, data_rows, require
-from otslab.data import Tables, load_tables
+from otslab.data import Tables
 from otslab.model.sources import (
     CUTS,
     VOCABULARY,
@@ -53,11 +53,6 @@ from otslab.views.widgets import shown_text
 DATA = REPO / "data"
 SEEDS = SHARED / "seeds"
 
-
-@pytest.fixture(scope="module")
-def T() -> Tables:
-    """The loaded tables."""
-    return load_tables()
 
 
 
